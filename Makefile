@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` (set up, then judge a reference and a mutant) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test lint validate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the judge with its dependencies
+
+demo: $(STAMP) ## submit a reference solution and a known-wrong one, and show both score reports
+	$(BIN)/judge submit causal_mask solutions/causal_mask/reference.py --db .judge/demo.db
+	-$(BIN)/judge submit causal_mask solutions/causal_mask/mutants/diagonal_excluded.py --db .judge/demo.db
+
+test: $(STAMP) ## the whole test suite: judge internals, every verdict, and judge validate over every problem
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check judge tests bench problems solutions
+
+validate: $(STAMP)
+	$(BIN)/judge validate
+
+bench: $(STAMP) ## performance ratios (see bench/README.md)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .judge

@@ -1,0 +1,42 @@
+"""What every checker raises, and how values are described in messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class CheckFailure(AssertionError):
+    """A failed check. ``summary`` is safe to show for hidden tests; ``detail`` may show inputs and values."""
+
+    def __init__(self, summary: str, detail: str | None = None) -> None:
+        super().__init__(detail or summary)
+        self.summary = summary
+        self.detail = detail or summary
+
+
+def type_name(value: Any) -> str:
+    t = type(value)
+    if t is np.ndarray:
+        return f"numpy.ndarray of dtype {value.dtype} and shape {value.shape}"
+    if t.__module__ == "builtins":
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def show(value: Any, limit: int = 200) -> str:
+    """A short, readable rendering of a value for feedback."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, threshold=64, max_line_width=100, separator=", ")
+    elif isinstance(value, (float, np.floating)):
+        text = repr(float(value))
+    elif isinstance(value, (np.integer, np.bool_)):
+        text = repr(value.item())
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def index_text(index: tuple) -> str:
+    return "(" + ", ".join(str(int(i)) for i in index) + ")" if len(index) != 1 else f"[{int(index[0])}]"

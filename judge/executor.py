@@ -1,0 +1,393 @@
+"""Trusted side of the worker boundary: start, feed, time and kill the untrusted worker.
+
+One :class:`Executor` serves one submission. It starts the worker early (so NumPy imports while pytest
+collects), sends each call as a frame, waits for the reply under a wall deadline, and turns whatever it
+observes (a reply, EOF, an exit status or signal, an expired deadline) into an :class:`Outcome`. When the
+worker dies, the next call gets a fresh one. A file that cannot be loaded at all gives a sticky outcome that
+every later call returns without starting anything again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from judge import wire
+from judge.sandbox import SandboxSpec, build_command
+
+JUDGE_DIR = str(Path(__file__).resolve().parent)
+OUTPUT_CAP = 64 << 10
+LOAD_FAILURES = ("invalid", "forbidden")
+
+
+@dataclass
+class Limits:
+    """Resource limits of one worker. ``time_s`` is a per-test budget shared by the test's calls."""
+
+    time_s: float = 2.0
+    memory_mb: int = 1024
+    file_size_mb: int = 16
+    open_files: int = 64
+    wall_factor: float = 2.0
+    wall_slack_s: float = 0.5
+    startup_s: float = 20.0
+    total_cpu_s: int = 600
+
+
+@dataclass
+class Outcome:
+    """What one call produced. ``verdict`` is ``ok`` or a test verdict (``error``, ``timeout``, ...)."""
+
+    verdict: str
+    value: Any = None
+    message: str = ""
+    exc_type: str | None = None
+    builtin: str | None = None
+    frames: list[str] = field(default_factory=list)
+    mutated: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+class _Drain(threading.Thread):
+    """Reads a pipe to EOF, keeping at most ``cap`` bytes, so a flood of output never blocks or bloats."""
+
+    def __init__(self, fd: int, cap: int = OUTPUT_CAP) -> None:
+        super().__init__(daemon=True)
+        self.fd, self.cap, self.data, self.dropped = fd, cap, bytearray(), 0
+        self.start()
+
+    def run(self) -> None:
+        try:
+            while True:
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    break
+                room = self.cap - len(self.data)
+                if room > 0:
+                    self.data += chunk[:room]
+                self.dropped += max(0, len(chunk) - max(room, 0))
+        except OSError:
+            pass
+        finally:
+            os.close(self.fd)
+
+    def text(self) -> str:
+        out = self.data.decode("utf-8", "replace")
+        return out + (f"\n[... {self.dropped} more bytes dropped]" if self.dropped else "")
+
+
+class _Reader:
+    """Non-blocking frame reader with a deadline."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        os.set_blocking(fd, False)
+        self.buf = bytearray()
+
+    def _fill(self, need: int, deadline: float) -> None:
+        while len(self.buf) < need:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                raise TimeoutError
+            try:
+                chunk = os.read(self.fd, max(need - len(self.buf), 1 << 16))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise EOFError
+            self.buf += chunk
+
+    def read(self, deadline: float) -> tuple[dict, list[bytes]]:
+        self._fill(4, deadline)
+        (size,) = struct.unpack(">I", self.buf[:4])
+        if size > wire.MAX_HEADER_BYTES:
+            raise wire.WireError("header too large")
+        self._fill(4 + size, deadline)
+        try:
+            header = json.loads(bytes(self.buf[4 : 4 + size]))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise wire.WireError(f"bad header: {exc}") from None
+        if type(header) is not dict:
+            raise wire.WireError("header is not an object")
+        sizes = header.pop("__buffers__", [])
+        if type(sizes) is not list or any(type(s) is not int or s < 0 for s in sizes):
+            raise wire.WireError("bad buffer sizes")
+        if sum(sizes) > wire.MAX_TOTAL_BYTES:
+            raise wire.WireError("reply too large")
+        end = 4 + size + sum(sizes)
+        self._fill(end, deadline)
+        buffers, pos = [], 4 + size
+        for s in sizes:
+            buffers.append(bytes(self.buf[pos : pos + s]))
+            pos += s
+        del self.buf[:end]
+        return header, buffers
+
+
+def _signal_name(num: int) -> str:
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return f"signal {num}"
+
+
+_SIGNAL_TEXT = {
+    "SIGSEGV": "segmentation fault",
+    "SIGABRT": "aborted",
+    "SIGBUS": "bus error",
+    "SIGFPE": "floating-point exception",
+    "SIGKILL": "killed",
+    "SIGILL": "illegal instruction",
+    "SIGXFSZ": "file size limit exceeded",
+}
+
+
+class Executor:
+    """Owns the worker process of one submission."""
+
+    def __init__(
+        self,
+        solution_path: str | os.PathLike,
+        entry_points: list[str],
+        allowed_imports: list[str],
+        limits: Limits | None = None,
+        seed: int = 0,
+        sandbox: SandboxSpec | None = None,
+    ) -> None:
+        self.solution_path = str(Path(solution_path).resolve())
+        self.entry_points = list(entry_points)
+        self.allowed_imports = list(allowed_imports)
+        self.limits = limits or Limits()
+        self.seed = seed
+        self.sandbox = sandbox or SandboxSpec()
+        self.sticky: Outcome | None = None
+        self.defined: list[str] = []
+        self.workers_started = 0
+        self._proc: subprocess.Popen | None = None
+        self._ready = False
+        self._seq = 0
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._outputs: list[tuple[_Drain, _Drain]] = []
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start a worker and send it the hello frame; readiness is awaited by the first call."""
+        if self._proc is not None or self.sticky is not None:
+            return
+        self._tmp = tempfile.TemporaryDirectory(prefix="judge-worker-")
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        limits = {
+            "memory_mb": self.limits.memory_mb,
+            "file_size_mb": self.limits.file_size_mb,
+            "open_files": self.limits.open_files,
+            "total_cpu_s": self.limits.total_cpu_s,
+        }
+        cmd, env, cwd = build_command(
+            self.sandbox, JUDGE_DIR, self.solution_path, self._tmp.name, req_r, rep_w, json.dumps(limits)
+        )
+        try:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
+                env=env, cwd=cwd, start_new_session=True, close_fds=True,
+            )
+        finally:
+            for fd in (req_r, rep_w, out_w, err_w):
+                os.close(fd)
+        self.workers_started += 1
+        self._req = req_w
+        self._reader = _Reader(rep_r)
+        self._outputs.append((_Drain(out_r), _Drain(err_r)))
+        self._ready = False
+        hello = {
+            "op": "hello", "path": self.sandbox.solution_inside or self.solution_path,
+            "entry_points": self.entry_points, "allowed_imports": self.allowed_imports,
+            "seed": self.seed, "cpu_seconds": self.limits.time_s,
+        }
+        self._send(hello)
+        self._hello_seq = self._seq
+
+    def close(self) -> None:
+        self._kill()
+
+    def __enter__(self) -> Executor:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _kill(self) -> int | None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        for fd in (self._req, self._reader.fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+        return code
+
+    def output(self) -> tuple[str, str]:
+        """Captured stdout and stderr of every worker so far (each capped)."""
+        return (
+            "".join(o.text() for o, _ in self._outputs),
+            "".join(e.text() for _, e in self._outputs),
+        )
+
+    # -- protocol --------------------------------------------------------------------------------------
+    def _send(self, header: dict, buffers: list[bytes] = ()) -> None:
+        self._seq += 1
+        header["seq"] = self._seq
+        data = memoryview(wire.pack(header, buffers))
+        while data:
+            n = os.write(self._req, data)
+            data = data[n:]
+
+    def _death(self, timed_out: bool, during_load: bool) -> Outcome:
+        """Kill the worker (if alive) and explain how it ended."""
+        proc = self._proc
+        code = None
+        if proc is not None and not timed_out:
+            try:
+                code = proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                code = None
+        self._kill()
+        where = "while loading your file" if during_load else "during the call"
+        if timed_out:
+            return Outcome("timeout", message=f"time limit exceeded {where}")
+        if code is None:
+            return Outcome("crashed", message=f"the worker stopped answering {where}")
+        if code < 0:
+            name = _signal_name(-code)
+            if name == "SIGXCPU":
+                return Outcome("timeout", message=f"CPU time limit exceeded {where}")
+            text = _SIGNAL_TEXT.get(name, "killed by a signal")
+            return Outcome("crashed", message=f"your code crashed {where}: {text} ({name})")
+        return Outcome("crashed", message=f"the process exited with status {code} {where} (os._exit?)")
+
+    def _await(self, seq: int, deadline: float, during_load: bool) -> tuple[dict, list[bytes]] | Outcome:
+        try:
+            header, buffers = self._reader.read(deadline)
+        except TimeoutError:
+            return self._death(True, during_load)
+        except EOFError:
+            return self._death(False, during_load)
+        except wire.WireError as exc:
+            self._kill()
+            return Outcome("crashed", message=f"protocol fault: {exc}")
+        if header.get("seq") != seq:
+            self._kill()
+            return Outcome("crashed", message="protocol fault: reply out of sequence")
+        return header, buffers
+
+    def _ensure_ready(self) -> Outcome | None:
+        if self.sticky is not None:
+            return self.sticky
+        if self._proc is None:
+            self.start()
+        if self._ready:
+            return None
+        deadline = time.monotonic() + self.limits.startup_s + self.limits.time_s * self.limits.wall_factor
+        got = self._await(self._hello_seq, deadline, True)
+        if isinstance(got, Outcome):
+            # A worker that dies while loading the file would die again: the outcome sticks.
+            self.sticky = got
+            return got
+        header, _ = got
+        if not header.get("ok"):
+            self._kill()
+            self.sticky = _failure_outcome(header)
+            return self.sticky
+        self.defined = list(header.get("defined", []))
+        self._ready = True
+        return None
+
+    def request(self, header: dict, buffers: list[bytes], budget_s: float) -> Outcome:
+        """Send one request and turn what happens into an Outcome."""
+        failed = self._ensure_ready()
+        if failed is not None:
+            return failed
+        if budget_s <= 0:
+            return Outcome("timeout", message="time limit exceeded: the test's time budget is used up")
+        header["cpu_seconds"] = budget_s
+        start = time.monotonic()
+        self._send(header, buffers)
+        deadline = start + budget_s * self.limits.wall_factor + self.limits.wall_slack_s
+        got = self._await(self._seq, deadline, False)
+        elapsed = time.monotonic() - start
+        if isinstance(got, Outcome):
+            got.elapsed_s = elapsed
+            return got
+        reply, out = got
+        if not reply.get("ok"):
+            outcome = _failure_outcome(reply)
+            outcome.elapsed_s = elapsed
+            return outcome
+        try:
+            value = wire.decode(reply.get("value"), out)
+            rng = reply.get("rng", [])
+            mutated = [str(m) for m in reply.get("mutated", [])][:16]
+        except (wire.WireError, RecursionError, ValueError, TypeError) as exc:
+            return Outcome("wrong_type", message=f"wrong type: {exc}", elapsed_s=elapsed)
+        return Outcome("ok", value=(value, rng), mutated=mutated, elapsed_s=elapsed)
+
+    def call(self, name: str, args: tuple, kwargs: dict, budget_s: float) -> Outcome:
+        """Call ``name(*args, **kwargs)`` in the worker."""
+        node, buffers = wire.encode((tuple(args), dict(kwargs)))
+        return self.request({"op": "call", "name": name, "payload": node}, buffers, budget_s)
+
+    def global_rng(self, budget_s: float = 2.0) -> Outcome:
+        """Fingerprint of the worker's global np.random and random states."""
+        return self.request({"op": "global_rng"}, [], budget_s)
+
+
+def _failure_outcome(reply: dict) -> Outcome:
+    kind = str(reply.get("kind", "crashed"))
+    message = str(reply.get("message", ""))[:4000]
+    mapping = {"exited": "crashed", "protocol": "crashed"}
+    verdict = mapping.get(kind, kind)
+    if verdict not in ("error", "memory", "forbidden", "missing", "invalid", "wrong_type", "crashed", "timeout"):
+        verdict = "crashed"
+    if kind == "exited":
+        message = f"your code called sys.exit({message})" if message else "your code called sys.exit()"
+    frames = reply.get("frames") or []
+    return Outcome(
+        verdict,
+        message=message,
+        exc_type=reply.get("type") if isinstance(reply.get("type"), str) else None,
+        builtin=reply.get("builtin") if isinstance(reply.get("builtin"), str) else None,
+        frames=[str(f)[:300] for f in frames][:16] if isinstance(frames, list) else [],
+    )
+
+
+def python_executable() -> str:
+    return sys.executable

@@ -1,0 +1,162 @@
+"""The pytest plugin of the trusted checker: the ``sol`` fixture, points, and one verdict per test.
+
+Verdicts come from what the test observed: a clean pass, a failed check, a learner exception, or a
+:class:`~judge.proxy.SubmissionFault` (timeout, memory, crashed, forbidden, missing, invalid). Messages of
+hidden tests follow the problem's feedback policy: under ``summary`` they name the kind of check that failed,
+never inputs, expected values, exception messages or printed output.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+
+from judge.checkers.base import CheckFailure
+from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
+
+MESSAGE_CAP = 4000
+
+
+@dataclass
+class TestRecord:
+    name: str
+    visibility: str
+    max_score: float
+    status: str = "judge_error"
+    message: str = "the test did not run"
+    duration_s: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return self.max_score if self.status == "passed" else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "visibility": self.visibility, "status": self.status, "score": self.score,
+            "max_score": self.max_score, "message": self.message[:MESSAGE_CAP], "duration_s": round(self.duration_s, 4),
+        }
+
+
+def _arg_text(value: Any) -> str | None:
+    if isinstance(value, np.ndarray):
+        if value.size > 48:
+            return None
+        body = np.array2string(value, separator=", ", threshold=64, max_line_width=10_000).replace("\n", "")
+        return f"np.array({body}, dtype={value.dtype})" if value.dtype not in (np.int64, np.float64, bool) else \
+            f"np.array({body})"
+    if isinstance(value, np.random.Generator):
+        return "rng"
+    if isinstance(value, (list, tuple)):
+        parts = [_arg_text(v) for v in value]
+        if any(p is None for p in parts):
+            return None
+        inner = ", ".join(parts)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(parts) == 1 else ''})"
+    text = repr(value)
+    return text if len(text) <= 80 else None
+
+
+def format_call(call: tuple[str, tuple, dict] | None, limit: int = 400) -> str | None:
+    """``called f(args)`` for small inputs, else None."""
+    if call is None:
+        return None
+    name, args, kwargs = call
+    parts = [_arg_text(a) for a in args] + [
+        (f"{k}={t}" if (t := _arg_text(v)) is not None else None) for k, v in kwargs.items()
+    ]
+    if any(p is None for p in parts):
+        return None
+    text = f"called {name}({', '.join(parts)})"
+    return text if len(text) <= limit else None
+
+
+def _doc_line(item: pytest.Item) -> str:
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else item.name
+
+
+class JudgePlugin:
+    """Registered per run; collects a :class:`TestRecord` for every test, in collection order."""
+
+    def __init__(self, proxy: SolutionProxy, visibility_of: dict[str, str], hidden_feedback: str) -> None:
+        self.proxy = proxy
+        self.visibility_of = visibility_of
+        self.hidden_feedback = hidden_feedback
+        self.records: dict[str, TestRecord] = {}
+        self.collection_errors: list[str] = []
+        self._start = 0.0
+
+    @pytest.fixture(scope="session")
+    def sol(self) -> SolutionProxy:
+        """The learner's solution: call its functions as ``sol.name(...)``."""
+        return self.proxy
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {str(report.longrepr)[-2000:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            marker = item.get_closest_marker("points")
+            points = float(marker.args[0]) if marker and marker.args else 0.0
+            visibility = self.visibility_of.get(item.path.name, "hidden")
+            self.records[item.nodeid] = TestRecord(item.name, visibility, points)
+            if marker is None:
+                self.collection_errors.append(f"{item.nodeid}: no @pytest.mark.points(n) marker")
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.proxy.begin_test()
+        self._start = time.monotonic()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
+        outcome = yield
+        report = outcome.get_result()
+        record = self.records.get(item.nodeid)
+        if record is None:
+            return
+        if call.when == "setup" and report.failed:
+            record.status, record.message = "judge_error", f"test setup failed: {str(report.longrepr)[-500:]}"
+        elif call.when == "call":
+            record.duration_s = time.monotonic() - self._start
+            if report.passed:
+                record.status, record.message = "passed", ""
+            elif report.skipped:
+                record.status, record.message = "judge_error", "the test was skipped"
+            else:
+                record.status, record.message = self._classify(item, call, record.visibility)
+
+    def _classify(self, item: pytest.Item, call: pytest.CallInfo, visibility: str) -> tuple[str, str]:
+        exc = call.excinfo.value if call.excinfo else None
+        full = visibility == "public" or self.hidden_feedback == "full"
+        called = format_call(self.proxy.last_call) if full else None
+        suffix = f"\n{called}" if called else ""
+        if isinstance(exc, SubmissionFault):
+            return exc.verdict, exc.message + (suffix if exc.verdict == "failed" else "")
+        if isinstance(exc, LearnerException):
+            where = f" ({exc.frames[-1]})" if exc.frames else ""
+            if full:
+                frames = "".join(f"\n  {f}" for f in exc.frames)
+                return "error", f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
+            return "error", f"your code raised {exc.exc_type}{where}"
+        if isinstance(exc, CheckFailure):
+            return "failed", (exc.detail + suffix) if full else exc.summary
+        if isinstance(exc, pytest.fail.Exception):
+            text = str(exc)
+            if "DID NOT RAISE" in text:
+                wanted = text.split("DID NOT RAISE", 1)[1].strip().strip("<>").replace("class ", "").strip("'")
+                msg = f"expected the call to raise {wanted}, but it returned normally"
+                return "failed", msg + suffix
+            if text.startswith("Timeout"):
+                return "timeout", "the test ran past its time limit"
+            return "failed", (text + suffix) if full else f"check failed: {_doc_line(item)}"
+        if isinstance(exc, AssertionError):
+            return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
+        name = type(exc).__name__ if exc is not None else "unknown"
+        if full:
+            return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"
+        return "failed", f"the checker could not use your result ({name})"

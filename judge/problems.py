@@ -1,0 +1,156 @@
+"""Problem folders: finding the repository, reading and schema-checking ``problem.toml``, curriculum order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+DEFAULT_IMPORTS = ["numpy", "math", "typing", "functools", "itertools", "collections", "dataclasses"]
+PUBLIC_TESTS = "tests_public.py"
+HIDDEN_TESTS = "tests_hidden.py"
+
+
+class ProblemError(Exception):
+    """A problem or repository that cannot be used; the message is one line naming the file and the fix."""
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / name).read_text())
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: str
+    position: int
+
+
+@dataclass
+class Problem:
+    """One folder under ``problems/``."""
+
+    id: str
+    path: Path
+    meta: dict[str, Any]
+    track: Track | None = None
+    prerequisites: list[str] = field(default_factory=list)
+
+    title = property(lambda self: self.meta["title"])
+    order = property(lambda self: self.meta["order"])
+    difficulty = property(lambda self: self.meta["difficulty"])
+    entry_points = property(lambda self: list(self.meta["entry_points"]))
+    time_limit_s = property(lambda self: float(self.meta["time_limit_s"]))
+    memory_limit_mb = property(lambda self: int(self.meta["memory_limit_mb"]))
+    hidden_feedback = property(lambda self: self.meta["hidden_feedback"])
+    allowed_imports = property(lambda self: list(self.meta.get("allowed_imports", DEFAULT_IMPORTS)))
+
+    @property
+    def statement(self) -> Path:
+        return self.path / "README.md"
+
+    @property
+    def starter(self) -> Path:
+        return self.path / "starter.py"
+
+    def test_files(self, visibility: str) -> list[tuple[Path, str]]:
+        """(file, visibility) pairs for ``public`` (public tests only) or ``all``; absent files are skipped."""
+        files = [(self.path / PUBLIC_TESTS, "public")]
+        if visibility == "all":
+            files.append((self.path / HIDDEN_TESTS, "hidden"))
+        return [(p, v) for p, v in files if p.is_file()]
+
+    @property
+    def has_hidden_tests(self) -> bool:
+        return (self.path / HIDDEN_TESTS).is_file()
+
+    def tests_sha256(self, visibility: str = "all") -> str:
+        h = hashlib.sha256()
+        for path, vis in self.test_files(visibility):
+            h.update(f"{vis}:{path.name}:".encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
+
+def find_root(start: str | os.PathLike | None = None) -> Path:
+    """The repository root: $JUDGE_ROOT, else the nearest folder up from ``start`` holding problems/tracks.toml,
+    else the folder the judge package was installed from."""
+    env = os.environ.get("JUDGE_ROOT")
+    if env:
+        root = Path(env).resolve()
+        if not (root / "problems").is_dir():
+            raise ProblemError(f"JUDGE_ROOT={env} has no problems/ folder; point it at the repository root")
+        return root
+    here = Path(start or os.getcwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "problems" / "tracks.toml").is_file():
+            return candidate
+    package_parent = Path(__file__).resolve().parent.parent
+    if (package_parent / "problems" / "tracks.toml").is_file():
+        return package_parent
+    raise ProblemError("no problems/ folder found here or above; run judge inside the repository or set JUDGE_ROOT")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ProblemError(f"{path}: file is missing; every problem folder needs one") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProblemError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
+
+
+def load_tracks(root: Path) -> dict[str, Track]:
+    path = root / "problems" / "tracks.toml"
+    data = _read_toml(path)
+    tracks = data.get("tracks")
+    if not isinstance(tracks, list) or not all(isinstance(t, dict) and "id" in t and "title" in t for t in tracks):
+        raise ProblemError(f"{path}: expected [[tracks]] tables with id and title; fix the file")
+    return {t["id"]: Track(t["id"], t["title"], i) for i, t in enumerate(tracks)}
+
+
+def load_problem(root: Path, problem_id: str, tracks: dict[str, Track] | None = None) -> Problem:
+    """Read and validate ``problems/<id>/problem.toml``."""
+    folder = root / "problems" / problem_id
+    if not folder.is_dir():
+        raise ProblemError(f"unknown problem '{problem_id}'; run 'judge list' to see the problem ids")
+    path = folder / "problem.toml"
+    meta = _read_toml(path)
+    try:
+        jsonschema.validate(meta, load_schema("problem.schema.json"))
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise ProblemError(f"{path}: {where}: {exc.message}; see judge/schemas/problem.schema.json") from None
+    if meta["id"] != problem_id:
+        raise ProblemError(f"{path}: id '{meta['id']}' differs from the folder name '{problem_id}'; make them equal")
+    tracks = tracks if tracks is not None else load_tracks(root)
+    if meta["track"] not in tracks:
+        raise ProblemError(f"{path}: track '{meta['track']}' is not listed in problems/tracks.toml; add it there")
+    return Problem(problem_id, folder, meta, tracks[meta["track"]], list(meta.get("prerequisites", [])))
+
+
+def problem_ids(root: Path) -> list[str]:
+    base = root / "problems"
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and (p / "problem.toml").is_file())
+
+
+def list_problems(root: Path) -> list[Problem]:
+    """Every problem, in curriculum order: by track position, then by ``order``."""
+    tracks = load_tracks(root)
+    problems = [load_problem(root, pid, tracks) for pid in problem_ids(root)]
+    return sorted(problems, key=lambda p: (p.track.position, p.order, p.id))

@@ -1,0 +1,124 @@
+"""The object tests call (the ``sol`` fixture): it forwards each call to the worker and maps outcomes.
+
+A learner exception is re-raised in the trusted process as a fresh exception whose class derives from the same
+builtin type (so ``pytest.raises(ValueError)`` works) and from :class:`LearnerException`. Every other outcome
+(timeout, crash, memory, forbidden import, missing function, a result that may not cross the boundary, an input
+mutated in place) becomes a :class:`SubmissionFault`, which test code cannot catch by accident.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from judge import wire
+from judge.executor import Executor, Outcome
+
+MAPPED = (
+    "ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "ZeroDivisionError",
+    "ArithmeticError", "OverflowError", "FloatingPointError", "NotImplementedError", "RuntimeError",
+    "RecursionError", "AttributeError", "AssertionError",
+)
+
+
+class SubmissionFault(BaseException):
+    """A call that ended without a usable result. A BaseException so ``pytest.raises(Exception)`` misses it."""
+
+    def __init__(self, verdict: str, message: str) -> None:
+        super().__init__(message)
+        self.verdict = verdict
+        self.message = message
+
+
+class LearnerException(Exception):
+    """Mixin of every exception re-raised on behalf of the learner's code."""
+
+    exc_type: str = "Exception"
+    learner_message: str = ""
+    frames: list[str] = []
+
+
+_classes: dict[str, type] = {}
+
+
+def learner_exception(outcome: Outcome) -> LearnerException:
+    base_name = outcome.builtin if outcome.builtin in MAPPED else None
+    key = base_name or ""
+    if key not in _classes:
+        bases = (LearnerException, getattr(builtins, base_name)) if base_name else (LearnerException,)
+        _classes[key] = type(f"Learner{base_name or 'Exception'}", bases, {})
+    exc = _classes[key](outcome.message)
+    exc.exc_type = outcome.exc_type or "Exception"
+    exc.learner_message = outcome.message
+    exc.frames = list(outcome.frames)
+    return exc
+
+
+class SolutionProxy:
+    """Stands for the learner's module: ``sol.causal_mask(4)`` runs in the worker."""
+
+    def __init__(self, executor: Executor, entry_points: list[str], time_s: float) -> None:
+        self._executor = executor
+        self._entry_points = tuple(entry_points)
+        self._time_s = time_s
+        self._budget = time_s
+        self.last_call: tuple[str, tuple, dict] | None = None
+
+    def begin_test(self) -> None:
+        """Give the next test a fresh time budget."""
+        self._budget = self._time_s
+        self.last_call = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self._entry_points:
+            raise AttributeError(f"'{name}' is not an entry point of this problem ({', '.join(self._entry_points)})")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, args, kwargs)
+
+        call.__name__ = name
+        return call
+
+    def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
+        self.last_call = (name, args, kwargs)
+        outcome = self._executor.call(name, args, kwargs, self._budget)
+        self._budget -= outcome.elapsed_s
+        if outcome.verdict == "ok":
+            value, rng_states = outcome.value
+            self._restore_generators(args, kwargs, rng_states)
+            if outcome.mutated:
+                raise SubmissionFault(
+                    "failed",
+                    f"{name} modified its input {', '.join(repr(m) for m in outcome.mutated)} in place; "
+                    "inputs must never be mutated (work on a copy)",
+                )
+            return value
+        if outcome.verdict == "error":
+            raise learner_exception(outcome)
+        if outcome.verdict == "wrong_type":
+            raise SubmissionFault("failed", f"{name} returned a value of the wrong type: {outcome.message}")
+        raise SubmissionFault(outcome.verdict, outcome.message)
+
+    @staticmethod
+    def _restore_generators(args: tuple, kwargs: dict, states: list) -> None:
+        """Advance the caller's Generators exactly as the worker advanced its copies."""
+        for key, state in states:
+            target = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
+            if type(target) is not np.random.Generator:
+                raise SubmissionFault("crashed", "protocol fault: generator state for an unknown argument")
+            try:
+                restored = wire.make_generator(state)
+            except (wire.WireError, ValueError, TypeError, KeyError) as exc:
+                raise SubmissionFault("crashed", f"protocol fault: bad generator state ({exc})") from None
+            if type(restored.bit_generator) is not type(target.bit_generator):
+                raise SubmissionFault("crashed", "protocol fault: generator type changed")
+            target.bit_generator.state = restored.bit_generator.state
+
+    def global_random_state(self) -> str:
+        """Fingerprint of the worker's global ``np.random`` and ``random`` state (to check it is untouched)."""
+        outcome = self._executor.global_rng(max(self._budget, 0.5))
+        if outcome.verdict != "ok":
+            raise SubmissionFault(outcome.verdict, outcome.message)
+        return outcome.value[0]

@@ -1,0 +1,58 @@
+"""Terminal rendering of results, problem lists, history and validation tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+SYMBOL = {
+    "passed": ("PASS", "green"), "failed": ("FAIL", "red"), "error": ("ERROR", "red"), "timeout": ("TIME", "yellow"),
+    "memory": ("MEM", "yellow"), "crashed": ("CRASH", "magenta"), "forbidden": ("FORBID", "magenta"),
+    "missing": ("MISSING", "red"), "invalid": ("INVALID", "red"), "judge_error": ("JUDGE?", "magenta"),
+}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def render_result(result: dict[str, Any], *, hidden_pending: bool = False, color: bool | None = None) -> str:
+    """A score report: one line per test (failures with their message), then the score line."""
+    lines = []
+    what = "public tests" if result.get("visibility") == "public" else "public and hidden tests"
+    lines.append(click.style(f"{result['problem']}", bold=True) + f"  ({what}, sandbox: {result.get('sandbox')})")
+    if result["status"] == "error" and result.get("message"):
+        lines.append(click.style(f"  your file could not be loaded: {result['message']}", fg="red"))
+    width = max([len(t["name"]) for t in result["tests"]] + [10])
+    for t in result["tests"]:
+        label, fg = SYMBOL.get(t["status"], (t["status"].upper(), "red"))
+        vis = "" if t["visibility"] == "public" else " (hidden)"
+        lines.append(
+            f"  {click.style(f'{label:<7}', fg=fg)} {t['name']:<{width}} {_fmt(t['score'])}/{_fmt(t['max_score'])}{vis}"
+        )
+        if t["status"] != "passed" and t["message"] and result["status"] != "error":
+            for line in t["message"].splitlines()[:14]:
+                lines.append(f"          {line}")
+    failed = sum(t["status"] != "passed" for t in result["tests"])
+    pct = 100.0 * result["score"] / result["max_score"] if result["max_score"] else 0.0
+    score = f"Score {_fmt(result['score'])}/{_fmt(result['max_score'])} ({pct:.0f}%)"
+    if failed:
+        summary = f"{score}: {failed} of {len(result['tests'])} tests did not pass."
+    elif hidden_pending:
+        summary = f"{score}: all public tests passed; hidden tests were not run (they run at submit or grading)."
+    else:
+        summary = f"{score}: all tests passed."
+    lines.append(click.style(summary, bold=True, fg="green" if not failed else "red"))
+    if result.get("stdout"):
+        lines.append("  your code printed:")
+        lines.extend(f"    {line}" for line in result["stdout"].splitlines()[:20])
+    return "\n".join(lines)
+
+
+def render_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    out = ["  ".join(f"{h:<{w}}" for h, w in zip(headers, widths)).rstrip()]
+    out.append("  ".join("-" * w for w in widths))
+    out.extend("  ".join(f"{str(c):<{w}}" for c, w in zip(r, widths)).rstrip() for r in rows)
+    return "\n".join(out)

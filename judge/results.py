@@ -1,0 +1,69 @@
+"""The one result model: building it, validating it against judge/schemas/result.schema.json."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import jsonschema
+
+from judge import __version__
+from judge.problems import load_schema
+
+TEST_VERDICTS = (
+    "passed", "failed", "error", "timeout", "memory", "crashed", "forbidden", "missing", "invalid", "judge_error",
+)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_result(
+    *,
+    problem: str,
+    tests: list[dict[str, Any]],
+    duration_s: float,
+    solution_sha256: str,
+    tests_sha256: str,
+    visibility: str,
+    sandbox: str,
+    load_failure: str | None = None,
+    stdout: str = "",
+    stderr: str = "",
+) -> dict[str, Any]:
+    """Assemble and validate a result. The score is the sum of the points of passed tests."""
+    score = sum(t["score"] for t in tests)
+    max_score = sum(t["max_score"] for t in tests)
+    if load_failure is not None:
+        status = "error"
+    elif tests and all(t["status"] == "passed" for t in tests):
+        status = "passed"
+    else:
+        status = "failed"
+    result: dict[str, Any] = {
+        "problem": problem,
+        "status": status,
+        "score": round(score, 6),
+        "max_score": round(max_score, 6),
+        "duration_s": round(duration_s, 4),
+        "judge_version": __version__,
+        "solution_sha256": solution_sha256,
+        "tests_sha256": tests_sha256,
+        "visibility": visibility,
+        "sandbox": sandbox,
+        "tests": tests,
+    }
+    if load_failure is not None:
+        result["message"] = load_failure
+    if stdout:
+        result["stdout"] = stdout
+    if stderr:
+        result["stderr"] = stderr
+    validate_result(result)
+    return result
+
+
+def validate_result(result: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if ``result`` does not follow the result schema."""
+    jsonschema.validate(result, load_schema("result.schema.json"))

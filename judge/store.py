@@ -1,0 +1,92 @@
+"""Local submission history in SQLite (``.judge/judge.db``): every judged run, with its full result."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    problem TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- 'submit' or 'test'
+    solution_path TEXT NOT NULL,
+    solution_sha256 TEXT NOT NULL,
+    tests_sha256 TEXT NOT NULL,
+    judge_version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    result_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS test_results (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    max_score REAL NOT NULL,
+    PRIMARY KEY (submission_id, name, visibility)
+);
+CREATE INDEX IF NOT EXISTS submissions_problem ON submissions(problem);
+"""
+
+
+class Store:
+    """A small wrapper over the history database; each write is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def record(self, result: dict[str, Any], solution_path: str, kind: str) -> int:
+        """Store one result (the result model, verbatim) and its per-test verdicts."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO submissions (problem, submitted_at, kind, solution_path, solution_sha256, tests_sha256,"
+                " judge_version, status, score, max_score, result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (result["problem"], now, kind, solution_path, result["solution_sha256"], result["tests_sha256"],
+                 result["judge_version"], result["status"], result["score"], result["max_score"],
+                 json.dumps(result, sort_keys=True)),
+            )
+            sid = int(cur.lastrowid)
+            self.db.executemany(
+                "INSERT INTO test_results VALUES (?,?,?,?,?,?)",
+                [(sid, t["name"], t["visibility"], t["status"], t["score"], t["max_score"]) for t in result["tests"]],
+            )
+        return sid
+
+    def best_scores(self, kind: str = "submit") -> dict[str, tuple[float, float]]:
+        """problem id -> (best score, its max score) over recorded runs of ``kind``."""
+        rows = self.db.execute(
+            "SELECT problem, MAX(score), max_score FROM submissions WHERE kind = ? GROUP BY problem", (kind,)
+        )
+        return {p: (s, m) for p, s, m in rows}
+
+    def history(self, problem: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        query = "SELECT id, problem, submitted_at, kind, solution_path, status, score, max_score FROM submissions"
+        args: tuple = ()
+        if problem:
+            query += " WHERE problem = ?"
+            args = (problem,)
+        query += " ORDER BY id DESC LIMIT ?"
+        cols = ["id", "problem", "submitted_at", "kind", "solution_path", "status", "score", "max_score"]
+        return [dict(zip(cols, row)) for row in self.db.execute(query, (*args, limit))]

@@ -1,0 +1,9 @@
+"""Mistake: returns the float64 array from np.tril(np.ones(...)) instead of a bool mask."""
+
+import numpy as np
+
+
+def causal_mask(seq_len: int) -> np.ndarray:
+    if seq_len < 0:
+        raise ValueError(f"seq_len must be >= 0, got {seq_len}")
+    return np.tril(np.ones((seq_len, seq_len)))

@@ -1,0 +1,8 @@
+"""Mistake: no check of seq_len; a negative length silently gives an empty mask."""
+
+import numpy as np
+
+
+def causal_mask(seq_len: int) -> np.ndarray:
+    n = max(seq_len, 0)
+    return np.tril(np.ones((n, n), dtype=bool))
