@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +28,18 @@ class ProblemError(Exception):
     """A problem or repository that cannot be used; the message is one line naming the file and the fix."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / name).read_text())
+
+
+@cache
+def validator(name: str) -> jsonschema.protocols.Validator:
+    """A compiled validator for one of the judge's schemas (the schema itself is checked once)."""
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,7 @@ def load_problem(root: Path, problem_id: str, tracks: dict[str, Track] | None = 
     path = folder / "problem.toml"
     meta = _read_toml(path)
     try:
-        jsonschema.validate(meta, load_schema("problem.schema.json"))
+        validator("problem.schema.json").validate(meta)
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
         raise ProblemError(f"{path}: {where}: {exc.message}; see judge/schemas/problem.schema.json") from None

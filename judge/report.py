@@ -52,7 +52,7 @@ def render_result(result: dict[str, Any], *, hidden_pending: bool = False, color
 
 def render_table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    out = ["  ".join(f"{h:<{w}}" for h, w in zip(headers, widths)).rstrip()]
+    out = ["  ".join(f"{h:<{w}}" for h, w in zip(headers, widths, strict=True)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
-    out.extend("  ".join(f"{str(c):<{w}}" for c, w in zip(r, widths)).rstrip() for r in rows)
+    out.extend("  ".join(f"{str(c):<{w}}" for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
     return "\n".join(out)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import jsonschema
-
 from judge import __version__
-from judge.problems import load_schema
+from judge.problems import validator
 
 TEST_VERDICTS = (
     "passed", "failed", "error", "timeout", "memory", "crashed", "forbidden", "missing", "invalid", "judge_error",
@@ -66,4 +64,4 @@ def build_result(
 
 def validate_result(result: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if ``result`` does not follow the result schema."""
-    jsonschema.validate(result, load_schema("result.schema.json"))
+    validator("result.schema.json").validate(result)

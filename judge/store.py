@@ -89,4 +89,4 @@ class Store:
             args = (problem,)
         query += " ORDER BY id DESC LIMIT ?"
         cols = ["id", "problem", "submitted_at", "kind", "solution_path", "status", "score", "max_score"]
-        return [dict(zip(cols, row)) for row in self.db.execute(query, (*args, limit))]
+        return [dict(zip(cols, row, strict=True)) for row in self.db.execute(query, (*args, limit))]

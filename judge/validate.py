@@ -76,7 +76,8 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
         ref = run_solution(problem, reference, "all")
         v.reference = f"{ref['score']:g}/{ref['max_score']:g}"
         if ref["score"] != ref["max_score"] or ref["max_score"] <= 0:
-            bad = [f"{t['name']} ({t['status']}: {t['message'][:200]})" for t in ref["tests"] if t["status"] != "passed"]
+            bad = [f"{t['name']} ({t['status']}: {t['message'][:200]})"
+                   for t in ref["tests"] if t["status"] != "passed"]
             v.errors.append(f"{reference}: the reference does not get full marks: {'; '.join(bad[:5])}")
         names = [t["name"] for t in ref["tests"]]
         if len(set(names)) != len(names):

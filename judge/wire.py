@@ -74,7 +74,7 @@ class _Encoder:
         if t is np.ndarray:
             if value.dtype.kind not in ALLOWED_KINDS or value.dtype.fields is not None:
                 raise WireError(f"array of dtype {value.dtype} cannot be sent (numeric or bool only)")
-            return {"__ndarray__": self._buffer(np.ascontiguousarray(value))}
+            return {"__ndarray__": self._buffer(value)}
         if isinstance(value, np.generic) and type(value).__module__ == "numpy":
             if value.dtype.kind not in ALLOWED_KINDS:
                 raise WireError(f"numpy scalar of dtype {value.dtype} cannot be sent")

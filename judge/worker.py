@@ -212,7 +212,10 @@ class Worker:
             return _failure("invalid", exc, self.path, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
         except BaseException as exc:  # noqa: BLE001 - anything the learner's module raises at import
             kind = _classify(exc)
-            return _failure("invalid" if kind == "error" else kind, exc, self.path)
+            frames = _learner_frames(exc, self.path)
+            where = f" ({frames[-1]})" if frames else ""
+            text = f"{type(exc).__name__} while importing your file: {_render(exc)}{where}"
+            return _failure("invalid" if kind == "error" else kind, exc, self.path, text)
         self.module = module
         return {"ok": True, "defined": [n for n in hello["entry_points"] if callable(getattr(module, n, None))]}
 

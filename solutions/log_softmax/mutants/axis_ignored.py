@@ -1,0 +1,31 @@
+"""Mistake: always normalises over the last axis (hard-coded -1), whatever axis is asked for."""
+
+import numpy as np
+
+
+def _check(x, axis):
+    x = np.asarray(x)
+    x = x if x.dtype == np.float32 else x.astype(np.float64)
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis {axis} is out of range")
+    return x
+
+
+def _lse(x):
+    m = np.max(x, axis=-1, keepdims=True, initial=-np.inf)
+    m = np.where(np.isfinite(m), m, 0.0).astype(x.dtype)
+    with np.errstate(divide="ignore"):
+        return m + np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True))
+
+
+def logsumexp(x, axis=-1):
+    x = _check(x, axis)
+    return _lse(x)[..., 0]
+
+
+def log_softmax(x, axis=-1):
+    x = _check(x, axis)
+    with np.errstate(invalid="ignore"):
+        return x - _lse(x)

@@ -1,0 +1,40 @@
+"""Shared helpers: run the real `judge` command in a subprocess, as a learner or instructor would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
+FIXTURE_ROOT = Path(__file__).resolve().parent / "fixtures" / "root"
+
+
+def judge(*args: str, root: Path | None = None, cwd: Path | None = None, timeout: float = 300,
+          env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m judge ARGS` and return the completed process (text mode)."""
+    full_env = dict(os.environ)
+    full_env.pop("JUDGE_ROOT", None)
+    if root is not None:
+        full_env["JUDGE_ROOT"] = str(root)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "judge", *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True,
+        timeout=timeout,
+    )
+
+
+def judge_json(*args: str, **kw) -> tuple[int, dict]:
+    proc = judge(*args, "--json", **kw)
+    assert proc.stdout.strip(), f"no JSON on stdout; stderr: {proc.stderr}"
+    return proc.returncode, json.loads(proc.stdout)
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path) -> str:
+    return str(tmp_path / "judge.db")

@@ -1,0 +1,7 @@
+"""Verdict crashed: dereferences a NULL pointer through ctypes."""
+
+import ctypes
+
+
+def causal_mask(seq_len):
+    return ctypes.string_at(0)
