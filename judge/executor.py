@@ -207,6 +207,13 @@ class Executor:
                 cmd, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
                 env=env, cwd=cwd, start_new_session=True, close_fds=True,
             )
+        except OSError as exc:
+            for fd in (req_w, rep_r, out_r, err_r):
+                os.close(fd)
+            self._tmp.cleanup()
+            self._tmp = None
+            self.sticky = Outcome("judge_error", message=f"the sandbox could not be started: {exc}")
+            return
         finally:
             for fd in (req_r, rep_w, out_w, err_w):
                 os.close(fd)
@@ -316,7 +323,13 @@ class Executor:
             self.start()
         if self._ready:
             return None
-        deadline = time.monotonic() + self.limits.startup_s + self.limits.time_s * self.limits.wall_factor
+        if self._proc is None:  # start() could not launch the worker: the judge's fault, never the learner's
+            return self.sticky
+        booted = self._await(0, time.monotonic() + self.limits.startup_s, True)
+        if isinstance(booted, Outcome):
+            self.sticky = Outcome("judge_error", message=f"the worker did not start ({booted.message})")
+            return self.sticky
+        deadline = time.monotonic() + self.limits.time_s * self.limits.wall_factor + self.limits.wall_slack_s
         got = self._await(self._hello_seq, deadline, True)
         if isinstance(got, Outcome):
             # A worker that dies while loading the file would die again: the outcome sticks.
@@ -375,7 +388,8 @@ def _failure_outcome(reply: dict) -> Outcome:
     message = str(reply.get("message", ""))[:4000]
     mapping = {"exited": "crashed", "protocol": "crashed"}
     verdict = mapping.get(kind, kind)
-    if verdict not in ("error", "memory", "forbidden", "missing", "invalid", "wrong_type", "crashed", "timeout"):
+    if verdict not in ("error", "memory", "forbidden", "missing", "invalid", "wrong_type", "crashed", "timeout",
+                       "judge_error"):
         verdict = "crashed"
     if kind == "exited":
         message = f"your code called sys.exit({message})" if message else "your code called sys.exit()"

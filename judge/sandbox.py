@@ -19,12 +19,32 @@ BOOT = (
 )
 
 
+TIERS = ("bwrap", "process")
+
+
 @dataclass
 class SandboxSpec:
     """Which tier runs the worker, and where the solution appears inside it."""
 
     tier: str = "process"
     solution_inside: str | None = None
+
+
+def available_tiers() -> list[str]:
+    """The tiers this machine can run, strongest first."""
+    return ["process"]
+
+
+def select_sandbox(requested: str = "auto") -> SandboxSpec:
+    """The strongest available tier for ``auto``, else the requested tier (ValueError if unavailable)."""
+    tiers = available_tiers()
+    if requested == "auto":
+        return SandboxSpec(tier=tiers[0])
+    if requested not in TIERS:
+        raise ValueError(f"unknown sandbox tier {requested!r}; choose one of {', '.join(TIERS)} or auto")
+    if requested not in tiers:
+        raise ValueError(f"sandbox tier {requested!r} is not available on this machine")
+    return SandboxSpec(tier=requested)
 
 
 def worker_env(tmpdir: str) -> dict[str, str]:

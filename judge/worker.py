@@ -254,6 +254,7 @@ class Worker:
         }, out
 
     def serve(self) -> None:
+        self.reply(0, {"ok": True, "op": "booted"})  # before any learner code: the judge's own start-up worked
         hello, _ = wire.read_frame(self.req_fd)
         self.reply(hello.get("seq", 0), self.load(hello))
         while True:

@@ -1,4 +1,4 @@
-"""Hidden tests for greedy_decode. Expected values come from a loop over the definition, not from the reference."""
+"""Hidden tests for greedy_decode. Expected values come from a loop over the definition, not the reference."""
 
 import numpy as np
 import pytest
@@ -96,7 +96,8 @@ def test_full_width_after_all_finish(sol):
     """The result keeps P + max_new_tokens columns when every row finishes early."""
     prompt = np.array([[3], [3]])
     expected = np.array([[3, 4] + [7] * 9, [3, 4] + [7] * 9], dtype=np.int64)
-    expect_array(sol.greedy_decode(CHAIN, prompt, 10, 4, 7), expected, name="greedy_decode(chain, [[3], [3]], 10, 4, 7)")
+    expect_array(sol.greedy_decode(CHAIN, prompt, 10, 4, 7), expected,
+                 name="greedy_decode(chain, [[3], [3]], 10, 4, 7)")
 
 
 @pytest.mark.points(1)
@@ -163,10 +164,12 @@ def test_bad_prompt(sol, case):
 @pytest.mark.points(1)
 def test_bad_table(sol):
     """A non-square table raises ValueError naming bigram_logits."""
-    expect_raises(ValueError, sol.greedy_decode, np.zeros((3, 4)), np.array([[1]]), 2, 0, 0, match="bigram_logits")
+    expect_raises(ValueError, sol.greedy_decode, np.zeros((3, 4)), np.array([[1]]), 2, 0, 0,
+                  match="bigram_logits")
 
 
 @pytest.mark.points(1)
 def test_negative_steps_hidden(sol):
     """max_new_tokens -3 raises ValueError naming max_new_tokens."""
-    expect_raises(ValueError, sol.greedy_decode, CHAIN, np.array([[1], [2]]), -3, 4, 0, match="max_new_tokens")
+    expect_raises(ValueError, sol.greedy_decode, CHAIN, np.array([[1], [2]]), -3, 4, 0,
+                  match="max_new_tokens")

@@ -21,7 +21,8 @@ def test_statement_example(sol):
     """The 3-row example of the statement (tie, eos then padding, eos inside the prompt)."""
     prompt = np.array([[3, 0], [2, 3], [4, 4]])
     expected = np.array([[3, 0, 1, 2, 3, 4], [2, 3, 4, 0, 0, 0], [4, 4, 1, 2, 3, 4]], dtype=np.int64)
-    expect_array(sol.greedy_decode(TABLE, prompt, 4, 4, 0), expected, name="greedy_decode(table, prompt, 4, 4, 0)")
+    expect_array(sol.greedy_decode(TABLE, prompt, 4, 4, 0), expected,
+                 name="greedy_decode(table, prompt, 4, 4, 0)")
 
 
 @pytest.mark.points(1)
@@ -35,7 +36,8 @@ def test_zero_new_tokens(sol):
 def test_one_row_no_eos(sol):
     """A single row that never reaches eos (eos_id 0 is never the argmax here)."""
     got = sol.greedy_decode(TABLE, np.array([[1]]), 5, 0, 9)
-    expect_array(got, np.array([[1, 2, 3, 4, 1, 2]], dtype=np.int64), name="greedy_decode(table, [[1]], 5, 0, 9)")
+    expect_array(got, np.array([[1, 2, 3, 4, 1, 2]], dtype=np.int64),
+                 name="greedy_decode(table, [[1]], 5, 0, 9)")
 
 
 @pytest.mark.points(1)

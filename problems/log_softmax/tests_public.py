@@ -19,7 +19,8 @@ def test_statement_example_1d(sol):
     x = np.array([1.0, 2.0, 3.0])
     lse = 3.0 + np.log(np.exp(-2.0) + np.exp(-1.0) + 1.0)
     expect_allclose(sol.log_softmax(x), x - lse, rtol=1e-9, atol=1e-9, name="log_softmax([1, 2, 3])")
-    expect_allclose(as_array(sol.logsumexp(x)), np.array(lse), rtol=1e-9, atol=1e-9, name="logsumexp([1, 2, 3])")
+    expect_allclose(as_array(sol.logsumexp(x)), np.array(lse), rtol=1e-9, atol=1e-9,
+                    name="logsumexp([1, 2, 3])")
 
 
 @pytest.mark.points(2)
@@ -28,7 +29,8 @@ def test_statement_example_extremes(sol):
     x = np.array([[1e4, 0.0], [0.0, NEG_INF], [NEG_INF, NEG_INF]])
     expected_ls = np.array([[0.0, -1e4], [0.0, NEG_INF], [np.nan, np.nan]])
     expect_allclose(sol.log_softmax(x), expected_ls, rtol=1e-9, atol=1e-9, name="log_softmax(x)")
-    expect_allclose(sol.logsumexp(x), np.array([1e4, 0.0, NEG_INF]), rtol=1e-9, atol=1e-9, name="logsumexp(x)")
+    expect_allclose(sol.logsumexp(x), np.array([1e4, 0.0, NEG_INF]), rtol=1e-9, atol=1e-9,
+                    name="logsumexp(x)")
 
 
 @pytest.mark.points(1)
@@ -48,7 +50,8 @@ def test_float32_stays_float32(sol):
     x = np.array([[0.5, -1.0, 2.0, 0.0]], dtype=np.float32)
     xd = x.astype(np.float64)
     lse = np.log(np.exp(xd).sum(axis=-1))
-    expect_allclose(sol.logsumexp(x), lse.astype(np.float32), rtol=1e-5, atol=1e-5, name="logsumexp(float32 x)")
+    expect_allclose(sol.logsumexp(x), lse.astype(np.float32), rtol=1e-5, atol=1e-5,
+                    name="logsumexp(float32 x)")
     expect_allclose(sol.log_softmax(x), (xd - lse[:, None]).astype(np.float32), rtol=1e-5, atol=1e-5,
                     name="log_softmax(float32 x)")
 

@@ -1,4 +1,4 @@
-"""Mistake: casts everything to float64 (np.asarray(x, dtype=float)), so float32 logits come back as float64."""
+"""Mistake: casts everything to float64 (np.asarray(x, dtype=float)); float32 logits come back as float64."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Mistake: logsumexp returns the keepdims=True shape, (B, 1) instead of (B,), so the reduced axis is not removed."""
+"""Mistake: logsumexp returns the keepdims=True shape, (B, 1) instead of (B,): the reduced axis is kept."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Mistake: log_softmax computed as log(softmax(x)); tiny probabilities underflow to 0 and give -inf, not -1000."""
+"""Mistake: log_softmax as log(softmax(x)); tiny probabilities underflow to 0 and give -inf, not -1000."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Mistake: shifts by the max without guarding an all -inf slice; -inf - (-inf) is nan, so logsumexp gives nan, not -inf."""
+"""Mistake: max shift with no guard for an all -inf slice; -inf - (-inf) is nan, so logsumexp is nan, not -inf."""
 
 import numpy as np
 
