@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
-from judge.sandbox import SandboxSpec, build_command
+from judge.sandbox import SandboxSpec, build_launch
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
@@ -43,6 +43,7 @@ class Limits:
     wall_slack_s: float = 0.5
     startup_s: float = 20.0
     total_cpu_s: int = 600
+    processes: int = 32  # RLIMIT_NPROC, only where the worker has a uid of its own (bwrap tier)
 
 
 @dataclass
@@ -182,6 +183,7 @@ class Executor:
         self._seq = 0
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._outputs: list[tuple[_Drain, _Drain]] = []
+        self._launch = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -198,16 +200,17 @@ class Executor:
             "file_size_mb": self.limits.file_size_mb,
             "open_files": self.limits.open_files,
             "total_cpu_s": self.limits.total_cpu_s,
+            "processes": self.limits.processes if self.sandbox.tier == "bwrap" else 0,
         }
-        cmd, env, cwd = build_command(
-            self.sandbox, JUDGE_DIR, self.solution_path, self._tmp.name, req_r, rep_w, json.dumps(limits)
-        )
         try:
-            self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
-                env=env, cwd=cwd, start_new_session=True, close_fds=True,
+            launch = build_launch(
+                self.sandbox, JUDGE_DIR, self.solution_path, self._tmp.name, req_r, rep_w, json.dumps(limits)
             )
-        except OSError as exc:
+            self._proc = subprocess.Popen(
+                launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
+                env=launch.env, cwd=launch.cwd, start_new_session=True, close_fds=True, **launch.popen_kwargs,
+            )
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
             for fd in (req_w, rep_r, out_r, err_r):
                 os.close(fd)
             self._tmp.cleanup()
@@ -217,13 +220,14 @@ class Executor:
         finally:
             for fd in (req_r, rep_w, out_w, err_w):
                 os.close(fd)
+        self._launch = launch
         self.workers_started += 1
         self._req = req_w
         self._reader = _Reader(rep_r)
         self._outputs.append((_Drain(out_r), _Drain(err_r)))
         self._ready = False
         hello = {
-            "op": "hello", "path": self.sandbox.solution_inside or self.solution_path,
+            "op": "hello", "path": launch.solution_inside,
             "entry_points": self.entry_points, "allowed_imports": self.allowed_imports,
             "seed": self.seed, "cpu_seconds": self.limits.time_s,
         }
@@ -293,6 +297,9 @@ class Executor:
             return Outcome("timeout", message=f"time limit exceeded {where}")
         if code is None:
             return Outcome("crashed", message=f"the worker stopped answering {where}")
+        offset = self._launch.signal_offset if self._launch else 0
+        if offset and code > offset:
+            code = offset - code  # bwrap: 128 + N means the worker was killed by signal N
         if code < 0:
             name = _signal_name(-code)
             if name == "SIGXCPU":
@@ -327,7 +334,12 @@ class Executor:
             return self.sticky
         booted = self._await(0, time.monotonic() + self.limits.startup_s, True)
         if isinstance(booted, Outcome):
-            self.sticky = Outcome("judge_error", message=f"the worker did not start ({booted.message})")
+            err = self._outputs[-1][1]
+            err.join(timeout=0.5)
+            detail = err.text().strip().splitlines()[-1:] if err.data else []
+            self.sticky = Outcome(
+                "judge_error", message=f"the worker did not start ({booted.message}) {' '.join(detail)}".strip()
+            )
             return self.sticky
         deadline = time.monotonic() + self.limits.time_s * self.limits.wall_factor + self.limits.wall_slack_s
         got = self._await(self._hello_seq, deadline, True)

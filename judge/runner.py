@@ -22,7 +22,7 @@ from judge.plugin import JudgePlugin, TestRecord
 from judge.problems import Problem, ProblemError
 from judge.proxy import SolutionProxy
 from judge.results import build_result, sha256_bytes
-from judge.sandbox import SandboxSpec
+from judge.sandbox import SandboxSpec, select_sandbox
 
 INI = Path(__file__).resolve().parent / "pytest_judge.ini"
 TRUSTED_TIMEOUT_S = 120
@@ -80,7 +80,7 @@ def run_solution(
     if not files:
         raise ProblemError(f"{problem.path}: no test files ({visibility}); add tests_public.py")
     limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
-    sandbox = sandbox or SandboxSpec()
+    sandbox = sandbox or select_sandbox("auto")
     executor = Executor(solution, problem.entry_points, problem.allowed_imports, limits, seed=seed, sandbox=sandbox)
     static = inspect_source(source, problem.allowed_imports)
     if static is not None:

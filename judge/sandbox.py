@@ -1,14 +1,39 @@
 """How the worker process is launched: the sandbox tier, its command line, environment and working dir.
 
-Tier ``process``: a plain subprocess in a new session with a scrubbed environment, a private temporary working
-directory, and rlimits (address space, CPU, file size, open files, no core files) applied by the worker's
-bootstrap before any learner code runs.
+Tiers, strongest first:
+
+``bwrap``
+    The worker runs under bubblewrap with every namespace unshared (no network; its own PID namespace, so
+    nothing it starts outlives it), a minimal read-only view (the interpreter, its site-packages with NumPy, the
+    judge's worker code and a private copy of the submission; no problems/, solutions/, tests, gradebook or
+    other students' files), a private size-capped /tmp, no capabilities and a cleared environment. When the judge
+    runs as root, bubblewrap itself is started under an unprivileged uid, because a uid mapped to root inside a
+    user namespace could still read root's files through a bind.
+``process``
+    A plain subprocess in a new session with the same environment, working directory, protocol and verdicts, for
+    machines without bubblewrap or user namespaces. It keeps honest code honest; it does not stop a determined
+    attacker from reading files the judge's user can read.
+
+In both tiers the worker's bootstrap applies rlimits (address space, CPU, file size, open files, processes,
+no core files) before any learner code runs.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+TIERS = ("bwrap", "process")
+SOLUTION_INSIDE = "/sandbox/solution.py"
+JUDGE_INSIDE = "/sandbox/judge"
+TMP_SIZE_BYTES = 64 << 20
+SANDBOX_UID_BASE = 61000
+SANDBOX_UID_SLOTS = 1000
 
 # The bootstrap makes ``judge`` importable without putting the judge's parent folder (which may hold the
 # problems and solutions) on sys.path, and removes the working directory from sys.path.
@@ -19,20 +44,135 @@ BOOT = (
 )
 
 
-TIERS = ("bwrap", "process")
-
-
 @dataclass
 class SandboxSpec:
-    """Which tier runs the worker, and where the solution appears inside it."""
+    """Which tier runs the worker."""
 
     tier: str = "process"
     solution_inside: str | None = None
 
 
+@dataclass
+class Launch:
+    """Everything needed to start one worker."""
+
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str
+    popen_kwargs: dict = field(default_factory=dict)
+    signal_offset: int = 0  # bwrap reports a child killed by signal N as exit status 128 + N
+    solution_inside: str = ""
+
+
+def worker_env(home: str) -> dict[str, str]:
+    """The fixed, minimal environment of a worker: nothing of the judge's own environment leaks in."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": home,
+        "TMPDIR": home,
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def sandbox_uid() -> int:
+    """An unprivileged uid for this judge process (a pool slot, so parallel graders rarely share one)."""
+    return SANDBOX_UID_BASE + os.getpid() % SANDBOX_UID_SLOTS
+
+
+def _python_roots() -> list[str]:
+    roots = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    roots.add(str(Path(sys.executable).parent.parent))
+    return sorted(r for r in roots if r not in ("/", "/usr"))
+
+
+def _bwrap_argv(judge_dir: str, solution_copy: str, inner: list[str], env: dict[str, str]) -> list[str]:
+    argv = [
+        shutil.which("bwrap") or "bwrap",
+        "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+        "--proc", "/proc", "--dev", "/dev",
+        "--size", str(TMP_SIZE_BYTES), "--tmpfs", "/tmp",
+        "--dir", "/sandbox",
+    ]
+    if Path("/usr/lib64").exists():
+        argv += ["--symlink", "usr/lib64", "/lib64"]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
+        if Path(etc).exists():
+            argv += ["--ro-bind", etc, etc]
+    for root in _python_roots():
+        argv += ["--ro-bind", root, root]
+    venv = Path(sys.prefix)
+    if str(venv) != str(venv.resolve()):
+        argv += ["--ro-bind", str(venv.resolve()), str(venv)]
+    argv += ["--ro-bind", judge_dir, JUDGE_INSIDE, "--ro-bind", solution_copy, SOLUTION_INSIDE]
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    argv += ["--chdir", "/tmp", "--"]
+    return argv + inner
+
+
+def build_launch(
+    spec: SandboxSpec, judge_dir: str, solution: str, workdir: str, req_fd: int, rep_fd: int, limits: str
+) -> Launch:
+    """Command, environment and working directory that start a worker under ``spec``.
+
+    ``workdir`` is a private temporary folder of the trusted side (the process tier's working directory; the
+    bwrap tier keeps its private copy of the submission there).
+    """
+    if spec.tier == "process":
+        inner = [sys.executable, "-s", "-B", "-c", BOOT.format(judge_dir=judge_dir), str(req_fd), str(rep_fd), limits]
+        return Launch(inner, worker_env(workdir), workdir, solution_inside=solution)
+    if spec.tier == "bwrap":
+        copy = Path(workdir) / "solution.py"
+        shutil.copyfile(solution, copy)
+        os.chmod(workdir, 0o755)
+        os.chmod(copy, 0o444)
+        inner = [sys.executable, "-s", "-B", "-c", BOOT.format(judge_dir=JUDGE_INSIDE), str(req_fd), str(rep_fd),
+                 limits]
+        env = worker_env("/tmp")
+        kwargs: dict = {}
+        if os.geteuid() == 0:
+            uid = sandbox_uid()
+            kwargs = {"user": uid, "group": uid, "extra_groups": []}
+        return Launch(_bwrap_argv(judge_dir, str(copy), inner, env), {}, workdir, kwargs, 128, SOLUTION_INSIDE)
+    raise ValueError(f"unknown sandbox tier {spec.tier!r}")
+
+
+@lru_cache(maxsize=1)
+def bwrap_works() -> bool:
+    """Whether bubblewrap can start a fully unshared sandbox here (as the uid the judge would use)."""
+    exe = shutil.which("bwrap")
+    if exe is None or sys.platform != "linux":
+        return False
+    kwargs: dict = {}
+    if os.geteuid() == 0:
+        uid = sandbox_uid()
+        kwargs = {"user": uid, "group": uid, "extra_groups": []}
+    argv = [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+    for root in _python_roots():
+        argv += ["--ro-bind", root, root]
+    argv += ["--", sys.executable, "-s", "-S", "-c", "pass"]
+    try:
+        proc = subprocess.run(argv, capture_output=True, timeout=20, **kwargs)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
 def available_tiers() -> list[str]:
     """The tiers this machine can run, strongest first."""
-    return ["process"]
+    forced = os.environ.get("JUDGE_SANDBOX")
+    tiers = ["bwrap", "process"] if bwrap_works() else ["process"]
+    if forced in TIERS and forced in tiers:
+        return [forced] + [t for t in tiers if t != forced]
+    return tiers
 
 
 def select_sandbox(requested: str = "auto") -> SandboxSpec:
@@ -43,31 +183,6 @@ def select_sandbox(requested: str = "auto") -> SandboxSpec:
     if requested not in TIERS:
         raise ValueError(f"unknown sandbox tier {requested!r}; choose one of {', '.join(TIERS)} or auto")
     if requested not in tiers:
-        raise ValueError(f"sandbox tier {requested!r} is not available on this machine")
+        raise ValueError(f"sandbox tier {requested!r} is not available on this machine (install bubblewrap and "
+                         "allow unprivileged user namespaces)")
     return SandboxSpec(tier=requested)
-
-
-def worker_env(tmpdir: str) -> dict[str, str]:
-    """The fixed, minimal environment of a worker: nothing of the judge's own environment leaks in."""
-    return {
-        "PATH": "/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "HOME": tmpdir,
-        "TMPDIR": tmpdir,
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-
-
-def build_command(
-    spec: SandboxSpec, judge_dir: str, solution: str, tmpdir: str, req_fd: int, rep_fd: int, limits: str
-) -> tuple[list[str], dict[str, str], str]:
-    """Command, environment and working directory that start a worker under ``spec``."""
-    if spec.tier != "process":
-        raise ValueError(f"unknown sandbox tier {spec.tier!r}")
-    cmd = [sys.executable, "-s", "-B", "-c", BOOT.format(judge_dir=judge_dir), str(req_fd), str(rep_fd), limits]
-    return cmd, worker_env(tmpdir), tmpdir

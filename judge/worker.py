@@ -283,6 +283,8 @@ def apply_limits(limits: dict) -> None:
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_CPU, int(limits["total_cpu_s"])),
     ]
+    if limits.get("processes"):
+        pairs.append((resource.RLIMIT_NPROC, int(limits["processes"])))
     for which, value in pairs:
         soft, hard = resource.getrlimit(which)
         if hard != resource.RLIM_INFINITY:

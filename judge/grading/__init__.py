@@ -1,0 +1,15 @@
+"""Instructor workflow: grading a class (``judge grade``), the student release, the Gradescope export.
+
+| module | responsibility |
+|---|---|
+| ``roster.py`` | reading a submissions folder: students, (student, problem) pairs, ignored files |
+| ``gradebook.py`` | the SQLite (WAL) gradebook, one row per pair, committed as soon as it is graded |
+| ``child.py`` | a grading child process: grades pairs fed as JSON lines with the judge core's runner |
+| ``pool.py`` | N long-lived grading children, replaced when they die, with retries |
+| ``grade.py`` | the ``judge grade`` driver: skip what is graded, progress, outputs, judge errors |
+| ``outputs.py`` | grades.csv, results/<student>/<problem>.json, feedback/<student>.md |
+| ``html_report.py`` | the self-contained class report (report.html) |
+| ``gradescope.py`` | Gradescope's results.json format and the autograder bundle |
+| ``autograder.py`` | what ``run_autograder`` runs inside a Gradescope container |
+| ``release.py`` | the student distribution and its leak scan |
+"""
