@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import select
 import signal
 import struct
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
-from judge.sandbox import SandboxSpec, build_launch
+from judge.sandbox import SandboxSpec, build_launch, reap_strays
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
@@ -184,6 +185,8 @@ class Executor:
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._outputs: list[tuple[_Drain, _Drain]] = []
         self._launch = None
+        tag = "".join(c for c in os.environ.get("JUDGE_RUN_TAG", "") if c.isalnum() or c == "-")[:32]
+        self._token = f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -204,7 +207,8 @@ class Executor:
         }
         try:
             launch = build_launch(
-                self.sandbox, JUDGE_DIR, self.solution_path, self._tmp.name, req_r, rep_w, json.dumps(limits)
+                self.sandbox, JUDGE_DIR, self.solution_path, self._tmp.name, req_r, rep_w, json.dumps(limits),
+                self._token,
             )
             self._proc = subprocess.Popen(
                 launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
@@ -256,6 +260,8 @@ class Executor:
             code = proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             code = None
+        if self.sandbox.tier == "process":
+            reap_strays(self._token)
         for fd in (self._req, self._reader.fd):
             try:
                 os.close(fd)

@@ -40,8 +40,28 @@ SANDBOX_UID_SLOTS = 1000
 BOOT = (
     "import sys, types; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
     "m = types.ModuleType('judge'); m.__path__ = [{judge_dir!r}]; sys.modules['judge'] = m; "
-    "from judge.worker import main; main()"
+    "from judge.worker import main; main()  # judge-worker:{token}"
 )
+WORKER_MARK = "judge-worker:"
+
+
+def reap_strays(token: str) -> int:
+    """SIGKILL every process whose command line carries this worker's token (process tier: a daemon started
+    with double fork and setsid escapes the process group, but keeps the command line it was started with)."""
+    import signal
+
+    mark = (WORKER_MARK + token).encode()
+    killed = 0
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if mark in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+        except (OSError, ValueError):
+            continue
+    return killed
 
 
 @dataclass
@@ -77,6 +97,8 @@ def worker_env(home: str) -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        # Kernel selection for OpenBLAS on CPUs where its default misbehaves; not secrets, kept when set.
+        **{k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ},
     }
 
 
@@ -119,7 +141,8 @@ def _bwrap_argv(judge_dir: str, solution_copy: str, inner: list[str], env: dict[
 
 
 def build_launch(
-    spec: SandboxSpec, judge_dir: str, solution: str, workdir: str, req_fd: int, rep_fd: int, limits: str
+    spec: SandboxSpec, judge_dir: str, solution: str, workdir: str, req_fd: int, rep_fd: int, limits: str,
+    token: str = "",
 ) -> Launch:
     """Command, environment and working directory that start a worker under ``spec``.
 
@@ -127,15 +150,16 @@ def build_launch(
     bwrap tier keeps its private copy of the submission there).
     """
     if spec.tier == "process":
-        inner = [sys.executable, "-s", "-B", "-c", BOOT.format(judge_dir=judge_dir), str(req_fd), str(rep_fd), limits]
+        boot = BOOT.format(judge_dir=judge_dir, token=token)
+        inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         return Launch(inner, worker_env(workdir), workdir, solution_inside=solution)
     if spec.tier == "bwrap":
         copy = Path(workdir) / "solution.py"
         shutil.copyfile(solution, copy)
         os.chmod(workdir, 0o755)
         os.chmod(copy, 0o444)
-        inner = [sys.executable, "-s", "-B", "-c", BOOT.format(judge_dir=JUDGE_INSIDE), str(req_fd), str(rep_fd),
-                 limits]
+        boot = BOOT.format(judge_dir=JUDGE_INSIDE, token=token)
+        inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         env = worker_env("/tmp")
         kwargs: dict = {}
         if os.geteuid() == 0:

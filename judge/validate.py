@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, Problem, ProblemError, load_problem
+from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, Problem, ProblemError, load_problem, problem_ids
 from judge.runner import JudgeError, run_solution
 
 MIN_MUTANTS = 3
@@ -64,6 +64,10 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
         v.errors.append(str(exc))
         return v
     _check_files(problem, v)
+    known = set(problem_ids(root))
+    for pre in problem.prerequisites:
+        if pre not in known:
+            v.errors.append(f"{problem.path / 'problem.toml'}: prerequisite '{pre}' is not a problem id")
     solutions = root / "solutions" / problem_id
     reference = solutions / "reference.py"
     mutants = sorted((solutions / "mutants").glob("*.py"))

@@ -3,8 +3,9 @@
 A frame is a 4-byte big-endian header length, a JSON header, then raw buffers whose lengths the header lists.
 Values are plain data only: None, bool, int, float (nan and inf kept), str, list, tuple, dict with str keys,
 NumPy arrays and scalars of numeric or bool dtype (carried as ``.npy`` buffers, loaded with
-``allow_pickle=False``) and ``numpy.random.Generator`` (carried as its bit-generator state). Anything else is
-refused with :class:`WireError`. Nothing is ever pickled.
+``allow_pickle=False``), numeric dtypes (``np.float32`` or ``np.dtype("int64")``, received as ``np.dtype``)
+and ``numpy.random.Generator`` (carried as its bit-generator state). Anything else is refused with
+:class:`WireError`. Nothing is ever pickled.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ class _Encoder:
         self.buffers.append(data)
         return len(self.buffers) - 1
 
+    @staticmethod
+    def _dtype(dt: np.dtype) -> dict:
+        if dt.kind not in ALLOWED_KINDS or dt.fields is not None:
+            raise WireError(f"dtype {dt} cannot be sent (numeric or bool only)")
+        return {"__dtype__": dt.str}
+
     def encode(self, value: Any, depth: int = 0) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -79,6 +86,10 @@ class _Encoder:
             if value.dtype.kind not in ALLOWED_KINDS:
                 raise WireError(f"numpy scalar of dtype {value.dtype} cannot be sent")
             return {"__npscalar__": self._buffer(np.asarray(value))}
+        if t is np.dtype or (isinstance(value, np.dtype) and type(value).__module__.startswith("numpy")):
+            return self._dtype(value)
+        if isinstance(value, type) and issubclass(value, np.generic) and value.__module__ == "numpy":
+            return self._dtype(np.dtype(value))
         if t is np.random.Generator:
             state = value.bit_generator.state
             if state.get("bit_generator") not in ALLOWED_BIT_GENERATORS:
@@ -165,6 +176,14 @@ class _Decoder:
                 return arr[()]
             if tag == "__bigint__" and type(body) is str:
                 return int(body)
+            if tag == "__dtype__" and type(body) is str and len(body) <= 8:
+                try:
+                    dt = np.dtype(body)
+                except TypeError:
+                    raise WireError("bad dtype") from None
+                if dt.kind not in ALLOWED_KINDS:
+                    raise WireError("bad dtype")
+                return dt
             if tag == "__rng__":
                 return make_generator(body)
         raise WireError("malformed value")

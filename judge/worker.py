@@ -119,16 +119,17 @@ def _classify(exc: BaseException) -> str:
 
 
 def _arrays_in(value: Any, path: str, out: list, depth: int = 0) -> None:
-    if depth > 3:
+    """Snapshot every array argument (inside lists, tuples and dicts too) to detect in-place mutation."""
+    if depth > 8:
         return
     t = type(value)
     if t is np.ndarray:
         out.append((path, value, value.copy()))
     elif t in (list, tuple):
-        for i, v in enumerate(value[:64]):
+        for i, v in enumerate(value):
             _arrays_in(v, f"{path}[{i}]", out, depth + 1)
     elif t is dict:
-        for k, v in list(value.items())[:64]:
+        for k, v in value.items():
             _arrays_in(v, f"{path}[{k!r}]", out, depth + 1)
 
 

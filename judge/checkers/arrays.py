@@ -47,6 +47,11 @@ def expect_array(got: Any, expected: np.ndarray, *, name: str = "result", dtype:
     )
     if expected.dtype == bool and expected.ndim == 2 and max(expected.shape) <= 16:
         detail += f"\n  expected ({name}, 1 = True):\n{_grid(expected)}\n  got:\n{_grid(got)}"
+    elif expected.dtype == bool and expected.ndim >= 3 and max(expected.shape[-2:]) <= 16:
+        lead = first[:-2]
+        where = f"{name}[{', '.join(str(int(i)) for i in lead)}]"
+        detail += f"\n  expected ({where}, the first slice that differs; 1 = True):\n{_grid(expected[lead])}"
+        detail += f"\n  got:\n{_grid(got[lead])}"
     elif expected.size <= 32:
         detail += f"\n  expected: {show(expected)}\n  got:      {show(got)}"
     raise CheckFailure(summary, detail)

@@ -1,0 +1,9 @@
+# expect: crashed
+# tiers: bwrap process
+"""Sends SIGKILL to itself."""
+import os
+import signal
+
+
+def causal_mask(seq_len):
+    os.kill(os.getpid(), signal.SIGKILL)

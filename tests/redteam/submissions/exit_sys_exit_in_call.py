@@ -1,0 +1,8 @@
+# expect: crashed
+# tiers: bwrap process
+"""Calls sys.exit(0) inside the call."""
+import sys
+
+
+def causal_mask(seq_len):
+    sys.exit(0)

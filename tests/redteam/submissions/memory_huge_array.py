@@ -1,0 +1,8 @@
+# expect: memory
+# tiers: bwrap process
+"""Allocates a 64 GiB array."""
+import numpy as np
+
+
+def causal_mask(seq_len):
+    return np.ones((1 << 36,), dtype=np.uint8)

@@ -1,0 +1,9 @@
+# expect: timeout
+# tiers: bwrap process
+"""Blocks forever reading a pipe nobody writes to."""
+import os
+
+
+def causal_mask(seq_len):
+    r, w = os.pipe()
+    os.read(r, 1)

@@ -1,0 +1,19 @@
+# expect: failed
+# tiers: bwrap process
+"""Starts a double-forked setsid daemon that holds the output pipes and lives forever, then answers wrongly."""
+import os
+import time
+
+import numpy as np
+
+
+def causal_mask(seq_len):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            while True:
+                print("still here", flush=True)
+                time.sleep(0.05)
+        os._exit(0)
+    time.sleep(0.05)
+    return np.zeros((seq_len, seq_len), dtype=bool)

@@ -1,0 +1,17 @@
+# expect: timeout
+# tiers: bwrap process
+"""Starts a multiprocessing pool whose workers spin forever; none of them may outlive the run."""
+import multiprocessing
+
+import numpy as np
+
+
+def spin(i):
+    while True:
+        pass
+
+
+def causal_mask(seq_len):
+    with multiprocessing.Pool(4) as pool:
+        pool.map(spin, range(8))
+    return np.zeros((seq_len, seq_len), dtype=bool)

@@ -1,0 +1,123 @@
+"""The red-team suite: every hostile submission in submissions/, through the real `judge submit`, under every
+sandbox tier it applies to. Each file states its expected verdict in its header (`# expect:`), the tiers where
+that verdict is guaranteed (`# tiers:`), and, for files that cannot be loaded, the top-level status.
+
+For every run: the exact verdict on every test, no point awarded, the judge finished within its budget, and no
+process of the run left alive. The honest reference must still score max_score after the attacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import judge_json
+
+from judge.results import validate_result
+from judge.sandbox import WORKER_MARK, available_tiers
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE / "root"
+SUBMISSIONS = HERE / "submissions"
+BUDGET_S = 60.0
+TIERS = available_tiers()
+
+
+def header(path: Path) -> dict[str, str]:
+    meta = {}
+    for line in path.read_text().splitlines()[:4]:
+        if line.startswith("# ") and ":" in line:
+            key, _, value = line[2:].partition(":")
+            meta[key.strip()] = value.strip()
+    return meta
+
+
+CASES = []
+for f in sorted(SUBMISSIONS.glob("*.py")):
+    meta = header(f)
+    for tier in meta["tiers"].split():
+        CASES.append(pytest.param(f, tier, meta["expect"], meta.get("status", "failed"), id=f"{f.stem}-{tier}"))
+
+
+RUN_TAG = f"redteam{os.getpid()}"
+
+
+def worker_processes() -> set[int]:
+    """Live processes started by this suite's judge runs (their command line carries our run tag)."""
+    mark = f"{WORKER_MARK}{RUN_TAG}".encode()
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark in (entry / "cmdline").read_bytes():
+                    pids.add(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def submit(path: Path, tier: str, db: str) -> tuple[int, dict, float]:
+    started = time.monotonic()
+    code, result = judge_json("submit", "redteam", str(path), "--db", db, root=ROOT,
+                              env={"JUDGE_SANDBOX": tier, "JUDGE_RUN_TAG": RUN_TAG}, timeout=BUDGET_S * 2)
+    return code, result, time.monotonic() - started
+
+
+def test_suite_is_large_enough():
+    assert len(list(SUBMISSIONS.glob("*.py"))) >= 30
+
+
+@pytest.mark.parametrize("path, tier, verdict, status", CASES)
+def test_attack(path, tier, verdict, status, tmp_path):
+    """The attack gets its exact verdict, no point, within budget, and leaves no process behind."""
+    if tier not in TIERS:
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"))
+    validate_result(result)
+    assert result["sandbox"] == tier
+    assert [t["status"] for t in result["tests"]] == [verdict, verdict], [t["message"] for t in result["tests"]]
+    assert result["score"] == 0 and code == 1
+    assert result["status"] == status
+    assert elapsed < BUDGET_S
+    deadline = time.monotonic() + 3
+    while (left := worker_processes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"processes left alive: {sorted(left)}"
+
+
+@pytest.mark.parametrize("tier", ["bwrap", "process"])
+def test_reference_still_passes_after_planting(tier, tmp_path):
+    """After an attack that plants conftest.py, sitecustomize.py, .pth and numpy.py files, the honest reference
+    still scores max_score, a wrong answer still fails, and nothing was planted in the problem folder."""
+    if tier not in TIERS:
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    db = str(tmp_path / "db.sqlite")
+    if tier == "bwrap":
+        submit(SUBMISSIONS / "tamper_plant_files.py", tier, db)
+        assert not list((ROOT / "problems" / "redteam").glob("conftest.py"))
+    _, ref, _ = submit(ROOT / "solutions" / "redteam" / "reference.py", tier, db)
+    assert ref["score"] == ref["max_score"] == 3
+    _, wrong, _ = submit(SUBMISSIONS / "output_fake_verdicts.py", tier, db)
+    assert wrong["score"] == 0
+
+
+@pytest.mark.parametrize("tier", ["bwrap", "process"])
+def test_nondeterministic_submission_is_judged_identically(tier, tmp_path):
+    """Unseeded np.random, random and set order: two gradings are byte-identical apart from timing fields."""
+    if tier not in TIERS:
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+
+    def strip(result):
+        result = dict(result, duration_s=0)
+        result["tests"] = [dict(t, duration_s=0) for t in result["tests"]]
+        return json.dumps(result, sort_keys=True)
+
+    runs = [submit(SUBMISSIONS / "nondeterminism_unseeded.py", tier, str(tmp_path / f"{i}.db"))[1] for i in range(2)]
+    assert strip(runs[0]) == strip(runs[1])
+
+
+def test_worker_environment_is_scrubbed():
+    """Nothing of the judge's environment reaches the worker (checked by read_environment.py's verdict)."""
+    assert os.environ.get("PATH")  # the judge has an environment; the attack above proves the worker does not
