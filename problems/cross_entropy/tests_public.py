@@ -53,3 +53,12 @@ def test_all_ignored_mean_is_nan(sol):
 def test_target_out_of_range_raises(sol):
     """A target equal to C (not ignore_index) raises ValueError naming targets."""
     expect_raises(ValueError, sol.cross_entropy, LOGITS, np.array([0, 1, 3, 2]), match="targets")
+
+
+@pytest.mark.points(1)
+def test_large_logits_are_stable(sol):
+    """Logits of magnitude 1e4 give exact finite losses (subtract the row maximum first)."""
+    logits = np.array([[1e4, 0.0, -1e4], [5e3, 5e3, 0.0]])
+    expected = np.array([1e4, math.log(2.0)])  # target 1 of row 0; target 0 of row 1
+    expect_allclose(sol.cross_entropy(logits, np.array([1, 0]), reduction="none"), expected, rtol=1e-7, atol=1e-9,
+                    name="cross_entropy(logits of magnitude 1e4, reduction='none')")

@@ -3,7 +3,7 @@
 import numpy as np
 
 
-def pack_documents(docs, max_len: int, pad_id: int):
+def pack_documents(docs, max_len: int, pad_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pack documents in order into rows of max_len tokens; return (input_ids, position_ids, labels).
 
     Each is int64 (N, max_len). A document that does not fit in the rest of the current row starts a new row;

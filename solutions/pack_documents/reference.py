@@ -5,7 +5,7 @@ import numpy as np
 IGNORE = -100
 
 
-def pack_documents(docs, max_len: int, pad_id: int):
+def pack_documents(docs, max_len: int, pad_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if max_len < 1:
         raise ValueError(f"max_len must be >= 1, got {max_len}")
     pieces = []

@@ -1,0 +1,52 @@
+"""Mistake: padding counted in the mean: the loss sum is divided by every shifted position, -100 ones included."""
+
+import math
+
+import numpy as np
+
+
+def _checked(logits, labels):
+    logits = np.asarray(logits, dtype=np.float64)
+    labels = np.asarray(labels)
+    if logits.ndim != 3:
+        raise ValueError("logits must be (B, T, V)")
+    if labels.shape != logits.shape[:2] or labels.dtype.kind not in "iu":
+        raise ValueError("labels must be integer (B, T)")
+    if np.any((labels != -100) & ((labels < 0) | (labels >= logits.shape[-1]))):
+        raise ValueError("labels out of range")
+    return logits, labels
+
+
+def _nll(z, y):
+    m = z.max(axis=-1, keepdims=True)
+    return m[:, 0] + np.log(np.exp(z - m).sum(axis=-1)) - z[np.arange(len(y)), y]
+
+
+def _corpus_nll(logits, labels):
+    z = logits[:, :-1].reshape(-1, logits.shape[-1])
+    y = labels[:, 1:].reshape(-1)
+    keep = y != -100
+    return float(_nll(z[keep], y[keep]).sum()), int(keep.sum())
+
+
+def _bits_per_byte_ok(total_nll_nats, num_bytes):
+    if isinstance(num_bytes, (bool, np.bool_)) or not isinstance(num_bytes, (int, np.integer)) or num_bytes <= 0:
+        raise ValueError("num_bytes must be a positive integer")
+    if not total_nll_nats >= 0:
+        raise ValueError("total_nll_nats must be >= 0")
+
+
+
+def corpus_perplexity(logits, labels):
+    logits, labels = _checked(logits, labels)
+    s, n = _corpus_nll(logits, labels)
+    positions = labels.shape[0] * max(labels.shape[1] - 1, 0)
+    if n == 0:
+        return float("nan")
+    with np.errstate(over="ignore"):
+        return float(np.exp(s / positions))
+
+
+def bits_per_byte(total_nll_nats, num_bytes):
+    _bits_per_byte_ok(total_nll_nats, num_bytes)
+    return float(total_nll_nats) / (math.log(2) * int(num_bytes))

@@ -1,0 +1,21 @@
+"""Mistake: writes the samples into input_ids in place and compares against the already-modified
+array, so every label is 0 and the caller's input_ids are corrupted."""
+
+import numpy as np
+
+
+def electra_inputs(input_ids, masked_positions, generator_samples, attention_mask):
+    ids = np.asarray(input_ids)
+    if ids.ndim != 2:
+        raise ValueError(f"input_ids must be 2-D (B, T), got ndim {ids.ndim}")
+    arrays = {"masked_positions": masked_positions, "generator_samples": generator_samples,
+              "attention_mask": attention_mask}
+    for name, value in arrays.items():
+        if np.shape(value) != ids.shape:
+            raise ValueError(f"{name} must have the shape of input_ids {ids.shape}, got {np.shape(value)}")
+    masked = np.asarray(masked_positions).astype(bool)
+    ids[masked] = np.asarray(generator_samples)[masked]
+    disc = ids.astype(np.int64)
+    labels = (disc != ids).astype(np.int64)
+    labels[np.asarray(attention_mask) == 0] = -100
+    return disc, labels

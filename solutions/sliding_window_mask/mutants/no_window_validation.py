@@ -1,0 +1,12 @@
+"""Mistake: window is not validated; window 0 silently gives an all-False mask."""
+
+import numpy as np
+
+
+def sliding_window_mask(seq_len: int, window: int) -> np.ndarray:
+    if seq_len < 0:
+        raise ValueError(f"seq_len must be >= 0, got {seq_len}")
+    i = np.arange(seq_len)[:, None]
+    j = np.arange(seq_len)[None, :]
+    d = i - j
+    return (d >= 0) & (d < window)

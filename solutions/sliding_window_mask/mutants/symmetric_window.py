@@ -1,0 +1,14 @@
+"""Mistake: Longformer-style symmetric band |i - j| < window, so each query sees its future."""
+
+import numpy as np
+
+
+def sliding_window_mask(seq_len: int, window: int) -> np.ndarray:
+    if seq_len < 0:
+        raise ValueError(f"seq_len must be >= 0, got {seq_len}")
+    if window < 1:
+        raise ValueError(f"window must be >= 1, got {window}")
+    i = np.arange(seq_len)[:, None]
+    j = np.arange(seq_len)[None, :]
+    d = i - j
+    return np.abs(d) < window
