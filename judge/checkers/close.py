@@ -34,11 +34,15 @@ def expect_allclose(
         rel = np.where(finite & (e != 0), err / np.abs(e), 0.0)
     detail = (
         f"{summary} (rtol={rtol:g}, atol={atol:g}); first at index {index_text(first)}: "
-        f"expected {show(expected[first])}, got {show(got[first])}; "
-        f"max abs error {float(err.max()):.3g}, max rel error {float(rel.max()):.3g}"
+        f"expected {show(expected[first])}, got {show(got[first])}"
     )
+    if tol_bad.any():
+        detail += (f"; among finite values: max abs error {float(err.max()):.3g}, "
+                   f"max rel error {float(rel.max()):.3g} (where expected != 0)")
     if nan_bad.any():
-        detail += f"; NaN where none expected (or missing) at {int(nan_bad.sum())} positions"
+        detail += f"; NaN where none is expected, or a number where NaN is expected, at {int(nan_bad.sum())} positions"
+    if inf_bad.any():
+        detail += f"; an infinity that does not match at {int(inf_bad.sum())} positions"
     if expected.size <= 16:
         detail += f"\n  expected: {show(expected)}\n  got:      {show(got)}"
     raise CheckFailure(summary, detail)
