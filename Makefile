@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint validate bench clean
+.PHONY: install demo test lint validate bench clean sandbox
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ demo: $(STAMP) ## submit a reference solution and a known-wrong one, and show bo
 
 test: $(STAMP) ## the whole test suite: judge internals, every verdict, and judge validate over every problem
 	$(BIN)/python -m pytest -q
+
+sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with apt) and let its uid reach Python
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -q bubblewrap >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q bubblewrap >/dev/null); \
+	  else echo "install bubblewrap with your package manager for the strong sandbox tier"; fi; \
+	fi
+	$(BIN)/python -m judge.sandbox --setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check judge tests bench problems solutions

@@ -409,6 +409,8 @@ def _failure_outcome(reply: dict) -> Outcome:
     if verdict not in ("error", "memory", "forbidden", "missing", "invalid", "wrong_type", "crashed", "timeout",
                        "judge_error"):
         verdict = "crashed"
+    if verdict == "memory":
+        message = f"memory limit exceeded ({reply.get('type') or 'MemoryError'}{': ' + message if message else ''})"
     if kind == "exited":
         message = f"your code called sys.exit({message})" if message else "your code called sys.exit()"
     frames = reply.get("frames") or []

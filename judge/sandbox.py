@@ -172,9 +172,16 @@ def build_launch(
 @lru_cache(maxsize=1)
 def bwrap_works() -> bool:
     """Whether bubblewrap can start a fully unshared sandbox here (as the uid the judge would use)."""
+    return bwrap_problem() is None
+
+
+def bwrap_problem() -> str | None:
+    """Why the bwrap tier cannot run here, or None when it can."""
     exe = shutil.which("bwrap")
-    if exe is None or sys.platform != "linux":
-        return False
+    if sys.platform != "linux":
+        return "bubblewrap needs Linux"
+    if exe is None:
+        return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap; or run make sandbox)"
     kwargs: dict = {}
     if os.geteuid() == 0:
         uid = sandbox_uid()
@@ -185,9 +192,35 @@ def bwrap_works() -> bool:
     argv += ["--", sys.executable, "-s", "-S", "-c", "pass"]
     try:
         proc = subprocess.run(argv, capture_output=True, timeout=20, **kwargs)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return proc.returncode == 0
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"bubblewrap could not be started: {exc}"
+    if proc.returncode == 0:
+        return None
+    text = proc.stderr.decode(errors="replace").strip().splitlines()
+    reason = text[-1] if text else f"exit status {proc.returncode}"
+    if "Permission denied" in reason and os.geteuid() == 0:
+        reason += ("; the sandbox uid cannot reach the interpreter (a parent folder is not searchable by other "
+                   "users): run make sandbox, or python -m judge.sandbox --setup")
+    elif "namespace" in reason.lower() or "Operation not permitted" in reason:
+        reason += "; unprivileged user namespaces appear disabled (sysctl kernel.unprivileged_userns_clone=1)"
+    return reason
+
+
+def setup_for_root() -> list[str]:
+    """As root: make every folder above the interpreter searchable (o+x, not readable) so the unprivileged
+    sandbox uid can reach it. Returns the folders changed."""
+    changed = []
+    if os.geteuid() != 0:
+        return changed
+    for root in _python_roots():
+        for folder in reversed(Path(root).parents):
+            mode = folder.stat().st_mode
+            if not mode & 0o001:
+                folder.chmod(mode | 0o001)
+                changed.append(str(folder))
+    return changed
+
+
 
 
 def available_tiers() -> list[str]:
@@ -210,3 +243,21 @@ def select_sandbox(requested: str = "auto") -> SandboxSpec:
         raise ValueError(f"sandbox tier {requested!r} is not available on this machine (install bubblewrap and "
                          "allow unprivileged user namespaces)")
     return SandboxSpec(tier=requested)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m judge.sandbox [--setup]``: say which tiers run here, and why bwrap does not."""
+    args = sys.argv[1:] if argv is None else argv
+    if "--setup" in args:
+        for folder in setup_for_root():
+            print(f"made {folder} searchable by the sandbox uid (chmod o+x)")
+        bwrap_works.cache_clear()
+    problem = bwrap_problem()
+    print(f"sandbox tiers available: {', '.join(available_tiers())}")
+    if problem:
+        print(f"bwrap tier unavailable: {problem}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

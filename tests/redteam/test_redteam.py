@@ -121,3 +121,10 @@ def test_nondeterministic_submission_is_judged_identically(tier, tmp_path):
 def test_worker_environment_is_scrubbed():
     """Nothing of the judge's environment reaches the worker (checked by read_environment.py's verdict)."""
     assert os.environ.get("PATH")  # the judge has an environment; the attack above proves the worker does not
+
+
+def test_ci_exercises_the_strong_tier():
+    """In CI (CI=true) the bwrap tier must be available, so the red-team suite really runs under it."""
+    if os.environ.get("CI") != "true":
+        pytest.skip("only enforced in CI")
+    assert "bwrap" in TIERS, "CI must install bubblewrap (make sandbox) so the strong tier is exercised"
