@@ -322,11 +322,12 @@ class Executor:
         except EOFError:
             return self._death(False, during_load)
         except wire.WireError as exc:
+            # Fail closed: a frame the judge cannot trust is the judge's failure, reported, never a pass or a 0.
             self._kill()
-            return Outcome("crashed", message=f"protocol fault: {exc}")
+            return Outcome("judge_error", message=f"protocol fault: {exc}")
         if header.get("seq") != seq:
             self._kill()
-            return Outcome("crashed", message="protocol fault: reply out of sequence")
+            return Outcome("judge_error", message="protocol fault: reply out of sequence")
         return header, buffers
 
     def _ensure_ready(self) -> Outcome | None:

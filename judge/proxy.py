@@ -107,13 +107,13 @@ class SolutionProxy:
         for key, state in states:
             target = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
             if type(target) is not np.random.Generator:
-                raise SubmissionFault("crashed", "protocol fault: generator state for an unknown argument")
+                raise SubmissionFault("judge_error", "protocol fault: generator state for an unknown argument")
             try:
                 restored = wire.make_generator(state)
             except (wire.WireError, ValueError, TypeError, KeyError) as exc:
-                raise SubmissionFault("crashed", f"protocol fault: bad generator state ({exc})") from None
+                raise SubmissionFault("judge_error", f"protocol fault: bad generator state ({exc})") from None
             if type(restored.bit_generator) is not type(target.bit_generator):
-                raise SubmissionFault("crashed", "protocol fault: generator type changed")
+                raise SubmissionFault("judge_error", "protocol fault: generator type changed")
             target.bit_generator.state = restored.bit_generator.state
 
     def global_random_state(self) -> str:
