@@ -136,6 +136,17 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+def test_other_integer_label_dtypes(sol):
+    """labels may be any integer dtype: int32 and int16 micro-batches are accepted."""
+    rng = np.random.default_rng(10)
+    a = micro_batch(rng, 3, 7, 6)
+    b = micro_batch(rng, 2, 4, 6)
+    expected = by_definition([a[0], b[0]], [a[1], b[1]])
+    got = sol.accumulated_clm_loss([a[0], b[0]], [a[1].astype(np.int32), b[1].astype(np.int16)])
+    expect_float(got, expected, name="accumulated_clm_loss with int32 and int16 labels", **TOL)
+
+
+@pytest.mark.points(1)
 def test_many_micro_batches(sol):
     """Sixteen micro-batches of (4, 64, 50)."""
     rng = np.random.default_rng(9)
@@ -145,10 +156,11 @@ def test_many_micro_batches(sol):
 
 @pytest.mark.points(1)
 def test_invalid_labels(sol):
-    """A label outside [0, V) and not -100, float labels or a wrong shape raise ValueError naming labels_list."""
+    """A bad label (labels[:, 0] too), float labels or a wrong shape raise ValueError naming labels_list."""
     logits = np.zeros((2, 3, 4))
     good = np.array([[0, 1, 2], [3, -100, -100]])
     for bad in (np.array([[0, 1, 4], [3, -100, -100]]), np.array([[0, 1, 2], [3, -1, -100]]),
+                np.array([[4, 1, 2], [3, -100, -100]]), np.array([[0, 1, 2], [-7, -100, -100]]),
                 good.astype(np.float64), good[:, :2]):
         expect_raises(ValueError, sol.accumulated_clm_loss, [logits, logits], [good, bad], match="labels_list")
 

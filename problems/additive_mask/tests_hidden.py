@@ -54,6 +54,16 @@ def test_defaults(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.parametrize("dtype", [np.float16, np.dtype("float64")])
+def test_dtype_objects(sol, dtype):
+    """dtype may also be a NumPy dtype or scalar type, not only a name."""
+    allowed = random_allowed(9, (3, 4))
+    name = np.dtype(dtype).name
+    expect_array(sol.to_additive_mask(allowed, dtype=dtype, fill="min"), additive_by_definition(allowed, name, "min"),
+                 name=f"to_additive_mask(allowed (3, 4), dtype=np.dtype('{name}'), fill='min')")
+
+
+@pytest.mark.points(1)
 def test_min_of_requested_dtype(sol):
     """fill 'min' uses the minimum of the requested dtype (float64 here), not float32's."""
     allowed = np.array([[True, False], [False, True]])

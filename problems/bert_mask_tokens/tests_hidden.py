@@ -307,6 +307,61 @@ def test_rows_independent(sol):
                            "Bernoulli(p) draw per position")
 
 
+def binomial_pmf(n, k, p):
+    return math.comb(n, k) * p ** k * (1 - p) ** (n - k)
+
+
+@pytest.mark.points(2)
+def test_selected_count_varies_between_calls(sol):
+    """150 calls on 64 eligible positions at p = 0.5: the total selected is Binomial(64, 0.5), exactly 32 ~10%."""
+    ids, special = full_batch(53, 4, 16)  # 4 rows of 16 eligible positions
+    rng = np.random.default_rng(54)
+    n, hits = 150, 0
+    for _ in range(n):
+        inputs, labels = call(sol, ids, special, rng, mlm_probability=0.5)
+        hits += int(check_invariants(ids, special, inputs, labels, 100).sum()) == 32
+    expect_proportion(hits, n, binomial_pmf(64, 32, 0.5), name="share of calls selecting exactly 32 of 64 positions",
+                      hint="near 1 means an exact count round(p * n) over the batch; each position must be "
+                           "selected by its own Bernoulli(p) draw, so the total varies from call to call")
+
+
+@pytest.mark.points(2)
+def test_mask_count_varies_between_calls(sol):
+    """150 calls at p = 1, pm = pr = 0.5 on 64 positions: the [MASK] count is Binomial(64, 0.505), not fixed."""
+    ids, special = full_batch(55, 4, 16)
+    rng = np.random.default_rng(56)
+    n, hits = 150, 0
+    for _ in range(n):
+        inputs, labels = call(sol, ids, special, rng, mlm_probability=1.0, mask_replace_prob=0.5,
+                              random_replace_prob=0.5)
+        check_invariants(ids, special, inputs, labels, 100)
+        hits += int(np.count_nonzero(inputs == MASK)) == 32
+    expect_proportion(hits, n, binomial_pmf(64, 32, 0.5 + 0.5 / 100),
+                      name="share of calls with exactly 32 [MASK] among 64 selected positions",
+                      hint="near 1 means exact counts round(pm * k) / round(pr * k) were split off by shuffling; "
+                           "each selected position must draw its own [MASK] / random / keep outcome")
+
+
+@pytest.mark.points(2)
+def test_corruption_independent_per_position(sol):
+    """At p = 1, neighbours in a row, and in a column, are both [MASK] with probability q^2 (q = 0.8 + 0.1 / V)."""
+    ids, special = full_batch(57, 1000, 50)  # 50,000 selected positions
+    inputs, labels = call(sol, ids, special, 58, mlm_probability=1.0)
+    check_invariants(ids, special, inputs, labels, 100)
+    mask = inputs[:, 1:51] == MASK
+    q = 0.8 + 0.1 / 100
+    in_rows = mask[:, 0::2] & mask[:, 1::2]  # 25,000 disjoint pairs (r, 2j), (r, 2j + 1)
+    expect_proportion(int(in_rows.sum()), in_rows.size, q * q,
+                      name="share of pairs of row neighbours that are both [MASK]",
+                      hint="near 0.8 means the [MASK] / random / keep decision was drawn once per row, not once "
+                           "per position")
+    in_columns = mask[0::2] & mask[1::2]  # 25,000 disjoint pairs (2i, t), (2i + 1, t)
+    expect_proportion(int(in_columns.sum()), in_columns.size, q * q,
+                      name="share of pairs of column neighbours that are both [MASK]",
+                      hint="far from 0.64 means the decision was drawn once per column (shape (T,)) and reused by "
+                           "every row")
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Errors
 # ----------------------------------------------------------------------------------------------------------

@@ -173,6 +173,29 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+def test_float32_confident_predictions(sol):
+    """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
+    gen = np.random.default_rng(21)
+    labels = gen.integers(0, 6, size=(3, 7))
+    logits = np.zeros((3, 7, 6), dtype=np.float32)
+    for b in range(3):
+        for t in range(6):
+            logits[b, t, labels[b, t + 1]] = 12.0 + (b + t) / 8  # exact in float32; nll ~ 3e-5
+    expect_float(sol.causal_lm_loss(logits, labels), by_definition(logits, labels), rtol=1e-6, atol=0.0,
+                 name="causal_lm_loss(float32 logits of confident predictions)")
+
+
+@pytest.mark.points(1)
+def test_first_label_not_checked(sol):
+    """labels[:, 0] is never a target, so it is not range-checked: -1 or V there changes nothing."""
+    logits, labels = random_case(22, 2, 5, 4)
+    expected = by_definition(logits, labels)
+    labels[:, 0] = [-1, 4]
+    expect_float(sol.causal_lm_loss(logits, labels), expected, rtol=RTOL, atol=0.0,
+                 name="causal_lm_loss(labels[:, 0] = [-1, V])")
+
+
+@pytest.mark.points(1)
 def test_large(sol):
     """A batch of 4 x 256 tokens over a vocabulary of 512 is accurate and fast."""
     gen = np.random.default_rng(17)
@@ -209,7 +232,7 @@ def test_invalid_logits_or_labels(sol, which):
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("n", [0, -4, 2.5, True])
+@pytest.mark.parametrize("n", [0, -4, 2.5, 4.0, True])
 def test_invalid_num_items(sol, n):
     """num_items_in_batch that is not an integer >= 1 raises ValueError naming it."""
     logits, labels = random_case(19, 2, 4, 5)

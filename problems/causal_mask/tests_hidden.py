@@ -49,6 +49,12 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+def test_zero_length(sol):
+    """seq_len 0 is legal (not an error) and gives a (0, 0) bool array."""
+    expect_array(sol.causal_mask(0), np.zeros((0, 0), dtype=bool), name="causal_mask(0)")
+
+
+@pytest.mark.points(1)
 @pytest.mark.parametrize("n", [-1, -7])
 def test_negative(sol, n):
     """Negative lengths raise ValueError naming seq_len."""

@@ -40,7 +40,7 @@ def test_bottom_right_definition(sol, q_len, k_len):
 def test_default_is_bottom_right(sol):
     """Called without align, the mask is bottom-right aligned."""
     expect_array(sol.causal_mask_rect(3, 7), by_definition(3, 7, "bottom_right"),
-                 name="causal_mask_rect(3, 7)")
+                 name="causal_mask_rect(3, 7) with the default align")
 
 
 @pytest.mark.points(1)

@@ -30,7 +30,7 @@ def test_example_bottom_right(sol):
 def test_example_more_queries_than_keys(sol):
     """q_len=5, k_len=2 with the default (bottom_right) alignment: three empty rows."""
     expected = grid([[0, 0], [0, 0], [0, 0], [1, 0], [1, 1]])
-    expect_array(sol.causal_mask_rect(5, 2), expected, name="causal_mask_rect(5, 2)")
+    expect_array(sol.causal_mask_rect(5, 2), expected, name="causal_mask_rect(5, 2) with the default align")
 
 
 @pytest.mark.points(1)

@@ -146,9 +146,9 @@ def test_large_input(sol):
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("n_heads", [0, -2, 3, 16])
+@pytest.mark.parametrize("n_heads", [0, -2, 3, 16, 2.0])
 def test_bad_n_heads(sol, n_heads):
-    """n_heads < 1 or not dividing D = 8 raises ValueError naming n_heads."""
+    """n_heads < 1, not dividing D = 8, or not an int (2.0) raises ValueError naming n_heads."""
     x, w_qkv, w_out = case(11, 1, 3, 8)
     expect_raises(ValueError, sol.causal_self_attention, x, w_qkv, w_out, n_heads, match="n_heads")
 
@@ -164,6 +164,8 @@ def test_bad_weight_shapes(sol):
 
 @pytest.mark.points(1)
 def test_bad_x(sol):
-    """A 2-D x raises ValueError naming x."""
+    """A 2-D x, or an integer x, raises ValueError naming x."""
     _, w_qkv, w_out = case(13, 1, 3, 4)
     expect_raises(ValueError, sol.causal_self_attention, np.zeros((3, 4)), w_qkv, w_out, 2, match=r"\bx\b")
+    expect_raises(ValueError, sol.causal_self_attention, np.ones((1, 3, 4), dtype=np.int64), w_qkv, w_out, 2,
+                  match=r"\bx\b")

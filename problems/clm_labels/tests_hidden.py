@@ -132,5 +132,13 @@ def test_errors(sol):
     expect_raises(ValueError, sol.clm_labels, np.arange(4), np.ones(4, dtype=np.int64), match="input_ids")
     ids = np.zeros((2, 3), dtype=np.int64)
     expect_raises(ValueError, sol.clm_labels, ids, np.ones((3, 2), dtype=np.int64), match="attention_mask")
-    expect_raises(ValueError, sol.clm_labels, ids, np.array([[1, 2, 0], [1, 1, 1]]), match="attention_mask")
     expect_raises(ValueError, sol.shift_labels, np.arange(5), match="labels")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("bad", [2, -1])
+def test_mask_value_errors(sol, bad):
+    """An attention_mask value other than 0 and 1 (above 1 or negative) raises ValueError naming attention_mask."""
+    ids = np.zeros((2, 3), dtype=np.int64)
+    mask = np.array([[1, bad, 0], [1, 1, 1]], dtype=np.int64)
+    expect_raises(ValueError, sol.clm_labels, ids, mask, match="attention_mask")

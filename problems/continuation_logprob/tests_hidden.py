@@ -125,7 +125,24 @@ def test_shape_mismatch(sol):
 
 
 @pytest.mark.points(1)
-def test_id_out_of_vocab(sol):
-    """An id outside [0, V) raises ValueError naming input_ids."""
-    expect_raises(ValueError, sol.continuation_logprob, np.zeros((4, 3)), np.array([0, 1, 3, 0]), 2,
+@pytest.mark.parametrize("bad", [3, -1], ids=["too_large", "negative"])
+def test_id_out_of_vocab(sol, bad):
+    """An id outside [0, V) (too large, or negative) raises ValueError naming input_ids."""
+    expect_raises(ValueError, sol.continuation_logprob, np.zeros((4, 3)), np.array([0, 1, bad, 0]), 2,
                   match="input_ids")
+
+
+@pytest.mark.points(1)
+def test_input_ids_not_1d(sol):
+    """input_ids of shape (T, 1) (its length still matches the logits rows) raises ValueError naming input_ids."""
+    expect_raises(ValueError, sol.continuation_logprob, np.zeros((4, 3)), np.array([[0], [1], [2], [0]]), 2,
+                  match="input_ids")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("shape", [(4, 1, 3), (4,)], ids=["three_dim", "one_dim"])
+def test_logits_not_2d(sol, shape):
+    """logits that are not 2-D (even with T rows) raise ValueError naming logits."""
+    # ids all 0: valid for any reading of V, so only logits is wrong.
+    expect_raises(ValueError, sol.continuation_logprob, np.zeros(shape), np.zeros(4, dtype=np.int64), 2,
+                  match="logits")

@@ -122,6 +122,16 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+def test_other_integer_label_dtypes(sol):
+    """labels may be any integer dtype: int32 and int16 are accepted."""
+    logits, labels = corpus(9, 3, 7, 6)
+    expected = perplexity(logits, labels)
+    for dtype in (np.int32, np.int16):
+        expect_float(sol.corpus_perplexity(logits, labels.astype(dtype)), expected,
+                     name=f"corpus_perplexity with {np.dtype(dtype).name} labels", **TOL)
+
+
+@pytest.mark.points(1)
 def test_large_corpus(sol):
     """A (32, 128, 64) corpus."""
     logits, labels = corpus(7, 32, 128, 64, scale=2.5)

@@ -187,6 +187,23 @@ def test_float32_logits(sol, reduction):
 
 
 @pytest.mark.points(1)
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_float32_confident_predictions(sol, reduction):
+    """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
+    gen = np.random.default_rng(31)
+    targets = gen.integers(0, 5, size=12)
+    logits = np.zeros((12, 5), dtype=np.float32)
+    logits[np.arange(12), targets] = 12.0 + gen.integers(0, 8, size=12) / 8  # exact in float32; nll ~ 2e-5
+    expected = by_definition(logits, targets, reduction=reduction)
+    got = sol.cross_entropy(logits, targets, reduction=reduction)
+    name = f"cross_entropy(float32 logits of confident predictions, reduction={reduction!r})"
+    if reduction == "none":
+        expect_allclose(got, expected, rtol=1e-6, atol=0.0, name=name)
+    else:
+        expect_float(got, expected, rtol=1e-6, atol=0.0, name=name)
+
+
+@pytest.mark.points(1)
 @pytest.mark.parametrize("dtype", [np.int32, np.int16])
 def test_targets_int_dtypes(sol, dtype):
     """targets of any integer dtype are accepted."""

@@ -110,7 +110,7 @@ def test_mean_counts_valid_items_over_all_axes(sol):
 @pytest.mark.points(1)
 def test_none_equals_sum(sol):
     """reduction='none' gives the per-item gradients, the same array as 'sum'."""
-    logits, targets = random_case(12, (5,), 4)
+    logits, targets = random_case(12, (2, 5), 4)
     expected = closed_form(logits, targets, reduction="sum")
     expect_allclose(sol.cross_entropy_backward(logits, targets, reduction="none"), expected,
                     name="dlogits (none)", **TOL)
@@ -181,6 +181,28 @@ def test_negative_infinity_logits(sol):
     finite = np.where(np.isinf(logits), -1e300, logits)
     expect_allclose(sol.cross_entropy_backward(logits, targets), closed_form(finite, targets),
                     name="dlogits with -inf logits", **TOL)
+
+
+@pytest.mark.points(1)
+def test_negative_infinity_logits_with_smoothing(sol):
+    """-inf logits with label smoothing: probability 0, so the entry is -q_c / N (eps / C over all C classes)."""
+    logits = np.array([[0.0, -np.inf, 1.0, -np.inf], [-np.inf, 2.0, -np.inf, -np.inf], [1.0, 0.5, -np.inf, 0.0]])
+    targets = np.array([2, 1, 0])
+    finite = np.where(np.isinf(logits), -1e300, logits)
+    expect_allclose(sol.cross_entropy_backward(logits, targets, label_smoothing=0.2),
+                    closed_form(finite, targets, eps=0.2), name="dlogits with -inf logits and label_smoothing=0.2",
+                    **TOL)
+
+
+@pytest.mark.points(1)
+def test_other_integer_target_dtypes(sol):
+    """targets may be any integer dtype: int32 (with ignored items) and uint8 are accepted."""
+    logits, targets = random_case(21, (3, 4), 5)
+    expect_allclose(sol.cross_entropy_backward(logits, targets.astype(np.int32)), closed_form(logits, targets),
+                    name="dlogits with int32 targets", **TOL)
+    positive = np.abs(targets) % 5
+    expect_allclose(sol.cross_entropy_backward(logits, positive.astype(np.uint8), reduction="sum"),
+                    closed_form(logits, positive, reduction="sum"), name="dlogits with uint8 targets", **TOL)
 
 
 @pytest.mark.points(1)

@@ -162,10 +162,25 @@ def test_bad_prompt(sol, case):
 
 
 @pytest.mark.points(1)
-def test_bad_table(sol):
-    """A non-square table raises ValueError naming bigram_logits."""
-    expect_raises(ValueError, sol.greedy_decode, np.zeros((3, 4)), np.array([[1]]), 2, 0, 0,
-                  match="bigram_logits")
+@pytest.mark.parametrize("case", ["not_square", "one_dim", "three_dim", "empty_vocab"])
+def test_bad_table(sol, case):
+    """A table that is not (V, V) with V >= 1 raises ValueError naming bigram_logits."""
+    table, prompt = {
+        "not_square": (np.zeros((3, 4)), np.array([[1]])),
+        "one_dim": (np.zeros(4), np.array([[1]])),
+        "three_dim": (np.zeros((3, 3, 3)), np.array([[1]])),
+        # V = 0 with an empty batch: the prompt (0, 1) is valid, only the table is wrong.
+        "empty_vocab": (np.zeros((0, 0)), np.zeros((0, 1), dtype=np.int64)),
+    }[case]
+    expect_raises(ValueError, sol.greedy_decode, table, prompt, 2, 0, 0, match="bigram_logits")
+
+
+@pytest.mark.points(1)
+def test_zero_new_tokens_int32(sol):
+    """max_new_tokens 0 with an int32 prompt still returns int64 (the prompt converted)."""
+    prompt = np.array([[1, 0, 3], [4, 4, 2]], dtype=np.int32)
+    expect_array(sol.greedy_decode(CHAIN, prompt, 0, 4, 0), prompt.astype(np.int64),
+                 name="greedy_decode(chain, int32 prompt, 0, 4, 0)")
 
 
 @pytest.mark.points(1)

@@ -83,6 +83,26 @@ def test_array_documents(sol):
                  name="group_texts of array documents")
 
 
+@pytest.mark.points(1)
+def test_narrow_dtype_documents(sol):
+    """Documents that are all int32 (no eos_id) or all uint16 (with eos_id) still give int64 blocks."""
+    docs32 = [np.array([1, 2, 3, 4], dtype=np.int32), np.array([5, 6], dtype=np.int32)]
+    expect_array(sol.group_texts(docs32, 2), blocks_by_loop(docs32, 2),
+                 name="group_texts of int32 documents (the result must be int64)")
+    docs16 = (np.array([60000, 1, 2], dtype=np.uint16), np.array([65535], dtype=np.uint16))
+    expect_array(sol.group_texts(docs16, 3, eos_id=0), blocks_by_loop(docs16, 3, 0),
+                 name="group_texts of uint16 documents, eos_id=0 (the result must be int64)")
+
+
+@pytest.mark.points(1)
+def test_short_corpus_gives_no_block(sol):
+    """A stream one token shorter than block_size gives shape (0, block_size), not one short block."""
+    expect_array(sol.group_texts([[1, 2, 3], [4]], 5), np.zeros((0, 5), dtype=np.int64),
+                 name="group_texts([[1, 2, 3], [4]], 5)")
+    expect_array(sol.group_texts([[1, 2], [3]], 6, eos_id=9), np.zeros((0, 6), dtype=np.int64),
+                 name="group_texts([[1, 2], [3]], 6, eos_id=9)")
+
+
 @pytest.mark.points(2)
 def test_random_corpora(sol):
     """Random corpora and block sizes match the loop, with and without eos_id."""

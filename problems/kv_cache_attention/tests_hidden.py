@@ -138,10 +138,12 @@ def test_long_cache(sol):
 
 @pytest.mark.points(1)
 def test_bad_new_shapes(sol):
-    """A 3-D q_new, or k_new / v_new of another shape, raise ValueError naming the argument."""
+    """A 3-D or integer q_new, or k_new / v_new of another shape, raise ValueError naming the argument."""
     q, k, v = sequence(17, 1, 2, 3, 4)
     kc, vc = np.zeros((1, 2, 2, 4)), np.zeros((1, 2, 2, 4))
     expect_raises(ValueError, sol.kv_cache_attention, q[0], k[0], v[0], kc[0], vc[0], match="q_new")
+    expect_raises(ValueError, sol.kv_cache_attention, np.ones((1, 2, 3, 4), dtype=np.int64), k, v, kc, vc,
+                  match="q_new")
     expect_raises(ValueError, sol.kv_cache_attention, q, k[:, :, :2], v, kc, vc, match="k_new")
     expect_raises(ValueError, sol.kv_cache_attention, q, k, v[..., :3], kc, vc, match="v_new")
 

@@ -85,7 +85,22 @@ def test_large_batch(sol):
 
 
 @pytest.mark.points(1)
+def test_no_sequences(sol):
+    """No sequences at all (an empty list or tuple): three int64 arrays of shape (0, 0)."""
+    for seqs in ([], ()):
+        got = expect_sequence(sol.left_pad_batch(seqs, 7), 3, name=f"left_pad_batch({seqs!r}, 7)")
+        for g, part in zip(got, ("input_ids", "attention_mask", "position_ids"), strict=True):
+            expect_array(g, np.zeros((0, 0), dtype=np.int64), name=f"{part} of left_pad_batch({seqs!r}, 7)")
+
+
+@pytest.mark.points(1)
 def test_not_1d_raises(sol):
-    """A sequence that is not 1-D raises ValueError naming seqs."""
+    """A 2-D sequence raises ValueError naming seqs."""
     expect_raises(ValueError, sol.left_pad_batch, [np.array([1, 2]), np.zeros((2, 2), dtype=np.int64)], 0,
                   match="seqs")
+
+
+@pytest.mark.points(1)
+def test_scalar_sequence_raises(sol):
+    """A scalar (0-D) where a sequence is expected raises ValueError naming seqs."""
+    expect_raises(ValueError, sol.left_pad_batch, [[1, 2], 3], 0, match="seqs")

@@ -6,7 +6,7 @@ import numpy as np
 def logsumexp(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """log(sum(exp(x))) along axis, without overflow; shape x.shape with axis removed.
 
-    float32 in gives float32 out, anything else float64.
+    float32 in gives float32 out; anything else (float64, float16, integers) gives float64.
     An all -inf slice gives -inf, and so does a length-0 axis.
     Raises ValueError (naming axis) for an axis out of range, (naming x) for a 0-d x.
     """

@@ -151,12 +151,14 @@ def test_filter_empty_batch(sol):
     "kw, word",
     [
         ({"temperature": -1.0}, "temperature"),
+        ({"temperature": 0.0}, "temperature"),
         ({"top_k": -1}, "top_k"),
         ({"top_p": 0.0}, "top_p"),
         ({"top_p": 1.5}, "top_p"),
         ({"top_p": -0.2}, "top_p"),
     ],
-    ids=["temperature_negative", "top_k_negative", "top_p_zero", "top_p_above_one", "top_p_negative"],
+    ids=["temperature_negative", "temperature_zero", "top_k_negative", "top_p_zero", "top_p_above_one",
+         "top_p_negative"],
 )
 def test_bad_parameters(sol, kw, word):
     """Invalid temperature, top_k or top_p raise ValueError naming the parameter."""

@@ -16,6 +16,14 @@ def test_top_k_example(sol):
                     name="filter_logits([[2, 1, 1, 0, -1]], temperature=0.5, top_k=2)")
 
 
+@pytest.mark.points(1)
+def test_top_k_counts_duplicates(sol):
+    """Top-k counts duplicates: in [2, 1, 1, 0] the 3 largest are 2, 1, 1, so top_k=3 removes the 0."""
+    got = sol.filter_logits(np.array([[2.0, 1.0, 1.0, 0.0]]), top_k=3)
+    expect_allclose(got, np.array([[2.0, 1.0, 1.0, NEG]]), rtol=1e-12, atol=0,
+                    name="filter_logits([[2, 1, 1, 0]], top_k=3)")
+
+
 @pytest.mark.points(2)
 @pytest.mark.parametrize(
     "row, temperature, top_p, expected",

@@ -139,6 +139,20 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+def test_float32_confident_predictions(sol):
+    """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
+    gen = np.random.default_rng(23)
+    labels = gen.integers(0, 6, size=(2, 8))
+    logits = np.zeros((2, 8, 6), dtype=np.float32)
+    for b in range(2):
+        for t in range(8):
+            logits[b, t, (labels[b, t] + (t == 3)) % 6] = 12.0 + (b + t) / 8  # exact in float32; one miss per row
+    labels[1, 5] = -100
+    check(sol.masked_lm_metrics(logits, labels), by_definition(logits, labels),
+          "float32 logits of confident predictions", rtol=1e-6)
+
+
+@pytest.mark.points(1)
 def test_large(sol):
     """A batch of 8 x 128 positions over a vocabulary of 1000 is accurate and fast."""
     gen = np.random.default_rng(9)

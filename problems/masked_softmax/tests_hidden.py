@@ -10,6 +10,7 @@ from judge.checkers import expect_allclose, expect_array, expect_raises
 
 F64 = {"rtol": 1e-6, "atol": 1e-12}  # float64: closed form, tight
 F32 = {"rtol": 1e-4, "atol": 1e-6}   # float32 results
+F16 = {"rtol": 1e-2, "atol": 1e-3}   # float16 results (about 3 significant digits)
 
 
 def by_definition(scores, allowed, axis=-1):
@@ -67,8 +68,11 @@ def test_random_matches_definition(sol, shape):
 @pytest.mark.points(2)
 @pytest.mark.parametrize("axis", [0, 1, -2, -3])
 def test_other_axes(sol, axis):
-    """The softmax runs along the requested axis, not always the last one."""
+    """The softmax runs along the requested axis, not always the last one (one slice along it fully blocked)."""
     scores, allowed = random_case(7, (4, 5, 6))
+    blocked = [1, 2, 3]
+    blocked[axis] = slice(None)
+    allowed[tuple(blocked)] = False  # a slice along `axis` with nothing allowed: zeros, not NaN
     expect_allclose(sol.masked_softmax(scores, allowed, axis=axis), by_definition(scores, allowed, axis), **F64,
                     name=f"masked_softmax(..., axis={axis}) of shape (4, 5, 6)")
 
@@ -176,6 +180,17 @@ def test_float32_small_scores(sol):
     allowed = np.tril(np.ones((8, 8), dtype=bool))
     expect_allclose(sol.masked_softmax(scores, allowed), by_definition(scores, allowed), **F32,
                     name="masked_softmax of float32 (4, 8, 8)")
+
+
+@pytest.mark.points(1)
+def test_float16_kept(sol):
+    """float16 scores are accepted and give a float16 result (rtol 1e-2, atol 1e-3), fully blocked row included."""
+    rng = np.random.default_rng(19)
+    scores = rng.normal(size=(3, 6, 8)).astype(np.float16) * np.float16(3)
+    allowed = rng.random((6, 8)) < 0.6
+    allowed[2] = False
+    expect_allclose(sol.masked_softmax(scores, allowed), by_definition(scores, allowed), **F16,
+                    name="masked_softmax of float16 (3, 6, 8)")
 
 
 @pytest.mark.points(1)

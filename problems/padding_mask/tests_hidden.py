@@ -105,9 +105,11 @@ def test_large(sol):
     ([1], 0, "lengths"),
     ([[1, 2]], 4, "lengths"),
     ([1, 2], -1, "max_len"),
+    (np.zeros(0, dtype=np.int64), -1, "max_len"),
+    (np.zeros(0, dtype=np.int64), -3, "max_len"),
 ])
 def test_invalid_lengths(sol, lengths, max_len, match):
-    """Negative or too-long lengths, 2-D lengths and a negative max_len raise ValueError naming it."""
+    """Negative or too-long lengths, 2-D lengths and a negative max_len (even with no rows) raise ValueError."""
     expect_raises(ValueError, sol.padding_mask, lengths, max_len, match=match)
 
 

@@ -118,6 +118,11 @@ def test_large_batch(sol):
 
 
 @pytest.mark.points(1)
-def test_bad_pair(sol):
-    """An item that is not a (prefix, target) pair raises ValueError naming pairs."""
-    expect_raises(ValueError, sol.prefix_lm_batch, [([1, 2], [3], [4])], pad_id=0, match="pairs")
+@pytest.mark.parametrize(
+    "pairs",
+    [[([1, 2], [3], [4])], [([1, 2], [3]), 7], [([1], [2]), "ab"], [([1], [2]), ([3],)]],
+    ids=["three_items", "an_int", "a_two_char_string", "one_item"],
+)
+def test_bad_pair(sol, pairs):
+    """An item that is not a tuple or list of length 2 raises ValueError naming pairs."""
+    expect_raises(ValueError, sol.prefix_lm_batch, pairs, pad_id=0, match="pairs")

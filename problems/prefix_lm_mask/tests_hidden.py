@@ -66,6 +66,14 @@ def test_numpy_scalar_prefix(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.parametrize("p", [np.array(3), np.array(0, dtype=np.int32)])
+def test_zero_dim_array_prefix(sol, p):
+    """A 0-d integer array prefix_len is an integer, not a batch: the result is (T, T)."""
+    expect_array(sol.prefix_lm_mask(5, p), by_definition(5, int(p)),
+                 name=f"prefix_lm_mask(5, np.array({int(p)}))")
+
+
+@pytest.mark.points(1)
 def test_empty(sol):
     """seq_len 0 gives (0, 0); an empty batch gives (0, T, T)."""
     expect_array(sol.prefix_lm_mask(0, 0), np.zeros((0, 0), dtype=bool), name="prefix_lm_mask(0, 0)")

@@ -144,6 +144,13 @@ def test_score_errors(sol):
                   match="positions")
 
 
+@pytest.mark.points(1)
+def test_score_negative_position(sol):
+    """A negative position (outside [0, T), even though numpy would wrap it) names positions."""
+    expect_raises(ValueError, sol.pll_score, np.zeros((2, 3, 4)), np.array([1, 1, 3]), np.array([-1, 1]),
+                  match="positions")
+
+
 # ---------------------------------------------------------------- end to end
 
 
@@ -217,10 +224,17 @@ def test_pppl_uniform_large_corpus(sol):
 @pytest.mark.points(1)
 @pytest.mark.parametrize(
     "scores, counts",
-    [([-1.0, -2.0], [1]), ([-1.0], [-1]), ([], []), ([0.0, 0.0], [0, 0])],
-    ids=["length_mismatch", "negative_count", "empty_corpus", "all_zero"],
+    [([-1.0, -2.0], [1]), ([-1.0], [-1]), ([-4.0, -1.0], [3, -1]), ([], []), ([0.0, 0.0], [0, 0])],
+    ids=["length_mismatch", "negative_count", "negative_count_positive_total", "empty_corpus", "all_zero"],
 )
 def test_pppl_errors(sol, scores, counts):
     """Bad counts (mismatch, negative, zero total) raise ValueError naming num_scored_tokens."""
     expect_raises(ValueError, sol.pseudo_perplexity, np.array(scores, dtype=np.float64),
                   np.array(counts, dtype=np.int64), match="num_scored_tokens")
+
+
+@pytest.mark.points(1)
+def test_pppl_scores_not_1d(sol):
+    """pll_scores of shape (2, 1) (counts of the same shape) raises ValueError naming pll_scores."""
+    expect_raises(ValueError, sol.pseudo_perplexity, np.array([[-6.0], [-3.0]]), np.array([[3], [1]]),
+                  match="pll_scores")

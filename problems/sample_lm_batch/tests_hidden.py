@@ -112,6 +112,30 @@ def test_rows_independent(sol):
 
 
 @pytest.mark.points(1)
+def test_rows_drawn_with_replacement(sol):
+    """64 rows over 64 possible starts repeat some start (all distinct has probability 64!/64^64 < 1e-26)."""
+    data = np.arange(64 + 16, dtype=np.int64)
+    x, y, what = call(sol, data, 64, 16, seed=3043)
+    starts = check_windows(data, x, y, 64, 16, what)
+    if len(set(starts.tolist())) == 64:
+        raise CheckFailure(f"{what}: the 64 rows use 64 distinct starts out of 64; independent draws with "
+                           "replacement repeat some start (probability of no repeat < 1e-26): do not draw the "
+                           "starts without replacement")
+
+
+@pytest.mark.points(2)
+def test_consecutive_rows_independent(sol):
+    """The step between the starts of consecutive rows, mod N - block_size, is uniform (chi-square, z = 7)."""
+    data = np.arange(40, dtype=np.int64)
+    x, y, what = call(sol, data, 32_000, 8, seed=3044)
+    starts = check_windows(data, x, y, 32_000, 8, what)
+    steps = (starts[1:] - starts[:-1]) % 32
+    expect_uniform(np.bincount(steps, minlength=32), name=f"steps between consecutive rows' starts of {what}",
+                   hint="for independent uniform starts the step (s[b + 1] - s[b]) mod 32 is uniform; "
+                        "draw every row's start independently (no offset + arange, no shuffled cycles)")
+
+
+@pytest.mark.points(1)
 def test_reproducible(sol):
     """Two fresh generators with the same seed give the same batch."""
     data = np.arange(500, dtype=np.int64)

@@ -1,0 +1,32 @@
+"""Mistake: shifts by the global maximum of the whole array (np.max(x)), not the maximum of each slice."""
+
+import numpy as np
+
+
+def _check(x, axis):
+    x = np.asarray(x)
+    x = x if x.dtype == np.float32 else x.astype(np.float64)
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis {axis} is out of range")
+    return x
+
+
+def _lse(x, axis):
+    finite = x[np.isfinite(x)]
+    m = finite.max() if finite.size else 0.0
+    m = np.asarray(m, dtype=x.dtype)
+    with np.errstate(divide="ignore"):
+        return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+
+
+def logsumexp(x, axis=-1):
+    x = _check(x, axis)
+    return np.squeeze(_lse(x, axis), axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    x = _check(x, axis)
+    with np.errstate(invalid="ignore"):
+        return x - _lse(x, axis)

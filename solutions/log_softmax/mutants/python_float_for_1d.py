@@ -1,0 +1,32 @@
+"""Mistake: logsumexp of a 1-D x returns a Python float (float(...)), not a 0-d array or NumPy scalar."""
+
+import numpy as np
+
+
+def _check(x, axis):
+    x = np.asarray(x)
+    x = x if x.dtype == np.float32 else x.astype(np.float64)
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis {axis} is out of range")
+    return x
+
+
+def _lse(x, axis):
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    m = np.where(np.isfinite(m), m, 0.0).astype(x.dtype)
+    with np.errstate(divide="ignore"):
+        return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+
+
+def logsumexp(x, axis=-1):
+    x = _check(x, axis)
+    out = np.squeeze(_lse(x, axis), axis=axis)
+    return float(out) if x.ndim == 1 else out
+
+
+def log_softmax(x, axis=-1):
+    x = _check(x, axis)
+    with np.errstate(invalid="ignore"):
+        return x - _lse(x, axis)

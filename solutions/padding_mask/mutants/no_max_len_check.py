@@ -1,0 +1,32 @@
+"""Mistake: max_len is never checked; a negative max_len only fails through the lengths range check."""
+
+import numpy as np
+
+
+def padding_mask(lengths, max_len: int, side: str = "right") -> np.ndarray:
+    lengths = np.asarray(lengths)
+    if lengths.ndim != 1:
+        raise ValueError(f"lengths must be 1-D, got shape {lengths.shape}")
+    lengths = lengths.astype(np.int64)
+    bad = lengths[(lengths < 0) | (lengths > max_len)]
+    if bad.size:
+        raise ValueError(f"lengths must be in [0, max_len={max_len}], got {bad[0]}")
+    if side not in ("right", "left"):
+        raise ValueError(f"side must be 'right' or 'left', got {side!r}")
+    positions = np.arange(max_len)[None, :]
+    if side == "right":
+        return positions < lengths[:, None]
+    return positions >= (max_len - lengths)[:, None]
+
+
+def attention_bias(attention_mask: np.ndarray, causal: bool) -> np.ndarray:
+    attention_mask = np.asarray(attention_mask)
+    if attention_mask.ndim != 2:
+        raise ValueError(f"attention_mask must be 2-D (B, T), got shape {attention_mask.shape}")
+    if not np.isin(attention_mask, (0, 1)).all():
+        raise ValueError("attention_mask must hold only 0 and 1")
+    _, t = attention_mask.shape
+    keys = (attention_mask == 1)[:, None, None, :]
+    if causal:
+        keys = keys & np.tril(np.ones((t, t), dtype=bool))[None, None]
+    return np.broadcast_to(keys, (attention_mask.shape[0], 1, t, t)).copy()

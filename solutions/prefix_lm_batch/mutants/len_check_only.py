@@ -1,0 +1,30 @@
+"""Mistake: validates an item with len(item) == 2 only: an int raises TypeError and a two-character
+string passes as a pair."""
+
+import numpy as np
+
+
+def prefix_lm_batch(pairs: list, *, pad_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    prefixes, targets = [], []
+    for item in pairs:
+        if len(item) != 2:
+            raise ValueError(f"pairs must hold (prefix, target) pairs, got {item!r}")
+        prefixes.append(np.asarray(item[0], dtype=np.int64).reshape(-1))
+        targets.append(np.asarray(item[1], dtype=np.int64).reshape(-1))
+    batch = len(prefixes)
+    prefix_len = np.array([len(p) for p in prefixes], dtype=np.int64)
+    lengths = prefix_len + np.array([len(t) for t in targets], dtype=np.int64)
+    width = int(lengths.max()) if batch else 0
+    input_ids = np.full((batch, width), pad_id, dtype=np.int64)
+    labels = np.full((batch, width), -100, dtype=np.int64)
+    for b in range(batch):
+        p, n = prefix_len[b], lengths[b]
+        input_ids[b, :p] = prefixes[b]
+        input_ids[b, p:n] = targets[b]
+        labels[b, p:n] = targets[b]
+    i = np.arange(width)[:, None]
+    j = np.arange(width)[None, :]
+    rule = (j[None] < prefix_len[:, None, None]) | (j <= i)[None]  # prefix-LM rule, (B, T, T)
+    real = np.arange(width)[None, :] < lengths[:, None]  # (B, T): not padding
+    allowed = rule & real[:, :, None] & real[:, None, :]
+    return input_ids, allowed, labels

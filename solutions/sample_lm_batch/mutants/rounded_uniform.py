@@ -1,0 +1,21 @@
+"""Mistake: rounds a continuous uniform over [0, N - block_size - 1]: both end starts get half the probability."""
+
+import numpy as np
+
+
+def sample_lm_batch(data: np.ndarray, batch_size: int, block_size: int, *,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    data = np.asarray(data)
+    if data.ndim != 1:
+        raise ValueError(f"data must be 1-D, got shape {data.shape}")
+    if batch_size < 0:
+        raise ValueError(f"batch_size must be >= 0, got {batch_size}")
+    if block_size < 1:
+        raise ValueError(f"block_size must be >= 1, got {block_size}")
+    if len(data) < block_size + 1:
+        raise ValueError(f"data has {len(data)} tokens, block_size {block_size} needs at least {block_size + 1}")
+    starts = np.round(rng.random(batch_size) * (len(data) - block_size - 1)).astype(np.int64)
+    offsets = starts[:, None] + np.arange(block_size)
+    x = data[offsets].astype(np.int64)
+    y = data[offsets + 1].astype(np.int64)
+    return x, y

@@ -1,0 +1,28 @@
+"""Mistake: sums log Z squared over the masked-in positions (a constant loss-normalizing factor of 1), no mean."""
+
+import numpy as np
+
+
+def _checked(logits, mask, coefficient):
+    logits = np.asarray(logits, dtype=np.float64)
+    mask = np.asarray(mask)
+    if logits.ndim < 1 or logits.shape[-1] < 1:
+        raise ValueError("logits must be (..., V) with V >= 1")
+    if mask.dtype != np.bool_ or mask.shape != logits.shape[:-1]:
+        raise ValueError("mask must be bool of shape logits.shape[:-1]")
+    if not coefficient >= 0:
+        raise ValueError("coefficient must be >= 0")
+    return logits, mask
+
+
+def _lse(z):
+    m = z.max(axis=-1, keepdims=True)
+    return m[..., 0] + np.log(np.exp(z - m).sum(axis=-1))
+
+
+def z_loss(logits, mask, coefficient=1e-4):
+    logits, mask = _checked(logits, mask, coefficient)
+    z = logits[mask]
+    if z.shape[0] == 0:
+        return 0.0
+    return float(coefficient * np.sum(_lse(z) ** 2))
