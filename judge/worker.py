@@ -118,27 +118,34 @@ def _classify(exc: BaseException) -> str:
     return "error"
 
 
-def _arrays_in(value: Any, path: str, out: list, depth: int = 0) -> None:
-    """Snapshot every array argument (inside lists, tuples and dicts too) to detect in-place mutation."""
-    if depth > 8:
-        return
+def _freeze(value: Any, depth: int = 0) -> Any:
+    """A canonical, comparable snapshot of an argument (arrays by dtype, shape and bytes; containers deeply)."""
     t = type(value)
+    if depth > 40:
+        return ("deep",)
     if t is np.ndarray:
-        out.append((path, value, value.copy()))
-    elif t in (list, tuple):
-        for i, v in enumerate(value):
-            _arrays_in(v, f"{path}[{i}]", out, depth + 1)
-    elif t is dict:
-        for k, v in value.items():
-            _arrays_in(v, f"{path}[{k!r}]", out, depth + 1)
+        return ("nd", value.dtype.str, value.shape, value.tobytes())
+    if t is list or t is tuple:
+        return (t.__name__, tuple(_freeze(v, depth + 1) for v in value))
+    if t is dict:
+        return ("dict", tuple((k, _freeze(v, depth + 1)) for k, v in value.items()))
+    if t is float:
+        return ("float", repr(value))
+    if isinstance(value, np.generic):
+        return ("np", value.dtype.str, value.tobytes())
+    if t is np.random.Generator:
+        return ("rng",)  # a generator is meant to advance
+    return (t.__name__, repr(value) if t in (int, str, bool, type(None)) else id(value))
+
+
+def _snapshot(args: tuple, kwargs: dict) -> list[tuple[str, Any, Any]]:
+    """(name, value, frozen) for every argument that holds data a function could modify in place."""
+    items = [(f"args[{i}]", v) for i, v in enumerate(args)] + [(f"kwargs[{k!r}]", v) for k, v in kwargs.items()]
+    return [(name, v, _freeze(v)) for name, v in items if type(v) in (np.ndarray, list, dict)]
 
 
 def _mutated(snapshots: list) -> list[str]:
-    changed = []
-    for path, arr, before in snapshots:
-        if arr.shape != before.shape or arr.dtype != before.dtype or arr.tobytes() != before.tobytes():
-            changed.append(path)
-    return changed
+    return [name for name, value, before in snapshots if _freeze(value) != before]
 
 
 def _flush() -> None:
@@ -226,9 +233,7 @@ class Worker:
         if not callable(fn):
             return _failure("missing", None, self.path, f"your file does not define a function named '{name}'"), []
         args, kwargs = wire.decode(req["payload"], buffers)
-        snapshots: list = []
-        _arrays_in(args, "args", snapshots)
-        _arrays_in(kwargs, "kwargs", snapshots)
+        snapshots = _snapshot(args, kwargs)
         gens = [(i, v) for i, v in enumerate(args) if type(v) is np.random.Generator]
         gens += [(k, v) for k, v in kwargs.items() if type(v) is np.random.Generator]
         _set_cpu_budget(req["cpu_seconds"])

@@ -18,7 +18,8 @@ def additive_by_definition(allowed, dtype, fill):
 
 
 def combine_by_definition(a, b, dtype):
-    """Elementwise over the broadcast shape; the inputs here hold 0, min, -inf or small integers."""
+    """Elementwise over the broadcast shape. The inputs here are chosen so that x + y is exact in float64, and
+    rounding it to the result dtype gives the correctly rounded sum (or an overflow, clamped at min)."""
     shape = np.broadcast_shapes(a.shape, b.shape)
     a2, b2 = np.broadcast_to(a, shape), np.broadcast_to(b, shape)
     out = np.empty(shape, dtype=dtype)
@@ -135,6 +136,21 @@ def test_combine_bias_adds_up(sol):
                  name="combine_additive_masks(causal (6,6) float32, bias (6,) float64)")
     expect_array(sol.combine_additive_masks(bias, extra), combine_by_definition(bias, extra, "float64"),
                  name="combine_additive_masks(bias (1,6,6) float64, bias (6,) float64)")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("dtype,values_a,values_b", [
+    ("float32", [-3.4028234663852886e38, -3.0e38, -2.0e38, -1.0e38, -3.0e38],
+                [-1.0e38, -1.0e38, -1.0e38, -1.0e38, 0.0]),
+    ("float16", [-65504.0, -60000.0, -30000.0, -40000.0, -1.0],
+                [-2.0, -10000.0, -30000.0, -40000.0, -65504.0]),
+])
+def test_combine_overflow_not_only_min_plus_min(sol, dtype, values_a, values_b):
+    """Any sum below the dtype's range is clamped to finfo.min, not only min + min (e.g. min plus a large bias)."""
+    a = np.array(values_a, dtype=dtype)
+    b = np.array(values_b, dtype=dtype)
+    expect_array(sol.combine_additive_masks(a, b), combine_by_definition(a, b, dtype),
+                 name=f"combine_additive_masks({dtype} large negative values)")
 
 
 @pytest.mark.points(1)

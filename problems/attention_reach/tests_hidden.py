@@ -68,6 +68,14 @@ def test_causal_never_sees_future(sol, L):
 
 
 @pytest.mark.points(1)
+@pytest.mark.parametrize("L", [100, 127])
+def test_long_causal_stack(sol, L):
+    """Causal 128x128 over 100+ layers: path counts (~1e66) overflow float32 and int64, the reach must not."""
+    causal = np.tril(np.ones((128, 128), dtype=bool))
+    expect_array(sol.attention_reach(causal, L), causal, name=f"attention_reach(causal 128x128, {L})")
+
+
+@pytest.mark.points(1)
 def test_bidirectional_one_layer(sol):
     """A full (BERT) mask reaches everything after one layer."""
     expect_array(sol.attention_reach(np.ones((10, 10), dtype=bool), 1), np.ones((10, 10), dtype=bool),

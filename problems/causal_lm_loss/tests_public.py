@@ -56,4 +56,5 @@ def test_two_rows_token_mean(sol):
                        [1, 0, 1]])      # row 1 scores position 0 -> 0 and position 1 -> 1
     expected = (nll([1.0, 0.0], 1) + nll([0.0, 1.0], 0) + nll([2.0, 2.0], 1)) / 3
     expect_float(sol.causal_lm_loss(logits, labels), expected, rtol=1e-7, atol=0.0,
-                 name="causal_lm_loss(two rows)")
+                 name="causal_lm_loss(two rows), the mean over 3 scored targets: row 0 position 0 -> label 1, "
+                      "row 1 positions 0 -> 0 and 1 -> 1")

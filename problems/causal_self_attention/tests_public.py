@@ -73,7 +73,12 @@ def test_past_ignores_future(sol):
     w_out = rng.normal(size=(4, 4))
     x2 = x.copy()
     x2[:, 3:] = rng.normal(size=(1, 2, 4)) * 3
+    before = sol.causal_self_attention(x, w_qkv, w_out, 2)
     got = sol.causal_self_attention(x2, w_qkv, w_out, 2)
+    if all(isinstance(a, np.ndarray) and a.shape == x.shape for a in (before, got)):
+        # Causality first, on your own outputs: rows 0-2 must not move when only positions 3-4 change.
+        expect_allclose(got[:, :3], before[:, :3], **F64,
+                        name="outputs at positions 0-2 after changing positions 3-4 (must equal those before)")
     expected = by_definition(x2, w_qkv, w_out, 2)
     expected[:, :3] = by_definition(x, w_qkv, w_out, 2)[:, :3]
     expect_allclose(got, expected, **F64, name="causal_self_attention after changing positions 3-4")

@@ -22,7 +22,8 @@ def test_statement_example(sol):
     loss, accuracy, count = expect_sequence(sol.masked_lm_metrics(LOGITS, LABELS), 3,
                                             name="masked_lm_metrics(logits, labels)")
     expected = (nll([0.0, 2.0, 1.0], 1) + nll([1.0, 1.0, 0.0], 1) + nll([0.0, 0.0, 5.0], 0)) / 3
-    expect_float(loss, expected, rtol=1e-7, atol=0.0, name="loss of masked_lm_metrics(logits, labels)")
+    expect_float(loss, expected, rtol=1e-7, atol=0.0,
+                 name="loss of masked_lm_metrics(logits, labels), the mean over positions 0, 1, 3 (no shift)")
     expect_float(accuracy, 1 / 3, rtol=1e-12, atol=0.0, name="accuracy of masked_lm_metrics(logits, labels)")
     expect_int(count, 3, name="num_predictions of masked_lm_metrics(logits, labels)")
 

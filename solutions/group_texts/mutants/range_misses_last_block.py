@@ -3,7 +3,6 @@
 import numpy as np
 
 
-
 def group_texts(docs, block_size: int, eos_id=None) -> np.ndarray:
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")

@@ -1,5 +1,5 @@
-"""Mistake: copies the state of rng into a new generator "so as not to mutate an input": the caller's generator never advances, and two
-calls with one generator return the same batch."""
+"""Mistake: copies the state of rng into a new generator "so as not to mutate an input": the caller's
+generator never advances, and two calls with one generator return the same batch."""
 
 import numpy as np
 

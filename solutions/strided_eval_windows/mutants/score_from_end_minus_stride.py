@@ -14,14 +14,12 @@ def strided_eval_windows(num_tokens: int, max_length: int, stride: int) -> np.nd
     if stride < 1 or stride > max_length:
         raise ValueError(f"stride must be in [1, max_length={max_length}], got {stride}")
     rows = []
-    prev_end = 0
     begin = 0
     while num_tokens > 0:
         end = min(begin + max_length, num_tokens)
         rows.append((begin, end, 1 if begin == 0 else max(end - stride, begin + 1)))
         if end == num_tokens:
             break
-        prev_end = end
         begin += stride
     return np.array(rows, dtype=np.int64).reshape(len(rows), 3)
 

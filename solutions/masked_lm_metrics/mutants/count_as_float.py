@@ -1,0 +1,30 @@
+"""Mistake: converts all three results with float(...), so num_predictions is a float (3.0), not an int.
+"""
+
+import numpy as np
+
+
+def masked_lm_metrics(logits, labels):
+    logits = np.asarray(logits, dtype=np.float64)
+    labels = np.asarray(labels)
+    if logits.ndim != 3 or logits.shape[2] < 1:
+        raise ValueError(f"logits must have shape (B, T, V) with V >= 1, got {logits.shape}")
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be an integer array, got dtype {labels.dtype}")
+    if labels.shape != logits.shape[:2]:
+        raise ValueError(f"labels must have shape {logits.shape[:2]}, got {labels.shape}")
+    vocab = logits.shape[2]
+    scored = labels != -100
+    bad = scored & ((labels < 0) | (labels >= vocab))
+    if bad.any():
+        raise ValueError(f"labels must be -100 or in [0, {vocab}), got {labels[bad][0]}")
+    count = int(np.count_nonzero(scored))
+    if count == 0:
+        return float("nan"), float("nan"), 0.0
+    rows = logits[scored]            # (N, V): only the scored positions, no shift
+    targets = labels[scored].astype(np.int64)
+    top = np.max(rows, axis=-1, keepdims=True)
+    lse = top[:, 0] + np.log(np.sum(np.exp(rows - top), axis=-1))
+    nll = lse - rows[np.arange(count), targets]
+    correct = np.argmax(rows, axis=-1) == targets   # np.argmax: ties go to the lowest index
+    return float(np.sum(nll)) / count, float(np.count_nonzero(correct)) / count, float(count)
