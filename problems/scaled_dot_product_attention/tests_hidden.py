@@ -239,9 +239,11 @@ def test_shape_mismatch_raises(sol):
 
 @pytest.mark.points(1)
 def test_bad_inputs_raise(sol):
-    """1-D q, integer q and non-broadcastable leading dims raise ValueError."""
+    """1-D q, k or v, integer q and non-broadcastable leading dims raise ValueError (naming q, k, v)."""
     q, k, v = qkv(3, (2, 3, 4), (3, 5, 4), (3, 5, 2))
     expect_raises(ValueError, sol.scaled_dot_product_attention, np.zeros(4), k[0], v[0], match=r"\bq\b")
+    expect_raises(ValueError, sol.scaled_dot_product_attention, q[0], np.zeros(4), v[0], match=r"\bk\b")
+    expect_raises(ValueError, sol.scaled_dot_product_attention, q[0], k[0], np.zeros(5), match=r"\bv\b")
     expect_raises(ValueError, sol.scaled_dot_product_attention, np.zeros((3, 4), dtype=np.int64), k[0], v[0],
                   match=r"\bq\b")
     expect_raises(ValueError, sol.scaled_dot_product_attention, q, k, v)

@@ -5,6 +5,7 @@ Counts are worked by hand from the definition (and match T5 / Hugging Face: 100 
 chi-square at z = 7 and Bernstein bands (false-failure rate < 1e-9).
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -142,8 +143,26 @@ def test_span_length_distribution(sol):
         first_plain += nonnoise[0] == 1
     # A uniform split of m items into k non-empty runs has P(first run = 1) = C(m-2, k-2) / C(m-1, k-1) = (k-1)/(m-1).
     expect_proportion(first_noise, n, math.comb(13, 3) / math.comb(14, 4), name="P(first noise span has length 1)",
-                      hint="a low value means the split favours balanced spans; every split must be equally likely")
+                      hint="every split must be equally likely: low favours balanced spans, high favours a very uneven split")
     expect_proportion(first_plain, n, 4 / 84, name="P(first non-noise run has length 1)")
+
+
+@pytest.mark.points(2)
+def test_three_run_splits_uniform(sol):
+    """length 12, 6 noise in 3 spans and 6 others in 3 runs: each of the C(5, 2) = 10 splits equally likely."""
+    compositions = [c for c in itertools.product(range(1, 5), repeat=3) if sum(c) == 6]
+    index = {c: i for i, c in enumerate(compositions)}
+    noise_counts, plain_counts = np.zeros(len(index)), np.zeros(len(index))
+    rng = np.random.default_rng(13)
+    for _ in range(500):
+        got = sol.t5_noise_mask(12, noise_density=0.5, mean_noise_span_length=2.0, rng=rng)
+        nonnoise, noise = structure(got, 12, 6, 3, "t5_noise_mask(12, 0.5, 2.0)")
+        noise_counts[index[tuple(noise)]] += 1
+        plain_counts[index[tuple(nonnoise)]] += 1
+    hint = ("each of the 10 ways to split 6 tokens into 3 non-empty runs must be equally likely: choose 2 distinct "
+            "cut points among the 5 gaps; drawing the run lengths one after the other is not uniform")
+    expect_uniform(noise_counts, name="splits of 6 noise tokens into 3 spans", hint=hint)
+    expect_uniform(plain_counts, name="splits of 6 non-noise tokens into 3 runs", hint=hint)
 
 
 @pytest.mark.points(1)
