@@ -94,6 +94,16 @@ def test_empty(sol, shape):
 
 
 @pytest.mark.points(1)
+def test_real_token_with_pad_id(sol):
+    """Padding is decided by attention_mask: a real token whose id is 0 gets a 0/1 label, not -100."""
+    ids = np.array([[2, 0, 7, 0, 3, 0], [2, 0, 3, 0, 0, 0]])
+    masked = np.array([[0, 1, 0, 1, 0, 0], [0, 1, 0, 0, 0, 0]], dtype=bool)
+    samples = np.array([[0, 0, 0, 9, 0, 0], [0, 5, 0, 0, 0, 0]])
+    attention = np.array([[1, 1, 1, 1, 1, 0], [1, 1, 1, 0, 0, 0]])
+    check(sol, ids, masked, samples, attention, name="electra_inputs(real tokens with id 0)")
+
+
+@pytest.mark.points(1)
 def test_all_padding(sol):
     """attention_mask all 0: every label is -100."""
     ids, masked, samples, _ = random_batch(5, 3, 10, 40, 0.5)

@@ -5,6 +5,8 @@ that hold for any correct draw order, exact degenerate settings, reproducibility
 Bernstein / chi-square bands (false-failure rate < 1e-9).
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -207,6 +209,66 @@ def test_random_ids_uniform(sol):
     counts = np.array([(others == v).sum() for v in [0, 1, 2, 3, 6, 7, 8, 9]])
     expect_uniform(counts, name="random replacement ids 0, 1, 2, 3, 6, 7, 8, 9",
                    hint="random ids are uniform over the whole vocabulary; special ids are not excluded")
+
+
+@pytest.mark.points(2)
+def test_count_per_row_is_binomial(sol):
+    """2,000 rows of 50 content tokens at p = 0.15: a row has exactly 8 selected w.p. C(50, 8) 0.15^8 0.85^42."""
+    seqs = [[7] * 50 for _ in range(2000)]
+    _, labels, _, _ = mlm(sol, seqs, 92, p=0.15)
+    per_row = (labels != -100).sum(axis=1)
+    p_eight = math.comb(50, 8) * 0.15 ** 8 * 0.85 ** 42  # about 0.157
+    expect_proportion(int(np.count_nonzero(per_row == 8)), per_row.size, p_eight,
+                      name="share of rows with exactly 8 of 50 content tokens selected",
+                      hint="near 1 (or 0) means an exact count round(p * n) per row; each position must be selected "
+                           "by its own Bernoulli(p) draw")
+
+
+@pytest.mark.points(2)
+def test_total_varies_between_calls(sol):
+    """150 calls on 64 content tokens at p = 0.5: the total selected is Binomial(64, 0.5), exactly 32 ~10% of calls."""
+    seqs = [[7] * 16 for _ in range(4)]
+    rng = np.random.default_rng(93)
+    n, hits = 150, 0
+    for _ in range(n):
+        _, labels, _, _ = mlm(sol, seqs, rng, p=0.5)
+        hits += int((labels != -100).sum()) == 32
+    expect_proportion(hits, n, math.comb(64, 32) / 2 ** 64, name="share of calls selecting exactly 32 of 64 tokens",
+                      hint="near 1 means an exact count round(p * n) over the batch; the total must vary from call "
+                           "to call")
+
+
+@pytest.mark.points(2)
+def test_corruption_independent_per_position(sol):
+    """At p = 1, neighbours in a row, and in a column, are both [MASK] with probability q^2 (q = 0.8 + 0.1 / V)."""
+    seqs = [[5] * 50 for _ in range(1000)]  # 50,000 selected positions
+    inputs, _, _, _ = mlm(sol, seqs, 94, vocab=100, p=1.0)
+    mask = inputs[:, 1:51] == MASK
+    q = 0.8 + 0.1 / 100
+    in_rows = mask[:, 0::2] & mask[:, 1::2]  # 25,000 disjoint pairs within rows
+    expect_proportion(int(in_rows.sum()), in_rows.size, q * q,
+                      name="share of pairs of row neighbours that are both [MASK]",
+                      hint="near 0.8 means the [MASK] / random / keep decision was drawn once per row, not once "
+                           "per position")
+    in_columns = mask[0::2] & mask[1::2]  # 25,000 disjoint pairs within columns
+    expect_proportion(int(in_columns.sum()), in_columns.size, q * q,
+                      name="share of pairs of column neighbours that are both [MASK]",
+                      hint="far from 0.64 means the decision was drawn once per column and reused by every row")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+def test_numpy_array_sequences(sol, dtype):
+    """Sequences given as 1-D NumPy arrays (int64 or int32) give the same batches as lists."""
+    seqs = random_seqs(11, 5, 0, 9)
+    arrays = [np.array(s, dtype=dtype) for s in seqs]
+    inputs, labels, ids, eligible = mlm(sol, arrays, 12, p=1.0)
+    expect_array(labels, np.where(eligible, ids, -100), name="labels of mlm_collate(array sequences, p=1)")
+    inputs, labels, ids, _ = mlm(sol, arrays, 13, p=0.0, multiple=4)
+    expect_array(inputs, ids, name="input_ids of mlm_collate(array sequences, p=0)")
+    got = expect_sequence(sol.clm_collate(arrays, eos_id=EOS, pad_id=PAD), 3, name="clm_collate(array sequences)")
+    for arr, exp, name in zip(got, plain_clm(seqs, EOS, PAD), ["input_ids", "attention_mask", "labels"], strict=True):
+        expect_array(arr, exp, name=f"{name} of clm_collate(array sequences)")
 
 
 @pytest.mark.points(1)

@@ -5,13 +5,21 @@ Counts are worked by hand from the definition (and match T5 / Hugging Face: 100 
 chi-square at z = 7 and Bernstein bands (false-failure rate < 1e-9).
 """
 
-import itertools
 import math
 
 import numpy as np
 import pytest
 
-from judge.checkers import CheckFailure, expect_array, expect_proportion, expect_raises, expect_uniform
+from judge.checkers import (
+    CheckFailure,
+    chi2_critical,
+    chi_square,
+    expect_array,
+    expect_band,
+    expect_proportion,
+    expect_raises,
+    expect_uniform,
+)
 
 
 def runs(mask):
@@ -143,26 +151,34 @@ def test_span_length_distribution(sol):
         first_plain += nonnoise[0] == 1
     # A uniform split of m items into k non-empty runs has P(first run = 1) = C(m-2, k-2) / C(m-1, k-1) = (k-1)/(m-1).
     expect_proportion(first_noise, n, math.comb(13, 3) / math.comb(14, 4), name="P(first noise span has length 1)",
-                      hint="every split must be equally likely: low favours balanced spans, high favours a very uneven split")
+                      hint="every split must be equally likely: low favours balanced spans, high favours very "
+                           "uneven splits")
     expect_proportion(first_plain, n, 4 / 84, name="P(first non-noise run has length 1)")
 
 
+# A uniform split of 15 items into 5 non-empty runs: P(first run = j) = C(14 - j, 3) / C(14, 4), j = 1..11.
+FIRST_RUN_BINS = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 6), (7, 11)]
+FIRST_RUN_P = [sum(math.comb(14 - j, 3) for j in range(lo, hi + 1)) / math.comb(14, 4) for lo, hi in FIRST_RUN_BINS]
+
+
 @pytest.mark.points(2)
-def test_three_run_splits_uniform(sol):
-    """length 12, 6 noise in 3 spans and 6 others in 3 runs: each of the C(5, 2) = 10 splits equally likely."""
-    compositions = [c for c in itertools.product(range(1, 5), repeat=3) if sum(c) == 6]
-    index = {c: i for i, c in enumerate(compositions)}
-    noise_counts, plain_counts = np.zeros(len(index)), np.zeros(len(index))
+def test_first_run_length_distribution(sol):
+    """length 30: 15 noise in 5 spans, 15 others in 5 runs; first-run lengths follow the uniform split (chi-square)."""
+    counts = np.zeros(len(FIRST_RUN_BINS))
     rng = np.random.default_rng(13)
-    for _ in range(500):
-        got = sol.t5_noise_mask(12, noise_density=0.5, mean_noise_span_length=2.0, rng=rng)
-        nonnoise, noise = structure(got, 12, 6, 3, "t5_noise_mask(12, 0.5, 2.0)")
-        noise_counts[index[tuple(noise)]] += 1
-        plain_counts[index[tuple(nonnoise)]] += 1
-    hint = ("each of the 10 ways to split 6 tokens into 3 non-empty runs must be equally likely: choose 2 distinct "
-            "cut points among the 5 gaps; drawing the run lengths one after the other is not uniform")
-    expect_uniform(noise_counts, name="splits of 6 noise tokens into 3 spans", hint=hint)
-    expect_uniform(plain_counts, name="splits of 6 non-noise tokens into 3 runs", hint=hint)
+    for _ in range(800):
+        got = sol.t5_noise_mask(30, noise_density=0.5, mean_noise_span_length=3.0, rng=rng)
+        nonnoise, noise = structure(got, 30, 15, 5, "t5_noise_mask(30, 0.5, 3.0)")
+        for first in (nonnoise[0], noise[0]):  # the two splits are independent: 1,600 samples
+            counts[next(i for i, (lo, hi) in enumerate(FIRST_RUN_BINS) if lo <= first <= hi)] += 1
+    expected = np.array(FIRST_RUN_P) * counts.sum()
+    stat = chi_square(counts, expected)
+    expect_band(stat, 0.0, chi2_critical(len(counts) - 1),
+                name="chi-square of first-run lengths (bins 1, 2, 3, 4, 5-6, 7-11) against the uniform split",
+                n=int(counts.sum()),
+                hint=f"observed {counts.astype(int).tolist()}, expected {np.round(expected).astype(int).tolist()}; "
+                     "every split of 15 into 5 non-empty runs must be equally likely (choose 4 distinct cut points "
+                     "among the 14 gaps); drawing run lengths one after the other, or balanced shares, is not")
 
 
 @pytest.mark.points(1)

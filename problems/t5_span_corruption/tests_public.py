@@ -24,7 +24,8 @@ def test_no_noise(sol):
     got = expect_sequence(sol.t5_span_corruption(np.array([5, 6, 7]), np.zeros(3, dtype=bool), vocab_size=100),
                           2, name="t5_span_corruption")
     expect_array(got[0], np.array([5, 6, 7, 1]), name="inputs")
-    expect_array(got[1], np.array([99, 1]), name="targets")
+    expect_array(got[1], np.array([99, 1]),
+                 name="targets (expected [99, 1]: the one non-noise run becomes sentinel 99, then eos)")
 
 
 @pytest.mark.points(1)

@@ -1,4 +1,4 @@
-"""Mistake: computes with a float64 scale factor and returns float64 for float32 inputs.
+"""Mistake: computes in float64 (q.astype(np.float64)) and returns float64 for float32 inputs.
 """
 
 import math
@@ -52,7 +52,7 @@ def scaled_dot_product_attention(q, k, v, allowed=None, is_causal=False, scale=N
         if not ok:
             raise ValueError(f"allowed of shape {allowed.shape} does not broadcast to scores {score_shape}")
     factor = 1.0 / math.sqrt(d) if scale is None else float(scale)
-    scores = np.matmul(q, np.swapaxes(k, -1, -2)) * np.asarray(factor, dtype=np.float64)
+    scores = np.matmul(q.astype(np.float64), np.swapaxes(k, -1, -2)) * factor
     scores = np.broadcast_to(scores, score_shape)
     weights = _masked_softmax(scores, np.broadcast_to(allowed, score_shape))
     out = np.matmul(weights, v)

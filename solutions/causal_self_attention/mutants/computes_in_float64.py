@@ -1,7 +1,8 @@
-"""Mistake: divides by np.sqrt(hd), a np.float64 scalar: under NumPy 2 (NEP 50) float32 scores are promoted
-and the result is float64 for float32 inputs.
+"""Mistake: upcasts x and the weights to float64 'for accuracy' and never casts back, so float32 inputs give a
+float64 result (the statement keeps the dtype of the inputs).
 """
 
+import math
 
 import numpy as np
 
@@ -21,6 +22,7 @@ def causal_self_attention(x: np.ndarray, w_qkv: np.ndarray, w_out: np.ndarray, n
     if w_out.shape != (d, d):
         raise ValueError(f"w_out must have shape {(d, d)}, got {w_out.shape}")
     hd = d // n_heads
+    x, w_qkv, w_out = x.astype(np.float64), w_qkv.astype(np.float64), w_out.astype(np.float64)
     qkv = x @ w_qkv                                   # (B, T, 3D): [q | k | v]
     q, k, v = qkv[..., :d], qkv[..., d:2 * d], qkv[..., 2 * d:]
 
@@ -28,11 +30,11 @@ def causal_self_attention(x: np.ndarray, w_qkv: np.ndarray, w_out: np.ndarray, n
         return a.reshape(b, t, n_heads, hd).transpose(0, 2, 1, 3)
 
     q, k, v = heads(q), heads(k), heads(v)
-    scores = (q @ np.swapaxes(k, -1, -2)) / np.sqrt(np.float64(hd))
+    scores = (q @ np.swapaxes(k, -1, -2)) * np.asarray(1.0 / math.sqrt(hd), dtype=x.dtype)
     allowed = np.tril(np.ones((t, t), dtype=bool))
-    scores = np.where(allowed, scores, -np.inf)
+    scores = np.where(allowed, scores, np.array(-np.inf, dtype=x.dtype))
     scores = scores - scores.max(axis=-1, keepdims=True, initial=-np.inf)
     weights = np.exp(scores)                          # the diagonal is always allowed: no empty rows
     weights /= weights.sum(axis=-1, keepdims=True)
     y = (weights @ v).transpose(0, 2, 1, 3).reshape(b, t, d)  # concatenate heads
-    return y @ w_out
+    return (y @ w_out).astype(x.dtype, copy=False)

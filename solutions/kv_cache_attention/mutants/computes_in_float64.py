@@ -1,7 +1,8 @@
-"""Mistake: divides the scores by np.sqrt(d) (a np.float64 scalar) and uses a Python -inf fill, so under NumPy 2
-(NEP 50) float32 queries give a float64 out.
+"""Mistake: computes the attention in float64 (q_new.astype(np.float64)) and never casts out back, so float32
+inputs give a float64 out (the caches keep their dtype).
 """
 
+import math
 
 import numpy as np
 
@@ -25,7 +26,7 @@ def kv_cache_attention(q_new, k_new, v_new, k_cache, v_cache):
     values = np.concatenate([v_cache, v_new], axis=2)
     # Bottom-right alignment: new query i sits at absolute position L_past + i and sees keys 0..L_past + i.
     allowed = np.tril(np.ones((l_new, l_past + l_new), dtype=bool), k=l_past)
-    scores = (q_new @ np.swapaxes(keys, -1, -2)) / np.sqrt(np.float64(d))
+    scores = (q_new.astype(np.float64) @ np.swapaxes(keys, -1, -2)) / math.sqrt(d)
     scores = np.where(allowed, scores, np.array(-np.inf, dtype=scores.dtype))
     scores = scores - scores.max(axis=-1, keepdims=True, initial=-np.inf)
     weights = np.exp(scores)                              # every row sees at least its own key: no empty rows

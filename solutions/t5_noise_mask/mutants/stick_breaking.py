@@ -1,0 +1,34 @@
+"""Mistake: draws the run lengths one after the other, each uniform over what the remaining runs leave (stick
+breaking), so early runs tend to be long and the split is not uniform over compositions.
+"""
+
+import numpy as np
+
+
+def _random_segmentation(num_items, num_segments, rng):
+    """Run lengths of a uniformly random split of num_items into num_segments non-empty runs."""
+    lengths, left = [], num_items
+    for i in range(num_segments - 1):
+        runs_after = num_segments - 1 - i
+        n = int(rng.integers(1, left - runs_after + 1))
+        lengths.append(n)
+        left -= n
+    lengths.append(left)
+    return np.array(lengths)
+
+
+def t5_noise_mask(length, *, noise_density=0.15, mean_noise_span_length=3.0, rng):
+    if length < 2:
+        raise ValueError(f"length must be >= 2, got {length}")
+    if not 0.0 <= noise_density <= 1.0:
+        raise ValueError(f"noise_density must be in [0, 1], got {noise_density}")
+    if mean_noise_span_length < 1:
+        raise ValueError(f"mean_noise_span_length must be >= 1, got {mean_noise_span_length}")
+    num_noise = min(max(round(length * noise_density), 1), length - 1)
+    num_nonnoise = length - num_noise
+    num_spans = min(max(1, round(num_noise / mean_noise_span_length)), num_nonnoise)
+    noise_lengths = _random_segmentation(num_noise, num_spans, rng)
+    nonnoise_lengths = _random_segmentation(num_nonnoise, num_spans, rng)
+    run_lengths = np.stack([nonnoise_lengths, noise_lengths], axis=1).reshape(-1)
+    run_is_noise = np.tile([False, True], num_spans)
+    return np.repeat(run_is_noise, run_lengths)
