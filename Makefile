@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint validate bench clean sandbox
+.PHONY: install demo test lint validate bench clean sandbox compat
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with 
 	fi
 	$(BIN)/python -m judge.sandbox --setup
 
+COMPAT_PY ?= $(shell command -v python3.10 || command -v python3)
+COMPAT    := .venv-compat
+
+compat: ## judge validate on the oldest supported stack: Python 3.10 (when present) with NumPy 1.26
+	$(COMPAT_PY) -m venv $(COMPAT)
+	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check "numpy==1.26.4" -e .
+	$(COMPAT)/bin/python -m judge validate
+
 lint: $(STAMP)
 	$(BIN)/ruff check judge tests bench problems solutions
 
@@ -37,6 +45,7 @@ validate: $(STAMP)
 
 bench: $(STAMP) ## performance ratios (see bench/README.md)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/grade.py
 
 clean:
-	rm -rf $(VENV) .judge
+	rm -rf $(VENV) $(COMPAT) .judge

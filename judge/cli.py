@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import click
 
 from judge import __version__
+from judge.grading.release import released_hidden
 from judge.problems import Problem, ProblemError, find_root, list_problems, load_problem
 from judge.report import render_result, render_table
 from judge.runner import JudgeError, run_solution
@@ -144,14 +146,25 @@ def _run(problem_id: str, file: str | None, visibility: str, as_json: bool, db: 
     problem = load_problem(root, problem_id)
     path = _solution_path(root, problem, file)
     result = run_solution(problem, path, visibility)
+    record_error = None
     if kind == "submit" or db:
-        with Store(_db_path(root, db)) as store:
-            store.record(result, str(path), kind)
-    hidden_pending = visibility == "public" and problem.has_hidden_tests
+        try:
+            with Store(_db_path(root, db)) as store:
+                store.record(result, str(path), kind)
+        except (sqlite3.Error, OSError) as exc:  # the result is still printed: nothing is lost
+            record_error = f"{_db_path(root, db)}: could not record this run ({exc}); check --db"
+    released = released_hidden(root, problem.id) if visibility == "public" else None
+    hidden_pending = visibility == "public" and (problem.has_hidden_tests or released is not None)
     if as_json:
         click.echo(json.dumps(result, sort_keys=True))
     else:
         click.echo(render_result(result, hidden_pending=hidden_pending))
+        if released is not None:  # a student release: the hidden tests are not here, and say so plainly
+            points = f", {released['points']:g} points" if released.get("points") is not None else ""
+            click.echo(f"Hidden tests ({released['tests']} tests{points}) are not part of this release: they run "
+                       f"when your instructor grades, so your grade can be lower than this score.")
+    if record_error:
+        _fail(record_error, EXIT_USAGE)
     sys.exit(EXIT_OK if result["status"] == "passed" else EXIT_FAILED)
 
 
@@ -228,3 +241,6 @@ def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
         bad = sum(not v.ok for v in results)
         click.echo(f"{len(results) - bad} of {len(results)} problems valid")
     sys.exit(EXIT_OK if all(v.ok for v in results) else EXIT_FAILED)
+
+
+import judge.cli_instructor  # noqa: E402,F401  (attaches grade, release, export to main)
