@@ -59,6 +59,12 @@ class Outcome:
     frames: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    cpu_s: float | None = None  # CPU time the worker spent on the call, when it could say
+
+    @property
+    def charged_s(self) -> float:
+        """What the call costs the test's time budget: the worker's CPU time, else the wall time it took."""
+        return self.cpu_s if self.cpu_s is not None else self.elapsed_s
 
 
 class _Drain(threading.Thread):
@@ -380,9 +386,11 @@ class Executor:
             got.elapsed_s = elapsed
             return got
         reply, out = got
+        cpu = reply.get("cpu_s")
+        cpu = float(cpu) if type(cpu) in (int, float) and 0 <= cpu < 1e6 else None
         if not reply.get("ok"):
             outcome = _failure_outcome(reply)
-            outcome.elapsed_s = elapsed
+            outcome.elapsed_s, outcome.cpu_s = elapsed, cpu
             return outcome
         try:
             value = wire.decode(reply.get("value"), out)
@@ -390,7 +398,7 @@ class Executor:
             mutated = [str(m) for m in reply.get("mutated", [])][:16]
         except (wire.WireError, RecursionError, ValueError, TypeError) as exc:
             return Outcome("wrong_type", message=f"wrong type: {exc}", elapsed_s=elapsed)
-        return Outcome("ok", value=(value, rng), mutated=mutated, elapsed_s=elapsed)
+        return Outcome("ok", value=(value, rng), mutated=mutated, elapsed_s=elapsed, cpu_s=cpu)
 
     def call(self, name: str, args: tuple, kwargs: dict, budget_s: float) -> Outcome:
         """Call ``name(*args, **kwargs)`` in the worker."""

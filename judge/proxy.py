@@ -84,7 +84,7 @@ class SolutionProxy:
     def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
         self.last_call = (name, args, kwargs)
         outcome = self._executor.call(name, args, kwargs, self._budget)
-        self._budget -= outcome.elapsed_s
+        self._budget -= outcome.charged_s
         if outcome.verdict == "ok":
             value, rng_states = outcome.value
             self._restore_generators(args, kwargs, rng_states)

@@ -175,6 +175,11 @@ def _name_arguments(fn: Any, args: tuple, kwargs: dict, paths: list[str]) -> lis
     return out
 
 
+def _cpu_time() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _set_cpu_budget(seconds: float) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
@@ -271,7 +276,9 @@ class Worker:
             seq = req.get("seq", -1)
             op = req.get("op")
             if op == "call" and self.module is not None:
+                started = _cpu_time()
                 body, out = self.call(req, buffers)
+                body["cpu_s"] = _cpu_time() - started  # what the call cost, charged to the test's budget
                 self.reply(seq, body, out)
             elif op == "global_rng":
                 self.reply(seq, {"ok": True, "value": _global_rng_fingerprint()})

@@ -16,7 +16,6 @@ from judge.checkers import (
     chi_square,
     expect_array,
     expect_band,
-    expect_proportion,
     expect_raises,
     expect_uniform,
 )
@@ -139,46 +138,38 @@ def test_joint_split_uniform(sol):
                         "non-noise")
 
 
-@pytest.mark.points(2)
-def test_span_length_distribution(sol):
-    """length 100: the first noise span has length 1 w.p. 4/14 and the first non-noise run w.p. 4/84 (600 calls)."""
-    rng = np.random.default_rng(11)
-    first_noise = first_plain = 0
-    n = 600
-    for _ in range(n):
-        nonnoise, noise = structure(sol.t5_noise_mask(100, rng=rng), 100, 15, 5, "t5_noise_mask(100)")
-        first_noise += noise[0] == 1
-        first_plain += nonnoise[0] == 1
-    # A uniform split of m items into k non-empty runs has P(first run = 1) = C(m-2, k-2) / C(m-1, k-1) = (k-1)/(m-1).
-    expect_proportion(first_noise, n, math.comb(13, 3) / math.comb(14, 4), name="P(first noise span has length 1)",
-                      hint="every split must be equally likely: low favours balanced spans, high favours very "
-                           "uneven splits")
-    expect_proportion(first_plain, n, 4 / 84, name="P(first non-noise run has length 1)")
+def first_run_probabilities(m, k, bins):
+    """P(first run length in [lo, hi]) for a uniform split of m items into k non-empty runs.
+
+    The first run has length j in C(m - j - 1, k - 2) of the C(m - 1, k - 1) splits."""
+    return [sum(math.comb(m - j - 1, k - 2) for j in range(lo, hi + 1)) / math.comb(m - 1, k - 1) for lo, hi in bins]
 
 
-# A uniform split of 15 items into 5 non-empty runs: P(first run = j) = C(14 - j, 3) / C(14, 4), j = 1..11.
-FIRST_RUN_BINS = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 6), (7, 11)]
-FIRST_RUN_P = [sum(math.comb(14 - j, 3) for j in range(lo, hi + 1)) / math.comb(14, 4) for lo, hi in FIRST_RUN_BINS]
+def expect_first_runs(firsts, m, k, bins, what):
+    counts = np.array([sum(lo <= f <= hi for f in firsts) for lo, hi in bins], dtype=np.float64)
+    expected = np.array(first_run_probabilities(m, k, bins)) * len(firsts)
+    labels = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in bins)
+    expect_band(chi_square(counts, expected), 0.0, chi2_critical(len(bins) - 1),
+                name=f"chi-square of the first {what} lengths (bins {labels}) against a uniform split of {m} into {k}",
+                n=len(firsts),
+                hint=f"observed {counts.astype(int).tolist()}, expected {np.round(expected).astype(int).tolist()}; "
+                     f"every split must be equally likely (choose {k - 1} distinct cut points among the {m - 1} "
+                     "gaps); run lengths drawn one after the other, or balanced shares, are not uniform")
 
 
 @pytest.mark.points(2)
 def test_first_run_length_distribution(sol):
-    """length 30: 15 noise in 5 spans, 15 others in 5 runs; first-run lengths follow the uniform split (chi-square)."""
-    counts = np.zeros(len(FIRST_RUN_BINS))
+    """length 40: 15 noise in 5 spans, 25 others in 5 runs; first-run lengths follow the uniform splits (chi-square)."""
     rng = np.random.default_rng(13)
+    first_noise, first_plain = [], []
     for _ in range(800):
-        got = sol.t5_noise_mask(30, noise_density=0.5, mean_noise_span_length=3.0, rng=rng)
-        nonnoise, noise = structure(got, 30, 15, 5, "t5_noise_mask(30, 0.5, 3.0)")
-        for first in (nonnoise[0], noise[0]):  # the two splits are independent: 1,600 samples
-            counts[next(i for i, (lo, hi) in enumerate(FIRST_RUN_BINS) if lo <= first <= hi)] += 1
-    expected = np.array(FIRST_RUN_P) * counts.sum()
-    stat = chi_square(counts, expected)
-    expect_band(stat, 0.0, chi2_critical(len(counts) - 1),
-                name="chi-square of first-run lengths (bins 1, 2, 3, 4, 5-6, 7-11) against the uniform split",
-                n=int(counts.sum()),
-                hint=f"observed {counts.astype(int).tolist()}, expected {np.round(expected).astype(int).tolist()}; "
-                     "every split of 15 into 5 non-empty runs must be equally likely (choose 4 distinct cut points "
-                     "among the 14 gaps); drawing run lengths one after the other, or balanced shares, is not")
+        got = sol.t5_noise_mask(40, noise_density=0.375, mean_noise_span_length=3.0, rng=rng)
+        nonnoise, noise = structure(got, 40, 15, 5, "t5_noise_mask(40, 0.375, 3.0)")
+        first_noise.append(noise[0])
+        first_plain.append(nonnoise[0])
+    expect_first_runs(first_noise, 15, 5, [(1, 1), (2, 2), (3, 3), (4, 4), (5, 6), (7, 11)], "noise span")
+    expect_first_runs(first_plain, 25, 5, [(1, 1), (2, 2), (3, 3), (4, 4), (5, 6), (7, 9), (10, 21)],
+                      "non-noise run")
 
 
 @pytest.mark.points(1)
