@@ -68,7 +68,7 @@ def bench_submit(problem: str, repeats: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--problem", default="causal_mask")
     args = parser.parse_args()
     bench_submit(args.problem, args.repeats)

@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -34,8 +32,10 @@ def load_schema(name: str) -> dict:
 
 
 @cache
-def validator(name: str) -> jsonschema.protocols.Validator:
-    """A compiled validator for one of the judge's schemas (the schema itself is checked once)."""
+def validator(name: str) -> Any:
+    """A compiled jsonschema validator for one of the judge's schemas (the schema itself is checked once)."""
+    import jsonschema  # imported on first use: it costs a tenth of a small `judge submit`
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -140,17 +140,34 @@ def load_problem(root: Path, problem_id: str, tracks: dict[str, Track] | None = 
         raise ProblemError(f"unknown problem '{problem_id}'; run 'judge list' to see the problem ids")
     path = folder / "problem.toml"
     meta = _read_toml(path)
-    try:
-        validator("problem.schema.json").validate(meta)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise ProblemError(f"{path}: {where}: {exc.message}; see judge/schemas/problem.schema.json") from None
+    _validate_meta(root, path, meta)
     if meta["id"] != problem_id:
         raise ProblemError(f"{path}: id '{meta['id']}' differs from the folder name '{problem_id}'; make them equal")
     tracks = tracks if tracks is not None else load_tracks(root)
     if meta["track"] not in tracks:
         raise ProblemError(f"{path}: track '{meta['track']}' is not listed in problems/tracks.toml; add it there")
     return Problem(problem_id, folder, meta, tracks[meta["track"]], list(meta.get("prerequisites", [])))
+
+
+def _validate_meta(root: Path, path: Path, meta: dict[str, Any]) -> None:
+    """Check ``meta`` against problem.schema.json. A file once found valid is remembered by the hash of its bytes
+    and of the schema (in .judge/valid/), so later runs skip the jsonschema import."""
+    digest = hashlib.sha256((SCHEMA_DIR / "problem.schema.json").read_bytes() + path.read_bytes()).hexdigest()
+    marker = root / ".judge" / "valid" / digest
+    if marker.exists():
+        return
+    import jsonschema
+
+    try:
+        validator("problem.schema.json").validate(meta)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise ProblemError(f"{path}: {where}: {exc.message}; see judge/schemas/problem.schema.json") from None
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a read-only checkout validates every time
 
 
 def problem_ids(root: Path) -> list[str]:

@@ -27,14 +27,15 @@ def test_validate(problem_id):
 
 @pytest.mark.parametrize("problem_id", IDS)
 def test_submit_reference_starter_mutants(problem_id, tmp_db):
-    """Through the CLI: reference max_score, starter 0, every mutant below max_score; JSON follows the schema."""
+    """Through the CLI: reference max_score, starter 0, mutants below max_score; JSON follows the schema."""
     code, ref = judge_json("submit", problem_id, f"solutions/{problem_id}/reference.py", "--db", tmp_db)
     validate_result(ref)
     assert code == 0 and ref["status"] == "passed" and ref["score"] == ref["max_score"] > 0
     code, start = judge_json("submit", problem_id, f"problems/{problem_id}/starter.py", "--db", tmp_db)
     validate_result(start)
     assert code == 1 and start["score"] == 0
-    for mutant in sorted((REPO / "solutions" / problem_id / "mutants").glob("*.py")):
+    # judge validate (above) runs every mutant; here three of them go through the real command line.
+    for mutant in sorted((REPO / "solutions" / problem_id / "mutants").glob("*.py"))[:3]:
         code, res = judge_json("submit", problem_id, str(mutant), "--db", tmp_db)
         validate_result(res)
         assert code == 1 and res["score"] < res["max_score"], mutant.name

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import judge_json
+from conftest import judge, judge_json
 
 from judge.results import validate_result
 from judge.sandbox import WORKER_MARK, available_tiers
@@ -128,3 +128,48 @@ def test_ci_exercises_the_strong_tier():
     if os.environ.get("CI") != "true":
         pytest.skip("only enforced in CI")
     assert "bwrap" in TIERS, "CI must install bubblewrap (make sandbox) so the strong tier is exercised"
+
+
+@pytest.mark.parametrize("tier", ["bwrap", "process"])
+def test_grade_a_class_of_attackers(tier, tmp_path):
+    """judge grade over a class of every attack that applies to the tier, plus one honest student: the run
+    completes, every attacker gets its expected verdict and no point, the honest student scores max_score, and
+    no process of the run is left alive."""
+    if tier not in TIERS:
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    klass = tmp_path / "class"
+    expected = {}
+    for f in sorted(SUBMISSIONS.glob("*.py")):
+        meta = header(f)
+        if tier in meta["tiers"].split():
+            (klass / f.stem).mkdir(parents=True)
+            (klass / f.stem / "redteam.py").write_bytes(f.read_bytes())
+            expected[f.stem] = meta["expect"]
+    (klass / "honest").mkdir()
+    (klass / "honest" / "redteam.py").write_bytes((ROOT / "solutions" / "redteam" / "reference.py").read_bytes())
+    out = tmp_path / "out"
+    args = ["grade", str(klass), "--out", str(out), "--jobs", "2", "--quiet", "--sandbox", tier]
+    if tier == "process":
+        args.append("--allow-weak-sandbox")
+    started = time.monotonic()
+    proc = judge(*args, root=ROOT, env={"JUDGE_RUN_TAG": RUN_TAG}, timeout=1800)
+    elapsed = time.monotonic() - started
+    assert proc.returncode in (0, 1, 3), proc.stderr  # 3: a judge_error (the forged frame) was reported
+    assert "Traceback" not in proc.stderr
+    honest = json.loads((out / "results" / "honest" / "redteam.json").read_text())
+    assert honest["score"] == honest["max_score"] == 3
+    for student, verdict in expected.items():
+        if verdict == "judge_error":  # retried once, then reported by name, never scored
+            assert student in proc.stdout + proc.stderr
+            continue
+        result = json.loads((out / "results" / student / "redteam.json").read_text())
+        validate_result(result)
+        assert [t["status"] for t in result["tests"]] == [verdict, verdict], student
+        assert result["score"] == 0, student
+    if "judge_error" in expected.values():
+        assert proc.returncode == 3 and "judge error" in proc.stdout + proc.stderr
+    assert elapsed < len(expected) * BUDGET_S
+    deadline = time.monotonic() + 3
+    while (left := worker_processes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"processes left alive: {sorted(left)}"

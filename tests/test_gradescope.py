@@ -1,0 +1,122 @@
+"""`judge export gradescope`: the bundle, unpacked into a temporary autograder root, grades a reference and a
+mutant, and its results.json validates against the Gradescope schema kept in judge/schemas/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from classroom import readable_tmpdir, remove_readable_tmpdirs
+from conftest import REPO, judge
+
+from judge.grading.gradescope import to_gradescope
+from judge.problems import load_schema
+
+SCHEMA = load_schema("gradescope_results.schema.json")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gs") / "autograder.zip"
+    proc = judge("export", "gradescope", str(out), "--problems", "causal_mask")
+    assert proc.returncode == 0, proc.stderr
+    yield out
+    remove_readable_tmpdirs()
+
+
+@pytest.fixture
+def ag_root(tmp_path_factory) -> Path:
+    """An autograder root every user can traverse (the sandbox may run the worker under another uid)."""
+    return readable_tmpdir(tmp_path_factory, "autograder")
+
+
+def _run_autograder(bundle: Path, root: Path, files: dict[str, Path]) -> tuple[subprocess.CompletedProcess, dict]:
+    (root / "source").mkdir(parents=True)
+    for d in (root, root / "source"):
+        d.chmod(0o755)
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(root / "source")
+        for info in zf.infolist():  # zipfile does not restore permissions
+            mode = info.external_attr >> 16
+            if mode & 0o111:
+                os.chmod(root / "source" / info.filename, 0o755)
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    for name, src in files.items():
+        shutil.copyfile(src, root / "submission" / name)
+    env = {k: v for k, v in os.environ.items() if k not in ("JUDGE_ROOT", "PYTHONPATH")}
+    env.update(JUDGE_AUTOGRADER_ROOT=str(root), JUDGE_PYTHON=sys.executable)
+    proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    return proc, json.loads((root / "results" / "results.json").read_text())
+
+
+def test_bundle_layout(bundle):
+    """setup.sh and run_autograder at the top (executable), the judge and the problem with its hidden tests,
+    no solutions."""
+    with zipfile.ZipFile(bundle) as zf:
+        names = zf.namelist()
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+        text = b"".join(zf.read(n) for n in names)
+    assert "setup.sh" in names and "run_autograder" in names
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    assert "judge/grading/autograder.py" in names and "pyproject.toml" in names
+    assert "problems/causal_mask/tests_hidden.py" in names
+    assert not any(n.startswith("solutions/") for n in names)
+    ref = (REPO / "solutions" / "causal_mask" / "reference.py").read_bytes()
+    assert ref not in text
+    assert subprocess.run(["bash", "-n", "-c", zipfile.ZipFile(bundle).read("setup.sh").decode()]).returncode == 0
+
+
+def test_run_autograder_on_reference_and_mutant(bundle, ag_root):
+    """Unpacked into a temporary root: the reference scores full marks, a mutant less; both results.json
+    validate, hidden tests are hidden, the judge that ran is the bundled one."""
+    proc, ref = _run_autograder(bundle, ag_root / "a", {
+        "causal_mask.py": REPO / "solutions" / "causal_mask" / "reference.py"})
+    assert proc.returncode == 0, proc.stderr
+    assert f"from {ag_root / 'a' / 'source' / 'judge'}" in proc.stdout
+    jsonschema.validate(ref, SCHEMA)
+    assert ref["score"] == sum(t["max_score"] for t in ref["tests"]) > 0
+    assert all(t["status"] == "passed" for t in ref["tests"])
+    assert {t["visibility"] for t in ref["tests"]} == {"visible", "hidden"}
+    proc, mut = _run_autograder(bundle, ag_root / "b", {
+        "causal_mask.py": REPO / "solutions" / "causal_mask" / "mutants" / "diagonal_excluded.py"})
+    assert proc.returncode == 0, proc.stderr
+    jsonschema.validate(mut, SCHEMA)
+    assert 0 <= mut["score"] < ref["score"]
+    assert any(t["status"] == "failed" for t in mut["tests"])
+
+
+def test_run_autograder_with_no_file(bundle, ag_root):
+    """A submission without causal_mask.py: results.json is still written, score 0, every test failed."""
+    proc, doc = _run_autograder(bundle, ag_root / "c", {"notes.py": REPO / "problems" / "causal_mask" / "starter.py"})
+    assert proc.returncode == 0, proc.stderr
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 0 and doc["tests"] and "no file named" in doc["output"]
+
+
+def test_schema_rejects_malformed_results():
+    jsonschema.validate({"score": 1.0}, SCHEMA)
+    for bad in ({}, {"tests": [{"name": "x"}]}, {"score": 1, "tests": [{"status": "ok"}]},
+                {"score": 1, "visibility": "sometimes"}, {"score": "1"}, {"score": 1, "typo": 2}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, SCHEMA)
+
+
+def test_to_gradescope_keeps_scores_and_visibility():
+    result = {"problem": "p", "status": "failed", "score": 1.0, "max_score": 3.0, "tests": [
+        {"name": "a", "visibility": "public", "status": "passed", "score": 1.0, "max_score": 1.0, "message": ""},
+        {"name": "b", "visibility": "hidden", "status": "timeout", "score": 0.0, "max_score": 2.0,
+         "message": "time limit exceeded"}]}
+    doc = to_gradescope([result], judge_errors=["q"])
+    assert doc["score"] == 1.0 and [t["visibility"] for t in doc["tests"]] == ["visible", "hidden"]
+    assert doc["tests"][1]["status"] == "failed" and "timeout" in doc["tests"][1]["output"]
+    assert "q: not graded" in doc["output"]
