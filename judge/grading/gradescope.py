@@ -1,0 +1,139 @@
+"""Gradescope: its results.json format, built from judge results, and the autograder bundle.
+
+``judge export gradescope OUT.zip`` writes a zip holding ``setup.sh`` and ``run_autograder`` at its top level
+(what Gradescope runs), next to the judge's source (``pyproject.toml``, ``judge/``) and the problems to grade
+(statements, starters, public and hidden tests; never solutions). Gradescope unpacks it into
+``/autograder/source``; ``run_autograder`` grades every ``<problem_id>.py`` in ``/autograder/submission`` and
+writes ``/autograder/results/results.json``. ``JUDGE_AUTOGRADER_ROOT`` replaces ``/autograder`` (tests, local
+dry runs); ``JUDGE_PYTHON`` picks the interpreter that has the judge installed.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from judge.problems import validator
+
+SCHEMA = "gradescope_results.schema.json"
+ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, when it builds the autograder image: install Python and the judge.
+set -euo pipefail
+ROOT="${JUDGE_AUTOGRADER_ROOT:-/autograder}"
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+    apt-get update -q && apt-get install -y -q python3 python3-venv python3-pip
+fi
+if command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y -q bubblewrap || true   # the strongest sandbox tier, where the image allows it
+fi
+python3 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ROOT/source"
+"$ROOT/venv/bin/python" -c "import judge; print('judge', judge.__version__, 'installed')"
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade each <problem_id>.py found in the submission folder and
+# write results/results.json in Gradescope's format (always, even when something goes wrong).
+set -uo pipefail
+ROOT="${JUDGE_AUTOGRADER_ROOT:-/autograder}"
+PY="${JUDGE_PYTHON:-$ROOT/venv/bin/python}"
+if [ ! -x "$PY" ]; then PY="$(command -v python3)"; fi
+mkdir -p "$ROOT/results"
+cd "$ROOT/source"
+JUDGE_ROOT="$ROOT/source" PYTHONPATH="$ROOT/source${PYTHONPATH:+:$PYTHONPATH}" \\
+    "$PY" -m judge.grading.autograder --root "$ROOT"
+"""
+
+
+def validate_gradescope(doc: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if ``doc`` does not follow Gradescope's results format."""
+    validator(SCHEMA).validate(doc)
+
+
+def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = (), execution_time: float | None = None,
+                  extra_output: str = "") -> dict[str, Any]:
+    """Gradescope's results.json for one student: a test per judge test, named ``problem: test``; public tests
+    are ``visible``, hidden tests ``hidden`` (their output already follows the problem's feedback policy)."""
+    tests: list[dict[str, Any]] = []
+    summary = []
+    total = 0.0
+    for i, result in enumerate(results, start=1):
+        total += result["score"]
+        line = f"{result['problem']}: {result['score']:g}/{result['max_score']:g} ({result['status']})"
+        if result["status"] in ("error", "missing") and result.get("message"):
+            line += f": {result['message']}"
+        summary.append(line)
+        for j, t in enumerate(result["tests"], start=1):
+            tests.append({
+                "name": f"{result['problem']}: {t['name']}",
+                "number": f"{i}.{j}",
+                "score": t["score"],
+                "max_score": t["max_score"],
+                "status": "passed" if t["status"] == "passed" else "failed",
+                "visibility": "visible" if t["visibility"] == "public" else "hidden",
+                "output": t["status"] if t["status"] == "passed" else f"{t['status']}: {t['message']}".strip(),
+                "tags": [result["problem"], t["visibility"]],
+            })
+    for p in judge_errors:
+        summary.append(f"{p}: not graded: the judge itself failed (not your fault); your instructor will regrade it")
+    if extra_output:
+        summary.append(extra_output)
+    doc: dict[str, Any] = {
+        "score": round(total, 6),
+        "output": "\n".join(summary),
+        "output_format": "simple_format",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+    if execution_time is not None:
+        doc["execution_time"] = round(execution_time, 3)
+    validate_gradescope(doc)
+    return doc
+
+
+def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, executable: bool = False) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+def build_bundle(root: Path, problem_ids: list[str], out: Path) -> list[str]:
+    """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted)."""
+    from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, load_problem
+
+    package = Path(__file__).resolve().parent.parent
+    members: dict[str, tuple[bytes, bool]] = {
+        "setup.sh": (SETUP_SH.encode(), True),
+        "run_autograder": (RUN_AUTOGRADER.encode(), True),
+    }
+    pyproject = package.parent / "pyproject.toml"
+    if pyproject.is_file():
+        members["pyproject.toml"] = (pyproject.read_bytes(), False)
+    readme = package.parent / "README.md"
+    if readme.is_file():
+        members["README.md"] = (readme.read_bytes(), False)
+    for f in sorted(package.rglob("*")):
+        rel = f.relative_to(package)
+        if f.is_file() and "__pycache__" not in rel.parts and f.suffix in (".py", ".json", ".ini"):
+            members[f"judge/{rel.as_posix()}"] = (f.read_bytes(), False)
+    members["problems/tracks.toml"] = ((root / "problems" / "tracks.toml").read_bytes(), False)
+    for pid in problem_ids:
+        problem = load_problem(root, pid)
+        for name in ("problem.toml", "README.md", "starter.py", PUBLIC_TESTS, HIDDEN_TESTS):
+            f = problem.path / name
+            if f.is_file():
+                members[f"problems/{pid}/{name}"] = (f.read_bytes(), False)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(members):
+            data, executable = members[name]
+            _add_file(zf, name, data, executable)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(buf.getvalue())
+    return sorted(members)

@@ -1,0 +1,175 @@
+"""report.html: a self-contained class report built from the gradebook (inline CSS and SVG, no network).
+
+Sections: the distribution of students' percentages as a histogram, per-problem mean and median, the pass rate of
+every test with the hardest first, the most common failure messages per problem, and the submissions that hit
+timeout, memory, crashed, forbidden or judge_error. Figures carry ``data-*`` attributes so tools (and the
+judge's tests) can read them back.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+
+from .gradebook import FLAG_VERDICTS, Gradebook
+from .outputs import problem_max_scores, student_total
+
+BINS = 10
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem;color:#222}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.bar{fill:#4a7bd0}.axis{stroke:#444}.lbl{font-size:11px;fill:#333}.rate{display:inline-block;height:.7rem;
+background:#4a7bd0}code{font-size:.85rem}.muted{color:#777}
+"""
+
+
+def histogram_bins(percents: list[float], bins: int = BINS) -> list[int]:
+    """Counts of percentages in [0,10), [10,20), ..., [90,100] (the last bin includes 100)."""
+    counts = [0] * bins
+    for p in percents:
+        counts[min(int(p // (100 / bins)), bins - 1) if p >= 0 else 0] += 1
+    return counts
+
+
+def _svg_histogram(counts: list[int]) -> str:
+    width, height, pad = 640, 240, 36
+    top = max(counts + [1])
+    bw = (width - 2 * pad) / len(counts)
+    parts = [f'<svg id="histogram" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'role="img" aria-label="score distribution">']
+    parts.append(f'<line class="axis" x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}"/>')
+    step = 100 // len(counts)
+    for i, c in enumerate(counts):
+        h = (height - 2 * pad) * c / top
+        x = pad + i * bw
+        lo, hi = i * step, (i + 1) * step
+        parts.append(f'<rect class="bar" data-bin="{lo}-{hi}" data-count="{c}" x="{x + 2:.1f}" '
+                     f'y="{height - pad - h:.1f}" width="{bw - 4:.1f}" height="{h:.1f}"><title>{lo}-{hi}%: {c}'
+                     f'</title></rect>')
+        parts.append(f'<text class="lbl" x="{x + bw / 2:.1f}" y="{height - pad + 14}" text-anchor="middle">'
+                     f'{lo}</text>')
+        if c:
+            parts.append(f'<text class="lbl" x="{x + bw / 2:.1f}" y="{height - pad - h - 4:.1f}" '
+                         f'text-anchor="middle">{c}</text>')
+    parts.append(f'<text class="lbl" x="{width - pad}" y="{height - pad + 14}" text-anchor="middle">100</text>')
+    parts.append(f'<text class="lbl" x="{width / 2}" y="{height - 4}" text-anchor="middle">percent of the total '
+                 f'score</text></svg>')
+    return "".join(parts)
+
+
+def build_report(book: Gradebook, title: str = "Class report") -> str:
+    problems = book.problems()
+    maxima = problem_max_scores(book)
+    percents, incomplete, n_students = [], 0, 0
+    for _student, rows in book.iter_roster():
+        n_students += 1
+        total, max_total = student_total(rows, problems, maxima)
+        if total is None:
+            incomplete += 1
+        elif max_total:
+            percents.append(100.0 * total / max_total)
+    counts = histogram_bins(percents)
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+           f"<h1>{escape(title)}</h1>",
+           f'<p class="muted">{n_students} students, {len(problems)} problems; generated '
+           f'{datetime.now(timezone.utc).isoformat(timespec="seconds")} from gradebook.db.</p>']
+
+    out.append("<h2>Score distribution</h2>")
+    out.append(_svg_histogram(counts))
+    if percents:
+        out.append(f'<p>Mean <span id="class-mean">{statistics.fmean(percents):.1f}</span>%, median '
+                   f'<span id="class-median">{statistics.median(percents):.1f}</span>% over {len(percents)} '
+                   f"students.</p>")
+    if incomplete:
+        out.append(f"<p><strong>{incomplete} students</strong> are not in the histogram: a judge error left "
+                   f"their total incomplete (see below).</p>")
+
+    out.append('<h2>Problems</h2><table id="problems"><tr><th>problem</th><th>max</th><th>graded</th>'
+               "<th>mean</th><th>median</th><th>full marks</th><th>missing</th><th>load errors</th></tr>")
+    for p in problems:
+        scores = [s for (s,) in book.db.execute(
+            "SELECT g.score FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+            "WHERE r.problem=? AND g.status != 'judge_error'", (p,))]
+        status_counts = dict(book.db.execute(
+            "SELECT g.status, COUNT(*) FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+            "WHERE r.problem=? GROUP BY g.status", (p,)).fetchall())
+        mean = statistics.fmean(scores) if scores else 0.0
+        median = statistics.median(scores) if scores else 0.0
+        out.append(f'<tr data-problem="{escape(p)}" data-mean="{mean:.6g}" data-median="{median:.6g}" '
+                   f'data-graded="{len(scores)}"><td><code>{escape(p)}</code></td>'
+                   f'<td class="num">{maxima.get(p, 0):g}</td><td class="num">{len(scores)}</td>'
+                   f'<td class="num">{mean:.2f}</td><td class="num">{median:.2f}</td>'
+                   f'<td class="num">{status_counts.get("passed", 0)}</td>'
+                   f'<td class="num">{status_counts.get("missing", 0)}</td>'
+                   f'<td class="num">{status_counts.get("error", 0)}</td></tr>')
+    out.append("</table>")
+
+    out.append("<h2>Pass rate of every test (hardest first)</h2>")
+    out.append('<p class="muted">Over submitted files (missing submissions and judge errors are left out).</p>')
+    for p in problems:
+        rows = book.db.execute(
+            "SELECT t.name, t.visibility, SUM(t.status = 'passed'), COUNT(*) FROM roster r "
+            "JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+            "JOIN test_results t ON t.student=r.student AND t.problem=r.problem "
+            "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') GROUP BY t.name, t.visibility",
+            (p,)).fetchall()
+        rows.sort(key=lambda r: (r[2] / r[3], r[0]))
+        out.append(f'<h3><code>{escape(p)}</code></h3><table class="tests" data-problem="{escape(p)}">'
+                   "<tr><th>test</th><th>kind</th><th>passed</th><th>rate</th></tr>")
+        for name, vis, passed, total in rows:
+            rate = passed / total
+            out.append(f'<tr data-test="{escape(name)}" data-visibility="{vis}" data-passed="{passed}" '
+                       f'data-total="{total}"><td><code>{escape(name)}</code></td><td>{vis}</td>'
+                       f'<td class="num">{passed}/{total}</td><td><span class="rate" style="width:{rate * 8:.2f}rem">'
+                       f'</span> {100 * rate:.0f}%</td></tr>')
+        out.append("</table>")
+
+    out.append("<h2>Most common failure messages</h2>")
+    for p in problems:
+        rows = book.db.execute(
+            "SELECT t.status, t.message, COUNT(*) AS n FROM roster r "
+            "JOIN test_results t ON t.student=r.student AND t.problem=r.problem "
+            "WHERE r.problem=? AND t.status NOT IN ('passed', 'missing') AND t.message != '' "
+            "GROUP BY t.status, t.message ORDER BY n DESC, t.message LIMIT 5", (p,)).fetchall()
+        if not rows:
+            continue
+        out.append(f'<h3><code>{escape(p)}</code></h3><table class="failures" data-problem="{escape(p)}">'
+                   "<tr><th>count</th><th>verdict</th><th>message</th></tr>")
+        for status, message, n in rows:
+            short = message if len(message) <= 400 else message[:400] + "..."
+            out.append(f'<tr data-count="{n}"><td class="num">{n}</td><td>{status}</td>'
+                       f"<td><code>{escape(short)}</code></td></tr>")
+        out.append("</table>")
+
+    placeholders = ",".join("?" * len(FLAG_VERDICTS))
+    flagged = book.db.execute(
+        "SELECT g.student, g.problem, g.status, g.message, "
+        f"(SELECT GROUP_CONCAT(DISTINCT t.status) FROM test_results t WHERE t.student=g.student "
+        f"AND t.problem=g.problem AND t.status IN ({placeholders})) AS verdicts "
+        "FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+        "WHERE g.status = 'judge_error' OR verdicts IS NOT NULL ORDER BY g.student, g.problem",
+        FLAG_VERDICTS).fetchall()
+    out.append(f'<h2>Submissions that hit timeout, memory, crashed, forbidden or judge_error '
+               f'(<span id="flagged-count">{len(flagged)}</span>)</h2>')
+    out.append('<table id="flagged"><tr><th>student</th><th>problem</th><th>verdicts</th><th>note</th></tr>')
+    for student, p, status, message, verdicts in flagged:
+        kinds = set((verdicts or "").split(",")) - {""}
+        kinds = sorted(kinds | ({"judge_error"} if status == "judge_error" else set()))
+        out.append(f'<tr data-student="{escape(student)}" data-problem="{escape(p)}" '
+                   f'data-verdicts="{" ".join(kinds)}"><td>{escape(student)}</td><td><code>{escape(p)}</code></td>'
+                   f'<td>{", ".join(kinds)}</td><td><code>{escape(message[:300])}</code></td></tr>')
+    out.append("</table></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def write_report(book: Gradebook, out: Path, title: str = "Class report") -> Path:
+    path = out / "report.html"
+    tmp = path.with_name(".report.html.tmp")
+    tmp.write_text(build_report(book, title), encoding="utf-8")
+    tmp.replace(path)
+    return path
