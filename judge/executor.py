@@ -241,7 +241,10 @@ class Executor:
             "entry_points": self.entry_points, "allowed_imports": self.allowed_imports,
             "seed": self.seed, "cpu_seconds": self.limits.time_s,
         }
-        self._send(hello)
+        try:
+            self._send(hello)
+        except OSError:
+            pass  # the worker died at once: the boot handshake reports it as judge_error
         self._hello_seq = self._seq
 
     def close(self) -> None:
@@ -378,7 +381,12 @@ class Executor:
             return Outcome("timeout", message="time limit exceeded: the test's time budget is used up")
         header["cpu_seconds"] = budget_s
         start = time.monotonic()
-        self._send(header, buffers)
+        try:
+            self._send(header, buffers)
+        except OSError:  # the worker died after its last reply (a thread of the learner's killed it, say)
+            outcome = self._death(False, False)
+            outcome.elapsed_s = time.monotonic() - start
+            return outcome
         deadline = start + budget_s * self.limits.wall_factor + self.limits.wall_slack_s
         got = self._await(self._seq, deadline, False)
         elapsed = time.monotonic() - start

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from judge import __version__
+from judge import judge_version
 from judge.problems import validator
 
 TEST_VERDICTS = (
@@ -47,7 +47,7 @@ def build_result(
         "score": round(score, 6),
         "max_score": round(max_score, 6),
         "duration_s": round(duration_s, 4),
-        "judge_version": __version__,
+        "judge_version": judge_version(),
         "solution_sha256": solution_sha256,
         "tests_sha256": tests_sha256,
         "visibility": visibility,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import judge
-from judge import __version__
+from judge import judge_version
 from judge.problems import ProblemError, load_problem, problem_ids
 from judge.results import sha256_bytes
 from judge.sandbox import select_sandbox
@@ -149,7 +149,7 @@ def grade_class(
             for pair in roster.pairs():
                 sha = sha256_bytes(pair.path.read_bytes()) if pair.path is not None else MISSING_SHA256
                 stored = book.fingerprint(pair.student, pair.problem)
-                if (not regrade and stored is not None and stored[:3] == (sha, tests_sha[pair.problem], __version__)
+                if (not regrade and stored is not None and stored[:3] == (sha, tests_sha[pair.problem], judge_version())
                         and stored[3] != "judge_error"):
                     summary.skipped += 1
                     bar.step(f"{pair.student}/{pair.problem} (already graded)")
@@ -167,7 +167,7 @@ def grade_class(
                             sandbox=result.get("sandbox", spec.tier))
             else:
                 book.record(pair.student, pair.problem, result=None, solution_sha256=sha,
-                            tests_sha256=tests_sha[pair.problem], judge_version=__version__, sandbox=spec.tier,
+                            tests_sha256=tests_sha[pair.problem], judge_version=judge_version(), sandbox=spec.tier,
                             message=f"the judge failed twice: {error}")
             summary.graded += 1
             bar.step(f"{pair.student}/{pair.problem}")
