@@ -29,7 +29,10 @@ sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with 
 	fi
 	$(BIN)/python -m judge.sandbox --setup
 
-COMPAT_PY ?= $(shell command -v python3.10 || command -v python3)
+# The oldest supported Python: a working python3.10 (directly, or a pyenv-installed 3.10), else python3.
+COMPAT_PY ?= $(shell python3.10 -c 'import sys; print(sys.executable)' 2>/dev/null || \
+               (v=$$(pyenv versions --bare 2>/dev/null | grep '^3\.10' | tail -1); \
+                [ -n "$$v" ] && echo "$$(pyenv prefix $$v)/bin/python") || echo python3)
 COMPAT    := .venv-compat
 
 compat: ## judge validate on the oldest supported stack: Python 3.10 (when present) with NumPy 1.26
