@@ -27,7 +27,6 @@ from conftest import REPO, judge
 
 from judge.problems import load_schema
 from judge.results import validate_result
-from judge.sandbox import select_sandbox
 
 WEAK = "--allow-weak-sandbox"
 
