@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
-from judge.sandbox import SandboxSpec, build_launch, reap_strays
+from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
@@ -165,18 +165,22 @@ _SIGNAL_TEXT = {
 
 
 class Executor:
-    """Owns the worker process of one submission."""
+    """Owns the worker process of one submission.
+
+    ``solution_path`` may be None: the worker then boots (interpreter, NumPy, sandbox) without a file, and
+    :meth:`assign` names the file later; a grader keeps one such spare booting while it judges the previous pair.
+    """
 
     def __init__(
         self,
-        solution_path: str | os.PathLike,
+        solution_path: str | os.PathLike | None,
         entry_points: list[str],
         allowed_imports: list[str],
         limits: Limits | None = None,
         seed: int = 0,
         sandbox: SandboxSpec | None = None,
     ) -> None:
-        self.solution_path = str(Path(solution_path).resolve())
+        self.solution_path = str(Path(solution_path).resolve()) if solution_path is not None else None
         self.entry_points = list(entry_points)
         self.allowed_imports = list(allowed_imports)
         self.limits = limits or Limits()
@@ -191,12 +195,24 @@ class Executor:
         self._tmp: tempfile.TemporaryDirectory | None = None
         self._outputs: list[tuple[_Drain, _Drain]] = []
         self._launch = None
+        self._hello_seq = -1
         tag = "".join(c for c in os.environ.get("JUDGE_RUN_TAG", "") if c.isalnum() or c == "-")[:32]
         self._token = f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
 
     # -- lifecycle -------------------------------------------------------------------------------------
+    def assign(
+        self, solution_path: str | os.PathLike, entry_points: list[str], allowed_imports: list[str], seed: int = 0
+    ) -> None:
+        """Name the file a spare worker (started without one) is to judge, and send its hello frame."""
+        if self.solution_path is not None:
+            raise RuntimeError("this executor already has a solution")
+        self.solution_path = str(Path(solution_path).resolve())
+        self.entry_points, self.allowed_imports, self.seed = list(entry_points), list(allowed_imports), seed
+        if self._proc is not None:
+            self._hello()
+
     def start(self) -> None:
-        """Start a worker and send it the hello frame; readiness is awaited by the first call."""
+        """Start a worker and, once the file is known, send it the hello frame; the first call awaits readiness."""
         if self._proc is not None or self.sticky is not None:
             return
         self._tmp = tempfile.TemporaryDirectory(prefix="judge-worker-")
@@ -213,8 +229,7 @@ class Executor:
         }
         try:
             launch = build_launch(
-                self.sandbox, JUDGE_DIR, self.solution_path, self._tmp.name, req_r, rep_w, json.dumps(limits),
-                self._token,
+                self.sandbox, JUDGE_DIR, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
             )
             self._proc = subprocess.Popen(
                 launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
@@ -236,12 +251,22 @@ class Executor:
         self._reader = _Reader(rep_r)
         self._outputs.append((_Drain(out_r), _Drain(err_r)))
         self._ready = False
-        hello = {
-            "op": "hello", "path": launch.solution_inside,
-            "entry_points": self.entry_points, "allowed_imports": self.allowed_imports,
-            "seed": self.seed, "cpu_seconds": self.limits.time_s,
-        }
+        if self.solution_path is not None:
+            self._hello()
+
+    def _hello(self) -> None:
         try:
+            inside = place_solution(self.sandbox, self._tmp.name, self.solution_path)
+        except OSError as exc:
+            self._kill()
+            self.sticky = Outcome("judge_error", message=f"the submission could not be placed in the sandbox: {exc}")
+            return
+        try:
+            hello = {
+                "op": "hello", "path": inside,
+                "entry_points": self.entry_points, "allowed_imports": self.allowed_imports,
+                "seed": self.seed, "cpu_seconds": self.limits.time_s,
+            }
             self._send(hello)
         except OSError:
             pass  # the worker died at once: the boot handshake reports it as judge_error
@@ -348,6 +373,8 @@ class Executor:
             return None
         if self._proc is None:  # start() could not launch the worker: the judge's fault, never the learner's
             return self.sticky
+        if self.solution_path is None:
+            raise RuntimeError("assign() a solution before calling into a spare executor")
         booted = self._await(0, time.monotonic() + self.limits.startup_s, True)
         if isinstance(booted, Outcome):
             err = self._outputs[-1][1]

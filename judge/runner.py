@@ -69,6 +69,21 @@ def _forget_test_modules(folder: Path) -> None:
             del sys.modules[name]
 
 
+def spare_executor(problem: Problem, sandbox: SandboxSpec) -> Executor:
+    """A worker that boots now (interpreter, NumPy, sandbox) for a file named later by :func:`run_solution`."""
+    limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
+    executor = Executor(None, problem.entry_points, problem.allowed_imports, limits, sandbox=sandbox)
+    executor.start()
+    return executor
+
+
+def spare_fits(spare: Executor, limits: Limits, sandbox: SandboxSpec) -> bool:
+    """Whether a spare booted with the limits and tier that this run needs (those are fixed at boot)."""
+    boot = ("memory_mb", "file_size_mb", "open_files", "total_cpu_s", "processes")
+    return (spare.solution_path is None and spare.sandbox.tier == sandbox.tier and spare.sticky is None
+            and all(getattr(spare.limits, k) == getattr(limits, k) for k in boot))
+
+
 def run_solution(
     problem: Problem,
     solution: str | os.PathLike,
@@ -78,9 +93,12 @@ def run_solution(
     sandbox: SandboxSpec | None = None,
     limits: Limits | None = None,
     validate: bool = True,
+    spare: Executor | None = None,
 ) -> dict[str, Any]:
     """Judge ``solution`` on ``problem``: ``visibility`` is ``public`` (judge test) or ``all`` (judge submit).
-    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path)."""
+    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path).
+    ``spare`` is an executor started without a file (see :func:`spare_executor`); it is used when its boot-time
+    limits and tier match, and closed otherwise."""
     started = time.monotonic()
     source = read_solution(solution)
     files = problem.test_files(visibility)
@@ -88,12 +106,20 @@ def run_solution(
         raise ProblemError(f"{problem.path}: no test files ({visibility}); add tests_public.py")
     limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
     sandbox = sandbox or select_sandbox("auto")
-    executor = Executor(solution, problem.entry_points, problem.allowed_imports, limits, seed=seed, sandbox=sandbox)
     static = inspect_source(source, problem.allowed_imports)
-    if static is not None:
-        executor.sticky = static
+    if spare is not None and spare_fits(spare, limits, sandbox) and static is None:
+        executor = spare
+        executor.limits = limits
+        executor.assign(solution, problem.entry_points, problem.allowed_imports, seed)
     else:
-        executor.start()
+        if spare is not None:
+            spare.close()
+        executor = Executor(solution, problem.entry_points, problem.allowed_imports, limits, seed=seed,
+                            sandbox=sandbox)
+        if static is not None:
+            executor.sticky = static
+        else:
+            executor.start()
     proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
     plugin = JudgePlugin(proxy, {p.name: v for p, v in files}, problem.hidden_feedback)
     args = [

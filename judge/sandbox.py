@@ -29,7 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 
 TIERS = ("bwrap", "process")
-SOLUTION_INSIDE = "/sandbox/solution.py"
+SUBMISSION_DIR_INSIDE = "/sandbox/sub"
+SOLUTION_NAME = "solution.py"
 JUDGE_INSIDE = "/sandbox/judge"
 TMP_SIZE_BYTES = 64 << 20
 SANDBOX_UID_BASE = 61000
@@ -81,7 +82,6 @@ class Launch:
     cwd: str
     popen_kwargs: dict = field(default_factory=dict)
     signal_offset: int = 0  # bwrap reports a child killed by signal N as exit status 128 + N
-    solution_inside: str = ""
 
 
 def worker_env(home: str) -> dict[str, str]:
@@ -113,7 +113,7 @@ def _python_roots() -> list[str]:
     return sorted(r for r in roots if r not in ("/", "/usr"))
 
 
-def _bwrap_argv(judge_dir: str, solution_copy: str, inner: list[str], env: dict[str, str]) -> list[str]:
+def _bwrap_argv(judge_dir: str, submission_dir: str, inner: list[str], env: dict[str, str]) -> list[str]:
     argv = [
         shutil.which("bwrap") or "bwrap",
         "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
@@ -133,7 +133,7 @@ def _bwrap_argv(judge_dir: str, solution_copy: str, inner: list[str], env: dict[
     venv = Path(sys.prefix)
     if str(venv) != str(venv.resolve()):
         argv += ["--ro-bind", str(venv.resolve()), str(venv)]
-    argv += ["--ro-bind", judge_dir, JUDGE_INSIDE, "--ro-bind", solution_copy, SOLUTION_INSIDE]
+    argv += ["--ro-bind", judge_dir, JUDGE_INSIDE, "--ro-bind", submission_dir, SUBMISSION_DIR_INSIDE]
     for key, value in env.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", "/tmp", "--"]
@@ -141,23 +141,23 @@ def _bwrap_argv(judge_dir: str, solution_copy: str, inner: list[str], env: dict[
 
 
 def build_launch(
-    spec: SandboxSpec, judge_dir: str, solution: str, workdir: str, req_fd: int, rep_fd: int, limits: str,
-    token: str = "",
+    spec: SandboxSpec, judge_dir: str, workdir: str, req_fd: int, rep_fd: int, limits: str, token: str = "",
 ) -> Launch:
     """Command, environment and working directory that start a worker under ``spec``.
 
-    ``workdir`` is a private temporary folder of the trusted side (the process tier's working directory; the
-    bwrap tier keeps its private copy of the submission there).
+    ``workdir`` is a private temporary folder of the trusted side: the process tier's working directory; in the
+    bwrap tier, its ``sub`` folder is bound read-only into the sandbox, and :func:`place_solution` later puts the
+    private copy of the submission there (so a worker can boot before it knows which file it will judge).
     """
     if spec.tier == "process":
         boot = BOOT.format(judge_dir=judge_dir, token=token)
         inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
-        return Launch(inner, worker_env(workdir), workdir, solution_inside=solution)
+        return Launch(inner, worker_env(workdir), workdir)
     if spec.tier == "bwrap":
-        copy = Path(workdir) / "solution.py"
-        shutil.copyfile(solution, copy)
+        sub = Path(workdir) / "sub"
+        sub.mkdir(mode=0o755, exist_ok=True)
         os.chmod(workdir, 0o755)
-        os.chmod(copy, 0o444)
+        os.chmod(sub, 0o755)
         boot = BOOT.format(judge_dir=JUDGE_INSIDE, token=token)
         inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         env = worker_env("/tmp")
@@ -165,8 +165,18 @@ def build_launch(
         if os.geteuid() == 0:
             uid = sandbox_uid()
             kwargs = {"user": uid, "group": uid, "extra_groups": []}
-        return Launch(_bwrap_argv(judge_dir, str(copy), inner, env), {}, workdir, kwargs, 128, SOLUTION_INSIDE)
+        return Launch(_bwrap_argv(judge_dir, str(sub), inner, env), {}, workdir, kwargs, 128)
     raise ValueError(f"unknown sandbox tier {spec.tier!r}")
+
+
+def place_solution(spec: SandboxSpec, workdir: str, solution: str) -> str:
+    """Make ``solution`` visible to a launched worker; returns the path the worker loads it from."""
+    if spec.tier == "bwrap":
+        copy = Path(workdir) / "sub" / SOLUTION_NAME
+        shutil.copyfile(solution, copy)
+        os.chmod(copy, 0o444)
+        return f"{SUBMISSION_DIR_INSIDE}/{SOLUTION_NAME}"
+    return solution
 
 
 @lru_cache(maxsize=1)

@@ -70,6 +70,12 @@ class Grader:
         self.root = root or find_root()
         self.problems: dict[str, Problem] = {}
         self.collected: dict[str, list[dict[str, Any]]] = {}
+        self.spare = None  # a worker booting for the next pair while this one is judged
+
+    def close(self) -> None:
+        if self.spare is not None:
+            self.spare.close()
+            self.spare = None
 
     def problem(self, pid: str) -> Problem:
         if pid not in self.problems:
@@ -86,7 +92,12 @@ class Grader:
             if key not in self.collected:
                 self.collected = {key: collect_tests(problem)}
             return missing_result(problem, self.collected[key], spec.tier)
-        return run_solution(problem, path, "all", sandbox=spec)
+        from judge.runner import spare_executor
+
+        # The next pair's worker boots (interpreter, NumPy, sandbox) while this pair is judged by the worker
+        # that booted during the previous one.
+        spare, self.spare = self.spare, spare_executor(problem, spec)
+        return run_solution(problem, path, "all", sandbox=spec, spare=spare)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -99,6 +110,13 @@ def main() -> None:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     grader = Grader()
+    try:
+        _serve(grader, reply)
+    finally:
+        grader.close()
+
+
+def _serve(grader: Grader, reply: Any) -> None:
     for line in sys.stdin:
         if not line.strip():
             continue
