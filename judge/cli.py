@@ -122,7 +122,10 @@ def show(problem_id: str) -> None:
     problem = load_problem(_root(), problem_id)
     if not problem.statement.is_file():
         raise ProblemError(f"{problem.statement}: the statement is missing")
-    click.echo(problem.statement.read_text())
+    click.echo(problem.statement.read_text().rstrip())
+    click.echo(f"\n---\nEntry points: {', '.join(problem.entry_points)}. Limits per test: "
+               f"{problem.time_limit_s:g} s of CPU time, {problem.memory_limit_mb} MB of memory. Allowed imports: "
+               f"{', '.join(problem.allowed_imports)} (anything else is the verdict 'forbidden').")
 
 
 @main.command()
