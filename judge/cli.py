@@ -144,9 +144,11 @@ def start(problem_id: str, force: bool) -> None:
                f"judge test {problem.id}")
 
 
-def _run(problem_id: str, file: str | None, visibility: str, as_json: bool, db: str | None, kind: str) -> None:
+def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind: str) -> None:
+    """judge test (kind "test": public tests) or judge submit (kind "submit": public and hidden tests)."""
     root = _root()
     problem = load_problem(root, problem_id)
+    visibility = "all" if kind == "submit" and problem.has_hidden_tests else "public"
     path = _solution_path(root, problem, file)
     result = run_solution(problem, path, visibility, validate=False)
     record_error = None
@@ -178,7 +180,7 @@ def _run(problem_id: str, file: str | None, visibility: str, as_json: bool, db: 
 @DB_OPTION
 def test(problem_id: str, file: str | None, as_json: bool, db: str | None) -> None:
     """Run the public tests of PROBLEM_ID on FILE (default workspace/PROBLEM_ID.py), with full feedback."""
-    _run(problem_id, file, "public", as_json, db, "test")
+    _run(problem_id, file, as_json, db, "test")
 
 
 @main.command()
@@ -188,10 +190,7 @@ def test(problem_id: str, file: str | None, as_json: bool, db: str | None) -> No
 @DB_OPTION
 def submit(problem_id: str, file: str | None, as_json: bool, db: str | None) -> None:
     """Run public and hidden tests on FILE, print the score report and record it in the history."""
-    root = _root()
-    problem = load_problem(root, problem_id)
-    visibility = "all" if problem.has_hidden_tests else "public"
-    _run(problem_id, file, visibility, as_json, db, "submit")
+    _run(problem_id, file, as_json, db, "submit")
 
 
 @main.command()

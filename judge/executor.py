@@ -14,9 +14,7 @@ import os
 import secrets
 import select
 import signal
-import struct
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,7 +27,6 @@ from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
-LOAD_FAILURES = ("invalid", "forbidden")
 
 
 @dataclass
@@ -121,21 +118,9 @@ class _Reader:
 
     def read(self, deadline: float) -> tuple[dict, list[bytes]]:
         self._fill(4, deadline)
-        (size,) = struct.unpack(">I", self.buf[:4])
-        if size > wire.MAX_HEADER_BYTES:
-            raise wire.WireError("header too large")
+        size = wire.header_size(bytes(self.buf[:4]))
         self._fill(4 + size, deadline)
-        try:
-            header = json.loads(bytes(self.buf[4 : 4 + size]))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise wire.WireError(f"bad header: {exc}") from None
-        if type(header) is not dict:
-            raise wire.WireError("header is not an object")
-        sizes = header.pop("__buffers__", [])
-        if type(sizes) is not list or any(type(s) is not int or s < 0 for s in sizes):
-            raise wire.WireError("bad buffer sizes")
-        if sum(sizes) > wire.MAX_TOTAL_BYTES:
-            raise wire.WireError("reply too large")
+        header, sizes = wire.parse_header(bytes(self.buf[4 : 4 + size]))
         end = 4 + size + sum(sizes)
         self._fill(end, deadline)
         buffers, pos = [], 4 + size
@@ -187,8 +172,6 @@ class Executor:
         self.seed = seed
         self.sandbox = sandbox or SandboxSpec()
         self.sticky: Outcome | None = None
-        self.defined: list[str] = []
-        self.workers_started = 0
         self._proc: subprocess.Popen | None = None
         self._ready = False
         self._seq = 0
@@ -246,7 +229,6 @@ class Executor:
             for fd in (req_r, rep_w, out_w, err_w):
                 os.close(fd)
         self._launch = launch
-        self.workers_started += 1
         self._req = req_w
         self._reader = _Reader(rep_r)
         self._outputs.append((_Drain(out_r), _Drain(err_r)))
@@ -395,7 +377,6 @@ class Executor:
             self._kill()
             self.sticky = _failure_outcome(header)
             return self.sticky
-        self.defined = list(header.get("defined", []))
         self._ready = True
         return None
 
@@ -466,6 +447,3 @@ def _failure_outcome(reply: dict) -> Outcome:
         frames=[str(f)[:300] for f in frames][:16] if isinstance(frames, list) else [],
     )
 
-
-def python_executable() -> str:
-    return sys.executable

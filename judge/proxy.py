@@ -16,12 +16,6 @@ import numpy as np
 from judge import wire
 from judge.executor import Executor, Outcome
 
-MAPPED = (
-    "ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "ZeroDivisionError",
-    "ArithmeticError", "OverflowError", "FloatingPointError", "NotImplementedError", "RuntimeError",
-    "RecursionError", "AttributeError", "AssertionError",
-)
-
 
 class SubmissionFault(BaseException):
     """A call that ended without a usable result. A BaseException so ``pytest.raises(Exception)`` misses it."""
@@ -44,7 +38,7 @@ _classes: dict[str, type] = {}
 
 
 def learner_exception(outcome: Outcome) -> LearnerException:
-    base_name = outcome.builtin if outcome.builtin in MAPPED else None
+    base_name = outcome.builtin if outcome.builtin in wire.MAPPED_EXCEPTIONS else None
     key = base_name or ""
     if key not in _classes:
         bases = (LearnerException, getattr(builtins, base_name)) if base_name else (LearnerException,)

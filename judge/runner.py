@@ -69,6 +69,38 @@ def _forget_test_modules(folder: Path) -> None:
             del sys.modules[name]
 
 
+def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePlugin, *extra: str) -> None:
+    """Run pytest in this process on ``files`` of ``problem`` with ``plugin``, quietly; JudgeError when the test
+    files themselves cannot be collected or run."""
+    args = [
+        *[str(p) for p, _ in files],
+        "-c", str(INI), "--rootdir", str(problem.path.parent), "--import-mode=importlib",
+        "-p", "no:cacheprovider", "-p", "pytest_timeout", "--timeout", str(TRUSTED_TIMEOUT_S),
+        *[arg for name in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{name}")],
+        "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
+    ]
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
+    try:
+        with _quiet_pytest() as log:
+            code = pytest.main(args, plugins=[plugin])
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        _forget_test_modules(problem.path)
+    if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        detail = "; ".join(plugin.collection_errors) or log.getvalue()[-2000:]
+        raise JudgeError(f"{problem.path}: the tests could not run (pytest exit {int(code)}): {detail}")
+
+
+def collect_tests(problem: Problem, visibility: str = "all") -> list[dict[str, Any]]:
+    """The tests of ``problem`` (name, visibility, points) from a pytest collection, without running anything."""
+    files = problem.test_files(visibility)
+    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
+    _run_pytest(problem, files, plugin, "--collect-only")
+    return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score} for r in plugin.records.values()]
+
+
 def spare_executor(problem: Problem, sandbox: SandboxSpec) -> Executor:
     """A worker that boots now (interpreter, NumPy, sandbox) for a file named later by :func:`run_solution`."""
     limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
@@ -122,26 +154,10 @@ def run_solution(
             executor.start()
     proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
     plugin = JudgePlugin(proxy, {p.name: v for p, v in files}, problem.hidden_feedback)
-    args = [
-        *[str(p) for p, _ in files],
-        "-c", str(INI), "--rootdir", str(problem.path.parent), "--import-mode=importlib",
-        "-p", "no:cacheprovider", "-p", "pytest_timeout", "--timeout", str(TRUSTED_TIMEOUT_S),
-        *[arg for plugin in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{plugin}")],
-        "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py",
-    ]
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
     try:
-        with _quiet_pytest() as log:
-            code = pytest.main(args, plugins=[plugin])
+        _run_pytest(problem, files, plugin)
     finally:
-        if gc_was_enabled:
-            gc.enable()
         executor.close()
-        _forget_test_modules(problem.path)
-    if plugin.collection_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        detail = "; ".join(plugin.collection_errors) or log.getvalue()[-2000:]
-        raise JudgeError(f"{problem.path}: the tests could not run (pytest exit {int(code)}): {detail}")
     records: list[TestRecord] = list(plugin.records.values())
     load_failure = None
     if executor.sticky is not None:

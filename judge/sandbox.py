@@ -70,7 +70,6 @@ class SandboxSpec:
     """Which tier runs the worker."""
 
     tier: str = "process"
-    solution_inside: str | None = None
 
 
 @dataclass
@@ -105,6 +104,14 @@ def worker_env(home: str) -> dict[str, str]:
 def sandbox_uid() -> int:
     """An unprivileged uid for this judge process (a pool slot, so parallel graders rarely share one)."""
     return SANDBOX_UID_BASE + os.getpid() % SANDBOX_UID_SLOTS
+
+
+def _bwrap_user() -> dict:
+    """Popen arguments that start bubblewrap as the unprivileged sandbox uid when the judge runs as root."""
+    if os.geteuid() != 0:
+        return {}
+    uid = sandbox_uid()
+    return {"user": uid, "group": uid, "extra_groups": []}
 
 
 def _python_roots() -> list[str]:
@@ -161,11 +168,7 @@ def build_launch(
         boot = BOOT.format(judge_dir=JUDGE_INSIDE, token=token)
         inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         env = worker_env("/tmp")
-        kwargs: dict = {}
-        if os.geteuid() == 0:
-            uid = sandbox_uid()
-            kwargs = {"user": uid, "group": uid, "extra_groups": []}
-        return Launch(_bwrap_argv(judge_dir, str(sub), inner, env), {}, workdir, kwargs, 128)
+        return Launch(_bwrap_argv(judge_dir, str(sub), inner, env), {}, workdir, _bwrap_user(), 128)
     raise ValueError(f"unknown sandbox tier {spec.tier!r}")
 
 
@@ -192,10 +195,7 @@ def bwrap_problem() -> str | None:
         return "bubblewrap needs Linux"
     if exe is None:
         return "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap; or run make sandbox)"
-    kwargs: dict = {}
-    if os.geteuid() == 0:
-        uid = sandbox_uid()
-        kwargs = {"user": uid, "group": uid, "extra_groups": []}
+    kwargs = _bwrap_user()
     argv = [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
     for root in _python_roots():
         argv += ["--ro-bind", root, root]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +51,7 @@ def _check_files(problem: Problem, v: Validation) -> None:
     for name in (PUBLIC_TESTS, HIDDEN_TESTS):
         path = problem.path / name
         if path.is_file():
-            text = path.read_text()
-            if "solutions" in text and "import" in text and "from solutions" in text:
+            if re.search(r"^\s*(from|import)\s+solutions\b", path.read_text(), re.MULTILINE):
                 v.errors.append(f"{path}: tests must not import the reference solution")
 
 

@@ -24,6 +24,12 @@ MAX_DEPTH = 32
 MAX_NODES = 1_000_000
 ALLOWED_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 ALLOWED_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+# Builtin exception types a learner's exception is re-raised as in the trusted process (worker and proxy agree).
+MAPPED_EXCEPTIONS = (
+    "ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "ZeroDivisionError",
+    "ArithmeticError", "OverflowError", "FloatingPointError", "NotImplementedError", "RuntimeError",
+    "RecursionError", "AttributeError", "AssertionError",
+)
 
 
 class WireError(ValueError):
@@ -220,13 +226,18 @@ def _read_exact(fd: int, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_frame(fd: int) -> tuple[dict, list[bytes]]:
-    """Read one frame from a blocking fd. Raises EOFError on a closed channel, WireError on garbage."""
-    (size,) = struct.unpack(">I", _read_exact(fd, 4))
+def header_size(prefix: bytes) -> int:
+    """The header length announced by a frame's first 4 bytes (WireError when it is too large)."""
+    (size,) = struct.unpack(">I", prefix)
     if size > MAX_HEADER_BYTES:
         raise WireError("header too large")
+    return size
+
+
+def parse_header(raw: bytes) -> tuple[dict, list[int]]:
+    """Decode a frame's JSON header; returns it and the sizes of the buffers that follow (checked)."""
     try:
-        header = json.loads(_read_exact(fd, size))
+        header = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"bad header: {exc}") from None
     if type(header) is not dict:
@@ -234,6 +245,12 @@ def read_frame(fd: int) -> tuple[dict, list[bytes]]:
     sizes = header.pop("__buffers__", [])
     if type(sizes) is not list or any(type(s) is not int or s < 0 for s in sizes) or sum(sizes) > MAX_TOTAL_BYTES:
         raise WireError("bad buffer sizes")
+    return header, sizes
+
+
+def read_frame(fd: int) -> tuple[dict, list[bytes]]:
+    """Read one frame from a blocking fd. Raises EOFError on a closed channel, WireError on garbage."""
+    header, sizes = parse_header(_read_exact(fd, header_size(_read_exact(fd, 4))))
     return header, [_read_exact(fd, s) for s in sizes]
 
 

@@ -27,12 +27,6 @@ from judge import wire
 
 MESSAGE_CAP = 2000
 FRAME_CAP = 12
-# Builtin exception types a learner's exception may be re-raised as in the trusted process.
-MAPPED_EXCEPTIONS = (
-    "ValueError", "TypeError", "IndexError", "KeyError", "LookupError", "ZeroDivisionError",
-    "ArithmeticError", "OverflowError", "FloatingPointError", "NotImplementedError", "RuntimeError",
-    "RecursionError", "AttributeError", "AssertionError",
-)
 ALWAYS_FORBIDDEN = frozenset({
     "torch", "scipy", "jax", "jaxlib", "sklearn", "tensorflow", "keras", "transformers", "numba", "cupy",
     "mlx", "pandas", "flax", "einops", "tinygrad", "autograd", "theano", "paddle", "mxnet", "onnxruntime",
@@ -91,7 +85,7 @@ def _learner_frames(exc: BaseException, solution_path: str) -> list[str]:
 
 def _builtin_base(exc: BaseException) -> str | None:
     for klass in type(exc).__mro__:
-        if klass.__module__ == "builtins" and klass.__name__ in MAPPED_EXCEPTIONS:
+        if klass.__module__ == "builtins" and klass.__name__ in wire.MAPPED_EXCEPTIONS:
             return klass.__name__
     return None
 
@@ -230,7 +224,7 @@ class Worker:
             text = f"{type(exc).__name__} while importing your file: {_render(exc)}{where}"
             return _failure("invalid" if kind == "error" else kind, exc, self.path, text)
         self.module = module
-        return {"ok": True, "defined": [n for n in hello["entry_points"] if callable(getattr(module, n, None))]}
+        return {"ok": True}
 
     def call(self, req: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
         name = req["name"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 
 import numpy as np
 import pytest
@@ -14,13 +15,13 @@ from judge import wire
 def roundtrip(value):
     node, buffers = wire.encode(value)
     frame = wire.pack({"v": node}, buffers)
-    r, w = __import__("os").pipe()
+    r, w = os.pipe()
     try:
-        __import__("os").write(w, frame)
+        os.write(w, frame)
         header, bufs = wire.read_frame(r)
     finally:
-        __import__("os").close(r)
-        __import__("os").close(w)
+        os.close(r)
+        os.close(w)
     return wire.decode(header["v"], bufs)
 
 

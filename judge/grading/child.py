@@ -18,34 +18,12 @@ from typing import Any
 
 from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
+from judge.runner import collect_tests
 from judge.sandbox import select_sandbox
 
 from .gradebook import MISSING_SHA256
 
 MISSING_MESSAGE = "no submission: {name} was not found in the student's folder"
-
-
-def collect_tests(problem: Problem) -> list[dict[str, Any]]:
-    """The tests of ``problem`` (name, visibility, points) from a pytest collection, without running anything."""
-    import pytest
-
-    from judge.plugin import JudgePlugin
-    from judge.runner import INI, JudgeError, _forget_test_modules, _quiet_pytest
-
-    files = problem.test_files("all")
-    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
-    args = [*[str(p) for p, _ in files], "-c", str(INI), "--rootdir", str(problem.path.parent),
-            "--import-mode=importlib", "-p", "no:cacheprovider", "-q", "--no-header", "-o", "python_files=tests_*.py",
-            "--collect-only"]
-    try:
-        with _quiet_pytest() as log:
-            code = pytest.main(args, plugins=[plugin])
-    finally:
-        _forget_test_modules(problem.path)
-    if plugin.collection_errors or code != pytest.ExitCode.OK:
-        detail = "; ".join(plugin.collection_errors) or log.getvalue()[-2000:]
-        raise JudgeError(f"{problem.path}: the tests could not be collected (pytest exit {int(code)}): {detail}")
-    return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score} for r in plugin.records.values()]
 
 
 def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) -> dict[str, Any]:

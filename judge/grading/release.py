@@ -74,7 +74,7 @@ def released_hidden(root: Path, problem_id: str) -> dict | None:
 
 
 def _hidden_summary(root: Path, pid: str) -> dict:
-    from .child import collect_tests
+    from judge.runner import collect_tests
 
     problem = load_problem(root, pid)
     if not problem.has_hidden_tests:
