@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
-from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays
+from judge.sandbox import Launch, SandboxSpec, build_launch, place_solution, reap_strays
+from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
@@ -164,7 +165,9 @@ class Executor:
         limits: Limits | None = None,
         seed: int = 0,
         sandbox: SandboxSpec | None = None,
+        zygote: Zygote | None = None,
     ) -> None:
+        self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).tier == "bwrap" else None
         self.solution_path = str(Path(solution_path).resolve()) if solution_path is not None else None
         self.entry_points = list(entry_points)
         self.allowed_imports = list(allowed_imports)
@@ -211,14 +214,18 @@ class Executor:
             "processes": self.limits.processes if self.sandbox.tier == "bwrap" else 0,
         }
         try:
-            launch = build_launch(
-                self.sandbox, JUDGE_DIR, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
-            )
-            self._proc = subprocess.Popen(
-                launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
-                env=launch.env, cwd=launch.cwd, start_new_session=True, close_fds=True, **launch.popen_kwargs,
-            )
-        except (OSError, subprocess.SubprocessError, ValueError) as exc:
+            if self.zygote is not None:
+                launch = Launch([], {}, "")
+                self._proc = ZygoteProcess(self.zygote, self.zygote.spawn([req_r, rep_w, out_w, err_w], limits))
+            else:
+                launch = build_launch(
+                    self.sandbox, JUDGE_DIR, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
+                )
+                self._proc = subprocess.Popen(
+                    launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
+                    env=launch.env, cwd=launch.cwd, start_new_session=True, close_fds=True, **launch.popen_kwargs,
+                )
+        except (OSError, subprocess.SubprocessError, ValueError, ZygoteError) as exc:
             for fd in (req_w, rep_r, out_r, err_r):
                 os.close(fd)
             self._tmp.cleanup()
@@ -237,9 +244,13 @@ class Executor:
             self._hello()
 
     def _hello(self) -> None:
+        source = None
         try:
-            inside = place_solution(self.sandbox, self._tmp.name, self.solution_path)
-        except OSError as exc:
+            if self.zygote is not None:
+                source, inside = Path(self.solution_path).read_text(encoding="utf-8"), SOLUTION_INSIDE
+            else:
+                inside = place_solution(self.sandbox, self._tmp.name, self.solution_path)
+        except (OSError, UnicodeDecodeError) as exc:
             self._kill()
             self.sticky = Outcome("judge_error", message=f"the submission could not be placed in the sandbox: {exc}")
             return
@@ -249,6 +260,8 @@ class Executor:
                 "entry_points": self.entry_points, "allowed_imports": self.allowed_imports,
                 "seed": self.seed, "cpu_seconds": self.limits.time_s,
             }
+            if source is not None:
+                hello["source"] = source
             self._send(hello)
         except OSError:
             pass  # the worker died at once: the boot handshake reports it as judge_error
@@ -268,14 +281,17 @@ class Executor:
         proc, self._proc = self._proc, None
         if proc is None:
             return None
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            code = proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            code = None
+        if isinstance(proc, ZygoteProcess):
+            code = proc.kill()
+        else:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                code = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = None
         if self.sandbox.tier == "process":
             reap_strays(self._token)
         for fd in (self._req, self._reader.fd):
@@ -324,7 +340,7 @@ class Executor:
             code = offset - code  # bwrap: 128 + N means the worker was killed by signal N
         if code < 0:
             name = _signal_name(-code)
-            if name == "SIGXCPU":
+            if name in ("SIGXCPU", "SIGPROF"):
                 return Outcome("timeout", message=f"CPU time limit exceeded {where}")
             text = _SIGNAL_TEXT.get(name, "killed by a signal")
             return Outcome("crashed", message=f"your code crashed {where}: {text} ({name})")

@@ -7,11 +7,14 @@ learner's file is only ever imported by the worker that :class:`~judge.executor.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import io
 import os
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from judge.problems import Problem, ProblemError
 from judge.proxy import SolutionProxy
 from judge.results import build_result, sha256_bytes
 from judge.sandbox import SandboxSpec, select_sandbox
+from judge.zygote import Zygote
 
 INI = Path(__file__).resolve().parent / "pytest_judge.ini"
 TRUSTED_TIMEOUT_S = 120
@@ -69,7 +73,8 @@ def _forget_test_modules(folder: Path) -> None:
             del sys.modules[name]
 
 
-def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePlugin, *extra: str) -> None:
+def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePlugin, *extra: str,
+                loop: Any = None) -> None:
     """Run pytest in this process on ``files`` of ``problem`` with ``plugin``, quietly; JudgeError when the test
     files themselves cannot be collected or run."""
     args = [
@@ -83,7 +88,7 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
     gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
     try:
         with _quiet_pytest() as log:
-            code = pytest.main(args, plugins=[plugin])
+            code = pytest.main(args, plugins=[plugin] if loop is None else [plugin, loop])
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -101,19 +106,137 @@ def collect_tests(problem: Problem, visibility: str = "all") -> list[dict[str, A
     return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score} for r in plugin.records.values()]
 
 
-def spare_executor(problem: Problem, sandbox: SandboxSpec) -> Executor:
-    """A worker that boots now (interpreter, NumPy, sandbox) for a file named later by :func:`run_solution`."""
-    limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
-    executor = Executor(None, problem.entry_points, problem.allowed_imports, limits, sandbox=sandbox)
-    executor.start()
-    return executor
+@dataclass
+class _Subject:
+    """One submission of a batch: its worker, its proxy and what became of it."""
+
+    key: Any
+    path: str
+    source: bytes = b""
+    executor: Executor | None = None
+    proxy: SolutionProxy | None = None
+    started: float = 0.0
+    failure: str | None = None
 
 
-def spare_fits(spare: Executor, limits: Limits, sandbox: SandboxSpec) -> bool:
-    """Whether a spare booted with the limits and tier that this run needs (those are fixed at boot)."""
-    boot = ("memory_mb", "file_size_mb", "open_files", "total_cpu_s", "processes")
-    return (spare.solution_path is None and spare.sandbox.tier == sandbox.tier and spare.sticky is None
-            and all(getattr(spare.limits, k) == getattr(limits, k) for k in boot))
+class _BatchLoop:
+    """Replaces pytest's run loop: every collected test runs once per submission, submission after submission.
+
+    Collection (importing the test files, expanding parametrize) happens once for the whole batch. Each pass ends
+    with ``nextitem=None``, which tears down every fixture down to the session, so no fixture value (the ``sol``
+    proxy included) survives from one submission into the next; the pass's records become that submission's result
+    as soon as its last test has run.
+    """
+
+    def __init__(self, plugin: JudgePlugin, subjects: list[_Subject], prepare: Callable[[_Subject], None],
+                 finish: Callable[[_Subject], None]) -> None:
+        self.plugin, self.subjects, self.prepare, self.finish = plugin, subjects, prepare, finish
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        if session.config.option.collectonly or self.plugin.collection_errors or session.testsfailed:
+            return True  # nothing runs; the caller reports the collection errors
+        template = {k: dataclasses.replace(r) for k, r in self.plugin.records.items()}
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        items = session.items
+        for subject in self.subjects:
+            self.prepare(subject)
+            if subject.failure is not None:
+                self.finish(subject)
+                continue
+            self.plugin.proxy = subject.proxy
+            self.plugin.records = {k: dataclasses.replace(r) for k, r in template.items()}
+            for item, nextitem in zip(items, [*items[1:], None], strict=True):
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            if reporter is not None:
+                reporter.stats.clear()  # reports of finished submissions are not needed; keeps memory flat
+            self.finish(subject)
+        return True
+
+
+def run_batch(
+    problem: Problem,
+    solutions: list[tuple[Any, str | os.PathLike]],
+    on_result: Callable[[Any, dict[str, Any] | None, str], None],
+    visibility: str = "all",
+    *,
+    seed: int = 0,
+    sandbox: SandboxSpec | None = None,
+    limits: Limits | None = None,
+    validate: bool = True,
+    zygote: Zygote | None = None,
+) -> None:
+    """Judge several solution files of one problem in one pytest session (collected once).
+
+    ``on_result(key, result, "")`` runs as each submission is judged; ``on_result(key, None, message)`` when the
+    judge could not judge it (the file vanished, say). Raises JudgeError when the test files cannot run at all
+    (then no further result is delivered). ``zygote`` forks the workers (bwrap tier), else each is a new process.
+    """
+    files = problem.test_files(visibility)
+    if not files:
+        raise ProblemError(f"{problem.path}: no test files ({visibility}); add tests_public.py")
+    limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
+    sandbox = sandbox or select_sandbox("auto")
+    subjects = [_Subject(key, str(path)) for key, path in solutions]
+    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
+    show_output = visibility == "public" or problem.hidden_feedback == "full"
+
+    def prepare(subject: _Subject) -> None:
+        if subject.executor is not None or subject.failure is not None:
+            return
+        subject.started = time.monotonic()
+        try:
+            subject.source = read_solution(subject.path)
+        except (ProblemError, OSError) as exc:
+            subject.failure = str(exc)
+            return
+        executor = Executor(subject.path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
+                            sandbox=sandbox, zygote=zygote)
+        static = inspect_source(subject.source, problem.allowed_imports)
+        if static is not None:
+            executor.sticky = static
+        else:
+            executor.start()
+        subject.executor = executor
+        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
+
+    def finish(subject: _Subject) -> None:
+        if subject.failure is not None:
+            on_result(subject.key, None, subject.failure)
+            return
+        executor = subject.executor
+        executor.close()
+        records: list[TestRecord] = list(plugin.records.values())
+        load_failure = None
+        if executor.sticky is not None:
+            load_failure = f"{executor.sticky.verdict}: {executor.sticky.message}"
+            for r in records:
+                r.status, r.message = executor.sticky.verdict, executor.sticky.message
+        stdout, stderr = executor.output()
+        result = build_result(
+            problem=problem.id,
+            tests=[r.as_dict() for r in records],
+            duration_s=time.monotonic() - subject.started,
+            solution_sha256=sha256_bytes(subject.source),
+            tests_sha256=problem.tests_sha256(visibility),
+            visibility=visibility,
+            sandbox=sandbox.tier,
+            load_failure=load_failure,
+            stdout=stdout if show_output else "",
+            stderr=stderr if show_output else "",
+            validate=validate,
+        )
+        subject.executor, subject.proxy = None, None
+        on_result(subject.key, result, "")
+
+    if subjects:
+        prepare(subjects[0])  # the first worker boots (NumPy imports) while pytest collects
+    try:
+        _run_pytest(problem, files, plugin, loop=_BatchLoop(plugin, subjects, prepare, finish))
+    finally:
+        for subject in subjects:
+            if subject.executor is not None:
+                subject.executor.close()
 
 
 def run_solution(
@@ -125,57 +248,14 @@ def run_solution(
     sandbox: SandboxSpec | None = None,
     limits: Limits | None = None,
     validate: bool = True,
-    spare: Executor | None = None,
 ) -> dict[str, Any]:
     """Judge ``solution`` on ``problem``: ``visibility`` is ``public`` (judge test) or ``all`` (judge submit).
-    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path).
-    ``spare`` is an executor started without a file (see :func:`spare_executor`); it is used when its boot-time
-    limits and tier match, and closed otherwise."""
-    started = time.monotonic()
-    source = read_solution(solution)
-    files = problem.test_files(visibility)
-    if not files:
-        raise ProblemError(f"{problem.path}: no test files ({visibility}); add tests_public.py")
-    limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
-    sandbox = sandbox or select_sandbox("auto")
-    static = inspect_source(source, problem.allowed_imports)
-    if spare is not None and spare_fits(spare, limits, sandbox) and static is None:
-        executor = spare
-        executor.limits = limits
-        executor.assign(solution, problem.entry_points, problem.allowed_imports, seed)
-    else:
-        if spare is not None:
-            spare.close()
-        executor = Executor(solution, problem.entry_points, problem.allowed_imports, limits, seed=seed,
-                            sandbox=sandbox)
-        if static is not None:
-            executor.sticky = static
-        else:
-            executor.start()
-    proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
-    plugin = JudgePlugin(proxy, {p.name: v for p, v in files}, problem.hidden_feedback)
-    try:
-        _run_pytest(problem, files, plugin)
-    finally:
-        executor.close()
-    records: list[TestRecord] = list(plugin.records.values())
-    load_failure = None
-    if executor.sticky is not None:
-        load_failure = f"{executor.sticky.verdict}: {executor.sticky.message}"
-        for r in records:
-            r.status, r.message = executor.sticky.verdict, executor.sticky.message
-    stdout, stderr = executor.output()
-    show_output = visibility == "public" or problem.hidden_feedback == "full"
-    return build_result(
-        problem=problem.id,
-        tests=[r.as_dict() for r in records],
-        duration_s=time.monotonic() - started,
-        solution_sha256=sha256_bytes(source),
-        tests_sha256=problem.tests_sha256(visibility),
-        visibility=visibility,
-        sandbox=sandbox.tier,
-        load_failure=load_failure,
-        stdout=stdout if show_output else "",
-        stderr=stderr if show_output else "",
-        validate=validate,
-    )
+    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path)."""
+    got: list[tuple[dict[str, Any] | None, str]] = []
+    read_solution(solution)  # a missing file is the caller's error, reported before anything starts
+    run_batch(problem, [(None, solution)], lambda _key, result, error: got.append((result, error)), visibility,
+              seed=seed, sandbox=sandbox, limits=limits, validate=validate)
+    result, error = got[0]
+    if result is None:
+        raise ProblemError(error)
+    return result

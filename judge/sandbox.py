@@ -43,6 +43,7 @@ BOOT = (
     "m = types.ModuleType('judge'); m.__path__ = [{judge_dir!r}]; sys.modules['judge'] = m; "
     "from judge.worker import main; main()  # judge-worker:{token}"
 )
+ZYGOTE_BOOT = BOOT.replace("from judge.worker import main", "from judge.zygote import main")
 WORKER_MARK = "judge-worker:"
 
 
@@ -120,7 +121,7 @@ def _python_roots() -> list[str]:
     return sorted(r for r in roots if r not in ("/", "/usr"))
 
 
-def _bwrap_argv(judge_dir: str, submission_dir: str, inner: list[str], env: dict[str, str]) -> list[str]:
+def _bwrap_argv(judge_dir: str, submission_dir: str | None, inner: list[str], env: dict[str, str]) -> list[str]:
     argv = [
         shutil.which("bwrap") or "bwrap",
         "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
@@ -140,7 +141,11 @@ def _bwrap_argv(judge_dir: str, submission_dir: str, inner: list[str], env: dict
     venv = Path(sys.prefix)
     if str(venv) != str(venv.resolve()):
         argv += ["--ro-bind", str(venv.resolve()), str(venv)]
-    argv += ["--ro-bind", judge_dir, JUDGE_INSIDE, "--ro-bind", submission_dir, SUBMISSION_DIR_INSIDE]
+    argv += ["--ro-bind", judge_dir, JUDGE_INSIDE]
+    if submission_dir is not None:
+        argv += ["--ro-bind", submission_dir, SUBMISSION_DIR_INSIDE]
+    else:  # a zygote: the root is read-only, only /tmp (and /dev/shm) can be written
+        argv += ["--remount-ro", "/"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", "/tmp", "--"]
@@ -170,6 +175,16 @@ def build_launch(
         env = worker_env("/tmp")
         return Launch(_bwrap_argv(judge_dir, str(sub), inner, env), {}, workdir, _bwrap_user(), 128)
     raise ValueError(f"unknown sandbox tier {spec.tier!r}")
+
+
+def build_zygote_launch(spec: SandboxSpec, judge_dir: str, workdir: str, ctl_fd: int, token: str = "") -> Launch:
+    """Command that starts a zygote (see :mod:`judge.zygote`) in a bwrap sandbox with no submission in it."""
+    if spec.tier != "bwrap":
+        raise ValueError("a zygote runs only in the bwrap tier")
+    os.chmod(workdir, 0o755)
+    boot = ZYGOTE_BOOT.format(judge_dir=JUDGE_INSIDE, token=token)
+    inner = [sys.executable, "-s", "-B", "-c", boot, str(ctl_fd)]
+    return Launch(_bwrap_argv(judge_dir, None, inner, worker_env("/tmp")), {}, workdir, _bwrap_user(), 128)
 
 
 def place_solution(spec: SandboxSpec, workdir: str, solution: str) -> str:

@@ -17,6 +17,7 @@ import math
 import os
 import random
 import resource
+import signal
 import sys
 import traceback
 from typing import Any
@@ -175,6 +176,8 @@ def _cpu_time() -> float:
 
 
 def _set_cpu_budget(seconds: float) -> None:
+    """Stop the process after ``seconds`` more CPU time: a profiling timer (SIGPROF, whose default action ends
+    the process) to the millisecond, and RLIMIT_CPU (whole seconds, SIGXCPU) behind it in case code ignores it."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -182,6 +185,12 @@ def _set_cpu_budget(seconds: float) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_PROF, max(seconds, 0.001))
+
+
+def _stop_cpu_timer() -> None:
+    signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _global_rng_fingerprint() -> str:
@@ -205,6 +214,12 @@ class Worker:
 
     def load(self, hello: dict) -> dict:
         self.path = hello["path"]
+        if "source" in hello:  # a forked worker gets the submission's text over the pipe, never as a mount
+            folder = os.path.dirname(self.path)
+            os.makedirs(folder, exist_ok=True)
+            with open(self.path, "w", encoding="utf-8") as fh:
+                fh.write(hello["source"])
+            os.chmod(self.path, 0o444)
         allowed = frozenset(hello["allowed_imports"]) | {"__future__"}
         sys.meta_path.insert(0, ImportGuard(self.path, allowed))
         np.random.seed(hello.get("seed", 0))
@@ -214,7 +229,10 @@ class Worker:
         module = importlib.util.module_from_spec(spec)
         sys.modules["solution"] = module
         try:
-            spec.loader.exec_module(module)
+            try:
+                spec.loader.exec_module(module)
+            finally:
+                _stop_cpu_timer()
         except SyntaxError as exc:
             return _failure("invalid", exc, self.path, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
         except BaseException as exc:  # noqa: BLE001 - anything the learner's module raises at import
@@ -241,6 +259,7 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001 - every learner exception becomes a reply
             return _failure(_classify(exc), exc, self.path), []
         finally:
+            _stop_cpu_timer()
             _flush()
         mutated = _mutated(snapshots)
         if mutated:
@@ -299,14 +318,18 @@ def apply_limits(limits: dict) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    req_fd, rep_fd = int(argv[0]), int(argv[1])
-    apply_limits(json.loads(argv[2]))
+def run(req_fd: int, rep_fd: int, limits: dict) -> None:
+    """Apply ``limits``, then serve one submission on the two pipe ends; exits the process."""
+    apply_limits(limits)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     os.environ.pop("PYTHONSTARTUP", None)
     Worker(req_fd, rep_fd).serve()
     os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    run(int(argv[0]), int(argv[1]), json.loads(argv[2]))
 
 
 if __name__ == "__main__":

@@ -48,17 +48,20 @@ def main(argv: list[str] | None = None) -> int:
     spec = select_sandbox("auto")
     grader = Grader(source)
     results, errors = [], []
-    for pid in ids:
-        path = files.get(pid)
-        try:
-            result = grader.grade(pid, str(path) if path else None, spec.tier)
-        except Exception as exc:  # the judge failed on this problem: reported, never a silent 0
-            print(f"judge error on {pid}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            errors.append(pid)
-            continue
-        if any(t["status"] == "judge_error" for t in result["tests"]):
-            errors.append(pid)
-        results.append(result)
+    try:
+        for pid in ids:
+            path = files.get(pid)
+            try:
+                result = grader.grade_one(pid, str(path) if path else None, spec.tier)
+            except Exception as exc:  # the judge failed on this problem: reported, never a silent 0
+                print(f"judge error on {pid}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                errors.append(pid)
+                continue
+            if any(t["status"] == "judge_error" for t in result["tests"]):
+                errors.append(pid)
+            results.append(result)
+    finally:
+        grader.close()
     extra = f"graded under the '{spec.tier}' sandbox tier"
     if not files:
         extra += f"; no file named <problem_id>.py was found in your submission (expected one of: {', '.join(ids)})"

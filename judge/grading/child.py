@@ -1,8 +1,10 @@
 """A grading child: ``python -m judge.grading.child`` grades the pairs it reads on stdin, one JSON line each.
 
-Request: ``{"id": n, "problem": ID, "path": FILE or null, "sandbox": TIER}``. Reply, one line on the original
-stdout: ``{"id": n, "ok": true, "result": RESULT}`` or ``{"id": n, "ok": false, "error": "one line"}``. pytest
-runs in this process (the judge core's runner), so file descriptor 1 is pointed at stderr before anything runs:
+Request: ``{"id": n, "problem": ID, "pairs": [{"key": K, "path": FILE or null}, ...], "sandbox": TIER}``: a
+batch of submissions of one problem, judged in one pytest session (see :func:`judge.runner.run_batch`) with
+workers forked from one zygote. Replies, one line per pair on the original stdout as soon as it is judged:
+``{"id": n, "key": K, "ok": true, "result": RESULT}`` or ``{"id": n, "key": K, "ok": false, "error": "one line"}``.
+pytest runs in this process (the judge core's runner), so file descriptor 1 is pointed at stderr before anything runs:
 nothing printed by pytest, NumPy or a test can ever reach the reply channel.
 """
 
@@ -13,13 +15,16 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from judge.executor import JUDGE_DIR
 from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
 from judge.runner import collect_tests
-from judge.sandbox import select_sandbox
+from judge.sandbox import SandboxSpec, select_sandbox
+from judge.zygote import Zygote
 
 from .gradebook import MISSING_SHA256
 
@@ -42,40 +47,60 @@ def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) 
 
 
 class Grader:
-    """Grades pairs in this process; problems and their test lists are cached."""
+    """Grades batches of pairs in this process; problems, their test lists and the zygote are kept between batches."""
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or find_root()
         self.problems: dict[str, Problem] = {}
         self.collected: dict[str, list[dict[str, Any]]] = {}
-        self.spare = None  # a worker booting for the next pair while this one is judged
+        self.zygotes: dict[str, Zygote] = {}
 
     def close(self) -> None:
-        if self.spare is not None:
-            self.spare.close()
-            self.spare = None
+        for zygote in self.zygotes.values():
+            zygote.close()
+        self.zygotes.clear()
 
     def problem(self, pid: str) -> Problem:
         if pid not in self.problems:
             self.problems[pid] = load_problem(self.root, pid)
         return self.problems[pid]
 
-    def grade(self, pid: str, path: str | None, tier: str) -> dict[str, Any]:
-        from judge.runner import run_solution
+    def zygote(self, spec: SandboxSpec) -> Zygote | None:
+        """One zygote per tier that has one (bwrap): each worker of this process forks from it."""
+        if spec.tier != "bwrap":
+            return None
+        if spec.tier not in self.zygotes:
+            self.zygotes[spec.tier] = Zygote(spec, JUDGE_DIR)
+        return self.zygotes[spec.tier]
+
+    def grade(self, pid: str, pairs: list[tuple[Any, str | None]], tier: str,
+              on_result: Callable[[Any, dict[str, Any] | None, str], None]) -> None:
+        """Judge ``pairs`` ((key, path or None for a missing file)) of problem ``pid``; ``on_result`` per pair."""
+        from judge.runner import run_batch
 
         problem = self.problem(pid)
         spec = select_sandbox(tier)
-        if path is None:
-            key = problem.tests_sha256("all")
-            if key not in self.collected:
-                self.collected = {key: collect_tests(problem)}
-            return missing_result(problem, self.collected[key], spec.tier)
-        from judge.runner import spare_executor
+        files = []
+        for key, path in pairs:
+            if path is None:
+                digest = problem.tests_sha256("all")
+                if digest not in self.collected:
+                    self.collected = {digest: collect_tests(problem)}
+                on_result(key, missing_result(problem, self.collected[digest], spec.tier), "")
+            else:
+                files.append((key, path))
+        if files:
+            run_batch(problem, files, on_result, "all", sandbox=spec, zygote=self.zygote(spec))
 
-        # The next pair's worker boots (interpreter, NumPy, sandbox) while this pair is judged by the worker
-        # that booted during the previous one.
-        spare, self.spare = self.spare, spare_executor(problem, spec)
-        return run_solution(problem, path, "all", sandbox=spec, spare=spare)
+
+    def grade_one(self, pid: str, path: str | None, tier: str) -> dict[str, Any]:
+        """The result of one pair; RuntimeError when the judge could not judge it."""
+        got: list[tuple[dict[str, Any] | None, str]] = []
+        self.grade(pid, [(pid, path)], tier, lambda _key, result, error: got.append((result, error)))
+        result, error = got[0]
+        if result is None:
+            raise RuntimeError(error)
+        return result
 
 
 def _one_line(exc: BaseException) -> str:
@@ -96,19 +121,38 @@ def main() -> None:
 
 def _serve(grader: Grader, reply: Any) -> None:
     for line in sys.stdin:
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        started = time.monotonic()
-        try:
-            result = grader.grade(request["problem"], request.get("path"), request.get("sandbox", "auto"))
-            out = {"id": request["id"], "ok": True, "result": result}
-        except Exception as exc:  # the judge failed on this pair: reported, retried by the parent
-            traceback.print_exc(file=sys.stderr)
-            out = {"id": request["id"], "ok": False, "error": _one_line(exc)}
+        if line.strip():
+            _serve_batch(grader, reply, json.loads(line))
+
+
+def _serve_batch(grader: Grader, reply: Any, request: dict[str, Any]) -> None:
+    pending = {pair["key"]: pair.get("path") for pair in request["pairs"]}
+    started = time.monotonic()
+
+    def send(key: Any, result: dict[str, Any] | None, error: str) -> None:
+        nonlocal started
+        if key not in pending:
+            return
+        del pending[key]
+        out = {"id": request["id"], "key": key, "ok": result is not None}
+        if result is not None:
+            out["result"] = result
+        else:
+            out["error"] = error
         out["elapsed_s"] = round(time.monotonic() - started, 4)
+        started = time.monotonic()
         reply.write(json.dumps(out) + "\n")
         reply.flush()
+
+    try:
+        grader.grade(request["problem"], list(pending.items()), request.get("sandbox", "auto"), send)
+    except Exception as exc:  # the judge failed on this batch: the pairs not yet answered are retried by the parent
+        traceback.print_exc(file=sys.stderr)
+        message = _one_line(exc)
+        for key in list(pending):
+            send(key, None, message)
+    for key in list(pending):  # never leave a pair unanswered
+        send(key, None, "the grading process did not judge this pair")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,137 @@
+"""Workers forked from one zygote (bwrap tier): nothing of one submission reaches the next, a worker that attacks
+the zygote only costs a restart, and a batch of submissions judged in one pytest session gets the same results as
+the same files judged one by one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from judge.executor import JUDGE_DIR, Executor, Limits
+from judge.problems import find_root, load_problem
+from judge.runner import run_batch, run_solution
+from judge.sandbox import SandboxSpec, available_tiers
+from judge.zygote import Zygote
+
+pytestmark = pytest.mark.skipif("bwrap" not in available_tiers(), reason="the bwrap tier is not available here")
+REPO = Path(__file__).resolve().parent.parent
+SPEC = SandboxSpec("bwrap")
+
+PLANTER = '''
+import os, time
+
+def probe():
+    for folder in ("/tmp", "/dev/shm"):
+        with open(os.path.join(folder, "planted"), "w") as fh:
+            fh.write("from the previous submission")
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            while True:
+                time.sleep(0.01)
+        os._exit(0)
+    time.sleep(0.05)
+    return sorted(os.listdir("/tmp"))
+'''
+
+PROBE = '''
+import os
+
+def probe():
+    seen = {folder: sorted(os.listdir(folder)) for folder in ("/tmp", "/dev/shm")}
+    pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+    return {"files": seen, "others": [p for p in pids if p not in (1, os.getpid(), os.getppid())]}
+'''
+
+ZYGOTE_KILLER = '''
+import os, signal
+
+def probe():
+    os.kill(os.getppid(), signal.SIGKILL)
+    return "killed"
+'''
+
+MEMORY_READER = '''
+import os
+
+def probe():
+    try:
+        with open(f"/proc/{os.getppid()}/mem", "rb") as fh:
+            fh.read(1)
+        return "read"
+    except OSError as exc:
+        return type(exc).__name__
+'''
+
+
+def call_probe(zygote: Zygote, tmp_path: Path, source: str, name: str):
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    executor = Executor(path, ["probe"], ["os", "time", "signal"], Limits(time_s=2.0), sandbox=SPEC, zygote=zygote)
+    executor.start()
+    try:
+        outcome = executor.call("probe", (), {}, 2.0)
+    finally:
+        executor.close()
+    assert outcome.verdict == "ok", outcome.message
+    return outcome.value[0]
+
+
+@pytest.fixture
+def zygote():
+    z = Zygote(SPEC, JUDGE_DIR)
+    yield z
+    z.close()
+
+
+def test_nothing_of_a_submission_survives_into_the_next(zygote, tmp_path):
+    """Files in /tmp and /dev/shm and a double-forked daemon of one worker are gone when the next one starts."""
+    planted = call_probe(zygote, tmp_path, PLANTER, "planter")
+    assert "planted" in planted  # the planter really wrote its file
+    seen = call_probe(zygote, tmp_path, PROBE, "probe")
+    assert seen["files"] == {"/tmp": [".submission"], "/dev/shm": []}, seen
+    assert seen["others"] == [], seen
+    assert zygote.started == 1  # both workers forked from the same zygote
+
+
+def test_zygote_memory_cannot_be_read(zygote, tmp_path):
+    """The zygote is not dumpable: a worker of the same uid cannot read its memory."""
+    assert call_probe(zygote, tmp_path, MEMORY_READER, "reader") in ("PermissionError", "OSError")
+
+
+def test_a_worker_that_kills_the_zygote_costs_only_a_restart(zygote, tmp_path):
+    assert call_probe(zygote, tmp_path, ZYGOTE_KILLER, "killer") == "killed"
+    seen = call_probe(zygote, tmp_path, PROBE, "probe")
+    assert seen["others"] == [] and seen["files"]["/tmp"] == [".submission"]
+    assert zygote.started == 2
+
+
+def _comparable(result: dict) -> str:
+    result = dict(result, duration_s=0)
+    result["tests"] = [dict(t, duration_s=0) for t in result["tests"]]
+    return json.dumps(result, sort_keys=True)
+
+
+def test_a_batch_matches_one_by_one(zygote, tmp_path):
+    """Reference, mutants, starter, a crash at import and a file that vanished, judged as one batch with forked
+    workers: every result equals the result of judging that file alone in a fresh worker."""
+    problem = load_problem(find_root(REPO), "causal_mask")
+    crash = tmp_path / "crash.py"
+    crash.write_text("import os\nos._exit(3)\n")
+    reference = REPO / "solutions/causal_mask/reference.py"
+    mutants = sorted((REPO / "solutions/causal_mask/mutants").glob("*.py"))[:3]
+    files = [reference, *mutants, problem.starter, crash, reference]
+    got: dict[int, tuple] = {}
+    batch = [(i, f) for i, f in enumerate(files)] + [(99, tmp_path / "vanished.py")]
+    run_batch(problem, batch, lambda key, result, error: got.__setitem__(key, (result, error)), sandbox=SPEC,
+              zygote=zygote)
+    assert sorted(got) == [*range(len(files)), 99]
+    assert got[99][0] is None and "vanished.py" in got[99][1]
+    for i, f in enumerate(files):
+        alone = run_solution(problem, f, sandbox=SPEC)
+        assert _comparable(got[i][0]) == _comparable(alone), f
+    assert got[0][0]["score"] == got[0][0]["max_score"] == got[len(files) - 1][0]["score"]
+    assert got[files.index(crash)][0]["status"] == "error"
+    assert zygote.started == 1
