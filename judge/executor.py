@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import select
 import signal
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
-from judge.sandbox import Launch, SandboxSpec, build_launch, place_solution, reap_strays
+from judge.sandbox import Launch, SandboxSpec, build_launch, place_solution, reap_strays, run_token
 from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
@@ -182,8 +181,7 @@ class Executor:
         self._outputs: list[tuple[_Drain, _Drain]] = []
         self._launch = None
         self._hello_seq = -1
-        tag = "".join(c for c in os.environ.get("JUDGE_RUN_TAG", "") if c.isalnum() or c == "-")[:32]
-        self._token = f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
+        self._token = run_token()
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def assign(

@@ -47,6 +47,15 @@ ZYGOTE_BOOT = BOOT.replace("from judge.worker import main", "from judge.zygote i
 WORKER_MARK = "judge-worker:"
 
 
+def run_token() -> str:
+    """A fresh token for a worker's or zygote's command line, prefixed with $JUDGE_RUN_TAG when set (so a test can
+    find every process of its runs)."""
+    import secrets
+
+    tag = "".join(c for c in os.environ.get("JUDGE_RUN_TAG", "") if c.isalnum() or c == "-")[:32]
+    return f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
+
+
 def reap_strays(token: str) -> int:
     """SIGKILL every process whose command line carries this worker's token (process tier: a daemon started
     with double fork and setsid escapes the process group, but keeps the command line it was started with)."""

@@ -6,9 +6,13 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from judge.executor import JUDGE_DIR
 from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, Problem, ProblemError, load_problem, problem_ids
-from judge.runner import JudgeError, run_solution
+from judge.runner import JudgeError, run_batch
+from judge.sandbox import select_sandbox
+from judge.zygote import Zygote
 
 MIN_MUTANTS = 3
 
@@ -77,7 +81,8 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     if v.errors:
         return v
     try:
-        ref = run_solution(problem, reference, "all")
+        results = _judge_all(problem, [reference, problem.starter, *mutants])
+        ref = results[0]
         v.reference = f"{ref['score']:g}/{ref['max_score']:g}"
         if ref["score"] != ref["max_score"] or ref["max_score"] <= 0:
             bad = [f"{t['name']} ({t['status']}: {t['message'][:200]})"
@@ -88,13 +93,12 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
             v.errors.append(f"{problem.path}: test names repeat between tests_public.py and tests_hidden.py")
         if not any(t["visibility"] == "hidden" for t in ref["tests"]):
             v.errors.append(f"{problem.path / HIDDEN_TESTS}: no hidden tests collected")
-        start = run_solution(problem, problem.starter, "all")
+        start = results[1]
         v.starter = f"{start['score']:g}/{start['max_score']:g}"
         if start["score"] != 0:
             passed = [t["name"] for t in start["tests"] if t["status"] == "passed"]
             v.errors.append(f"{problem.starter}: the starter scores {start['score']:g}, not 0 (passes {passed[:5]})")
-        for mutant in mutants:
-            res = run_solution(problem, mutant, "all")
+        for mutant, res in zip(mutants, results[2:], strict=True):
             caught = any(t["visibility"] == "hidden" and t["status"] != "passed" for t in res["tests"])
             if caught and res["score"] < res["max_score"]:
                 v.mutants_caught += 1
@@ -104,3 +108,25 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     except (JudgeError, ProblemError) as exc:
         v.errors.append(str(exc))
     return v
+
+
+def _judge_all(problem: Problem, files: list[Path]) -> list[dict[str, Any]]:
+    """Results of ``files`` in order, judged as one batch (one pytest session; forked workers under bwrap)."""
+    spec = select_sandbox("auto")
+    zygote = Zygote(spec, JUDGE_DIR) if spec.tier == "bwrap" else None
+    got: dict[int, dict[str, Any] | None] = {}
+    errors: list[str] = []
+
+    def keep(key: int, result: dict[str, Any] | None, error: str) -> None:
+        got[key] = result
+        if result is None:
+            errors.append(error)
+
+    try:
+        run_batch(problem, list(enumerate(files)), keep, "all", sandbox=spec, zygote=zygote)
+    finally:
+        if zygote is not None:
+            zygote.close()
+    if errors:
+        raise ProblemError(errors[0])
+    return [got[i] for i in range(len(files))]

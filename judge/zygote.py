@@ -25,7 +25,6 @@ from __future__ import annotations
 import array
 import json
 import os
-import secrets
 import select
 import signal
 import socket
@@ -35,7 +34,7 @@ import tempfile
 import time
 from typing import Any
 
-from judge.sandbox import SandboxSpec, build_zygote_launch
+from judge.sandbox import SandboxSpec, build_zygote_launch, run_token
 
 SOLUTION_INSIDE = "/tmp/.submission/solution.py"
 MESSAGE_MAX = 1 << 16
@@ -90,8 +89,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._tmp = tempfile.TemporaryDirectory(prefix="judge-zygote-")
         try:
-            launch = build_zygote_launch(self.spec, self.judge_dir, self._tmp.name, theirs.fileno(),
-                                         secrets.token_hex(8))
+            launch = build_zygote_launch(self.spec, self.judge_dir, self._tmp.name, theirs.fileno(), run_token())
             self._proc = subprocess.Popen(
                 launch.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 pass_fds=(theirs.fileno(),), env=launch.env, cwd=launch.cwd, start_new_session=True,
