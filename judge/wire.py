@@ -2,26 +2,27 @@
 
 A frame is a 4-byte big-endian header length, a JSON header, then raw buffers whose lengths the header lists.
 Values are plain data only: None, bool, int, float (nan and inf kept), str, list, tuple, dict with str keys,
-NumPy arrays and scalars of numeric or bool dtype (carried as ``.npy`` buffers, loaded with
-``allow_pickle=False``), numeric dtypes (``np.float32`` or ``np.dtype("int64")``, received as ``np.dtype``)
-and ``numpy.random.Generator`` (carried as its bit-generator state). Anything else is refused with
-:class:`WireError`. Nothing is ever pickled.
+NumPy arrays and scalars of numeric or bool dtype (raw C-order bytes in a buffer; dtype and shape in the header,
+checked against an allow-list and the buffer's length before a fresh copy is made), numeric dtypes (``np.float32``
+or ``np.dtype("int64")``, received as ``np.dtype``) and ``numpy.random.Generator`` (carried as its bit-generator
+state). Anything else is refused with :class:`WireError`. Nothing is ever pickled.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import struct
 from typing import Any
 
 import numpy as np
+from numpy.random.bit_generator import ISpawnableSeedSequence
 
 MAX_HEADER_BYTES = 64 << 20
 MAX_TOTAL_BYTES = 512 << 20
 MAX_DEPTH = 32
 MAX_NODES = 1_000_000
+MAX_NDIM = 32
 ALLOWED_KINDS = "biufc"  # bool, signed, unsigned, float, complex
 ALLOWED_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 # Builtin exception types a learner's exception is re-raised as in the trusted process (worker and proxy agree).
@@ -30,6 +31,17 @@ MAPPED_EXCEPTIONS = (
     "ArithmeticError", "OverflowError", "FloatingPointError", "NotImplementedError", "RuntimeError",
     "RecursionError", "AttributeError", "AssertionError",
 )
+
+# The only dtype strings an array buffer may carry: native byte order, kinds in ALLOWED_KINDS ('<i8', '|b1', ...).
+_DTYPES = {
+    dt.str: np.dtype(dt.str)
+    for dt in (np.dtype(code).newbyteorder("=") for code in np.typecodes["All"])
+    if dt.kind in ALLOWED_KINDS and dt.fields is None and dt.itemsize > 0
+}
+_BOOL = np.dtype(np.bool_)
+_BYTE = np.dtype(np.uint8)
+_dump_json = json.JSONEncoder(allow_nan=True, separators=(",", ":")).encode
+_load_json = json.JSONDecoder().decode
 
 
 class WireError(ValueError):
@@ -42,15 +54,20 @@ class _Encoder:
         self.nodes = 0
         self.total = 0
 
-    def _buffer(self, arr: np.ndarray) -> int:
-        bio = io.BytesIO()
-        np.save(bio, arr, allow_pickle=False)
-        data = bio.getvalue()
-        self.total += len(data)
+    def _buffer(self, data: np.ndarray | np.generic, what: str) -> tuple[int, str]:
+        """Append ``data``'s raw C-order bytes (native byte order); returns the buffer index and dtype string."""
+        dt = data.dtype
+        if not dt.isnative:
+            data = data.astype(dt.newbyteorder("="))
+            dt = data.dtype
+        dstr = dt.str
+        if dstr not in _DTYPES:
+            raise WireError(f"{what} of dtype {dt} cannot be sent (numeric or bool only)")
+        self.total += data.nbytes
         if self.total > MAX_TOTAL_BYTES:
             raise WireError(f"value too large (over {MAX_TOTAL_BYTES >> 20} MiB)")
-        self.buffers.append(data)
-        return len(self.buffers) - 1
+        self.buffers.append(data.tobytes())  # a C-order copy, whatever the layout
+        return len(self.buffers) - 1, dstr
 
     @staticmethod
     def _dtype(dt: np.dtype) -> dict:
@@ -65,14 +82,15 @@ class _Encoder:
         if depth > MAX_DEPTH:
             raise WireError(f"value nested deeper than {MAX_DEPTH} levels")
         t = type(value)
-        if value is None or t is bool or t is str:
+        if t is float or t is str or t is bool or value is None:
             return value
         if t is int:
-            if abs(value) >= 1 << 63:
+            if -(1 << 63) < value < 1 << 63:
+                return value
+            try:
                 return {"__bigint__": str(value)}
-            return value
-        if t is float:
-            return value
+            except ValueError:  # more digits than int <-> str conversion allows
+                raise WireError("int too large to send") from None
         if t is list:
             return [self.encode(v, depth + 1) for v in value]
         if t is tuple:
@@ -85,56 +103,93 @@ class _Encoder:
                 out[k] = self.encode(v, depth + 1)
             return {"__dict__": out}
         if t is np.ndarray:
-            if value.dtype.kind not in ALLOWED_KINDS or value.dtype.fields is not None:
-                raise WireError(f"array of dtype {value.dtype} cannot be sent (numeric or bool only)")
-            return {"__ndarray__": self._buffer(value)}
-        if isinstance(value, np.generic) and type(value).__module__ == "numpy":
-            if value.dtype.kind not in ALLOWED_KINDS:
-                raise WireError(f"numpy scalar of dtype {value.dtype} cannot be sent")
-            return {"__npscalar__": self._buffer(np.asarray(value))}
-        if t is np.dtype or (isinstance(value, np.dtype) and type(value).__module__.startswith("numpy")):
-            return self._dtype(value)
-        if isinstance(value, type) and issubclass(value, np.generic) and value.__module__ == "numpy":
-            return self._dtype(np.dtype(value))
+            shape = value.shape  # a dimension over MAX_TOTAL_BYTES can only be in an empty array
+            if len(shape) > MAX_NDIM or (not value.size and any(n > MAX_TOTAL_BYTES for n in shape)):
+                raise WireError(f"array of shape {shape} cannot be sent")
+            index, dstr = self._buffer(value, "array")
+            return {"__ndarray__": [index, dstr, list(shape)]}
         if t is np.random.Generator:
             state = value.bit_generator.state
             if state.get("bit_generator") not in ALLOWED_BIT_GENERATORS:
                 raise WireError("unsupported bit generator")
             return {"__rng__": _plain_json(state)}
+        if isinstance(value, np.generic) and t.__module__ == "numpy":
+            return {"__npscalar__": list(self._buffer(value, "numpy scalar"))}
+        if t is np.dtype or (isinstance(value, np.dtype) and t.__module__.startswith("numpy")):
+            return self._dtype(value)
+        if isinstance(value, type) and issubclass(value, np.generic) and value.__module__ == "numpy":
+            return self._dtype(np.dtype(value))
         raise WireError(f"{t.__module__}.{t.__qualname__} cannot be sent (plain data only)")
 
 
 def _plain_json(state: Any) -> Any:
-    """Bit-generator states hold ints, strs, dicts and (for MT19937) a uint32 array."""
-    if isinstance(state, dict):
+    """Bit-generator states hold ints, strs, dicts and (for MT19937, SFC64, Philox) uint arrays."""
+    t = type(state)
+    if t is dict:
         return {str(k): _plain_json(v) for k, v in state.items()}
+    if t is int or t is str:
+        return state
     if isinstance(state, np.ndarray):
-        return {"__uint_list__": [int(x) for x in state.tolist()], "dtype": str(state.dtype)}
-    if isinstance(state, (np.integer,)):
+        return {"__uint_list__": state.tolist(), "dtype": str(state.dtype)}
+    if isinstance(state, np.integer):
         return int(state)
     return state
 
 
-def _restore_state(state: Any) -> Any:
-    if isinstance(state, dict):
+def _restore_state(state: Any, depth: int = 0) -> Any:
+    if depth > 4:  # real states are two dicts deep
+        raise WireError("bad generator state")
+    if type(state) is dict:
         if "__uint_list__" in state:
-            dtype = np.dtype(state["dtype"])
-            if dtype.kind not in "ui":
+            name, values = state.get("dtype"), state["__uint_list__"]
+            if name not in ("uint32", "uint64") or type(values) is not list or any(type(v) is not int for v in values):
                 raise WireError("bad generator state")
-            return np.asarray(state["__uint_list__"], dtype=dtype)
-        return {k: _restore_state(v) for k, v in state.items()}
+            try:
+                return np.asarray(values, dtype=np.dtype(name))
+            except (TypeError, ValueError, OverflowError):
+                raise WireError("bad generator state") from None
+        return {k: _restore_state(v, depth + 1) for k, v in state.items()}
     if type(state) not in (int, str, bool, float):
         raise WireError("bad generator state")
     return state
 
 
+class _StateOnlySeed(ISpawnableSeedSequence):
+    """Seeds a bit generator whose state is overwritten at once: no OS entropy, no hashing.
+
+    ``spawn`` behaves as on an unseeded generator (children from a fresh entropy-seeded ``SeedSequence``).
+    """
+
+    __slots__ = ("_seq",)
+
+    def __init__(self) -> None:
+        self._seq: np.random.SeedSequence | None = None
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
+        return np.zeros(n_words, dtype=dtype)
+
+    def spawn(self, n_children: int) -> list:
+        if self._seq is None:
+            self._seq = np.random.SeedSequence()
+        return self._seq.spawn(n_children)
+
+
 def make_generator(state: dict) -> np.random.Generator:
-    """Rebuild a Generator from a wire state (only known bit generators)."""
-    name = state.get("bit_generator") if isinstance(state, dict) else None
+    """Rebuild a Generator from a wire state (only known bit generators; malformed states are a WireError)."""
+    name = state.get("bit_generator") if type(state) is dict else None
     if name not in ALLOWED_BIT_GENERATORS:
         raise WireError("unsupported bit generator")
-    bitgen = getattr(np.random, name)()
-    bitgen.state = _restore_state(state)
+    bitgen = getattr(np.random, name)(_StateOnlySeed())
+    restored = _restore_state(state)
+    try:
+        bitgen.state = restored
+    except (KeyError, IndexError, TypeError, ValueError, OverflowError, AttributeError) as exc:
+        raise WireError(f"bad generator state ({type(exc).__name__})") from None
+    # numpy does not range-check these indexes into the state's buffers: out of range would read out of bounds
+    if name == "MT19937" and not 0 <= bitgen.state["state"]["pos"] <= 624:
+        raise WireError("bad generator state (pos)")
+    if name == "Philox" and not 0 <= bitgen.state["buffer_pos"] <= 4:
+        raise WireError("bad generator state (buffer_pos)")
     return np.random.Generator(bitgen)
 
 
@@ -147,47 +202,63 @@ class _Decoder:
         self.buffers = buffers
         self.nodes = 0
 
-    def _array(self, index: Any) -> np.ndarray:
+    def _array(self, index: Any, dstr: Any, shape: Any) -> np.ndarray:
+        """A fresh, writable, C-contiguous array from a buffer whose dtype and length are checked first."""
+        dt = _DTYPES.get(dstr) if type(dstr) is str else None
+        if dt is None:
+            raise WireError("array of a disallowed dtype")
         if type(index) is not int or not 0 <= index < len(self.buffers):
             raise WireError("bad buffer reference")
+        if type(shape) is not list or len(shape) > MAX_NDIM:
+            raise WireError("bad array shape")
+        count = 1
+        for n in shape:
+            if type(n) is not int or not 0 <= n <= MAX_TOTAL_BYTES:
+                raise WireError("bad array shape")
+            count *= n
+        buf = self.buffers[index]
+        if count * dt.itemsize != len(buf):
+            raise WireError("array buffer does not match its dtype and shape")
         try:
-            arr = np.load(io.BytesIO(self.buffers[index]), allow_pickle=False)
-        except Exception as exc:  # malformed .npy or object dtype
+            if dt.kind == "b":  # via uint8: any nonzero byte becomes a proper True
+                return np.frombuffer(buf, _BYTE, count).reshape(shape).astype(_BOOL)
+            return np.frombuffer(buf, dt, count).reshape(shape).copy()
+        except (ValueError, TypeError, MemoryError) as exc:
             raise WireError(f"bad array buffer: {exc}") from None
-        if type(arr) is not np.ndarray or arr.dtype.kind not in ALLOWED_KINDS:
-            raise WireError("array of a disallowed dtype")
-        return arr
 
     def decode(self, node: Any, depth: int = 0) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             raise WireError("value too large or too deeply nested")
         t = type(node)
-        if node is None or t in (bool, int, float, str):
+        if t is float or t is int or t is str or t is bool or node is None:
             return node
         if t is list:
             return [self.decode(v, depth + 1) for v in node]
         if t is dict and len(node) == 1:
             (tag, body), = node.items()
             if tag == "__tuple__" and type(body) is list:
-                return tuple(self.decode(v, depth + 1) for v in body)
+                return tuple([self.decode(v, depth + 1) for v in body])
+            if tag == "__ndarray__" and type(body) is list and len(body) == 3:
+                return self._array(*body)
             if tag == "__dict__" and type(body) is dict:
                 return {str(k): self.decode(v, depth + 1) for k, v in body.items()}
-            if tag == "__ndarray__":
-                return self._array(body)
-            if tag == "__npscalar__":
-                arr = self._array(body)
-                if arr.ndim != 0:
-                    raise WireError("numpy scalar buffer is not 0-d")
-                return arr[()]
+            if tag == "__npscalar__" and type(body) is list and len(body) == 2:
+                return self._array(body[0], body[1], [])[()]
             if tag == "__bigint__" and type(body) is str:
-                return int(body)
+                try:
+                    return int(body)
+                except ValueError:
+                    raise WireError("bad int") from None
             if tag == "__dtype__" and type(body) is str and len(body) <= 8:
+                dt = _DTYPES.get(body)
+                if dt is not None:
+                    return dt
                 try:
                     dt = np.dtype(body)
-                except TypeError:
+                except (TypeError, ValueError):
                     raise WireError("bad dtype") from None
-                if dt.kind not in ALLOWED_KINDS:
+                if dt.kind not in ALLOWED_KINDS or dt.fields is not None:
                     raise WireError("bad dtype")
                 return dt
             if tag == "__rng__":
@@ -202,17 +273,17 @@ def encode(value: Any) -> tuple[Any, list[bytes]]:
 
 
 def decode(node: Any, buffers: list[bytes]) -> Any:
-    """Decode a node produced by :func:`encode`; always builds fresh objects."""
+    """Decode a node produced by :func:`encode`; always builds fresh objects (arrays never alias ``buffers``)."""
     return _Decoder(buffers).decode(node)
 
 
 def pack(header: dict, buffers: list[bytes] = ()) -> bytes:
     """One frame: header length, JSON header (with buffer sizes), buffers."""
     header = dict(header, __buffers__=[len(b) for b in buffers])
-    raw = json.dumps(header, allow_nan=True, separators=(",", ":")).encode()
+    raw = _dump_json(header).encode()
     if len(raw) > MAX_HEADER_BYTES:
         raise WireError("header too large")
-    return struct.pack(">I", len(raw)) + raw + b"".join(buffers)
+    return b"".join([struct.pack(">I", len(raw)), raw, *buffers])
 
 
 def _read_exact(fd: int, n: int) -> bytes:
@@ -237,9 +308,9 @@ def header_size(prefix: bytes) -> int:
 def parse_header(raw: bytes) -> tuple[dict, list[int]]:
     """Decode a frame's JSON header; returns it and the sizes of the buffers that follow (checked)."""
     try:
-        header = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"bad header: {exc}") from None
+        header = _load_json(raw.decode())
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, an int of too many digits, deep nesting
+        raise WireError(f"bad header: {type(exc).__name__}: {str(exc)[:200]}") from None
     if type(header) is not dict:
         raise WireError("header is not an object")
     sizes = header.pop("__buffers__", [])
@@ -249,9 +320,19 @@ def parse_header(raw: bytes) -> tuple[dict, list[int]]:
 
 
 def read_frame(fd: int) -> tuple[dict, list[bytes]]:
-    """Read one frame from a blocking fd. Raises EOFError on a closed channel, WireError on garbage."""
+    """Read one frame from a blocking fd. Raises EOFError on a closed channel, WireError on garbage.
+
+    The buffers are read at once and returned as read-only views of that one ``bytes`` object.
+    """
     header, sizes = parse_header(_read_exact(fd, header_size(_read_exact(fd, 4))))
-    return header, [_read_exact(fd, s) for s in sizes]
+    if not sizes:
+        return header, []
+    blob = memoryview(_read_exact(fd, sum(sizes)))
+    buffers, pos = [], 0
+    for s in sizes:
+        buffers.append(blob[pos : pos + s])
+        pos += s
+    return header, buffers
 
 
 def write_frame(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
