@@ -1,6 +1,7 @@
 """Hidden tests for bert_mask_tokens. They accept any order of random draws: deterministic invariants on every
-call, exact degenerate settings, reproducibility, and statistical bands with fixed seeds (Bernstein bands and
-chi-square at z = 7, each failing a correct solution with probability below 1e-10)."""
+call, exact degenerate settings, reproducibility, and statistical bands with fixed seeds (Bernstein bands, chi-square
+at z = 7 and exact Chernoff bands on the spread of per-call counts, each failing a correct solution with probability
+below 1e-10)."""
 
 import math
 
@@ -10,6 +11,7 @@ import pytest
 from judge.checkers import (
     CheckFailure,
     expect_array,
+    expect_band,
     expect_bool,
     expect_proportion,
     expect_raises,
@@ -18,6 +20,7 @@ from judge.checkers import (
 )
 
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4  # toy vocabulary; ordinary ids start at 5
+FAIL_PROB = 1e-10  # false-failure budget of one statistical check
 
 
 def call(sol, ids, special, rng, vocab=100, **kwargs):
@@ -50,12 +53,11 @@ def check_invariants(ids, special, inputs, labels, vocab):
 def padded_batch(seed, rows, max_real, vocab=100, min_real=1):
     """[CLS] w ... w [SEP] [PAD] ...: ordinary ids in [5, vocab), real lengths in [min_real, max_real]."""
     gen = np.random.default_rng(seed)
-    ids = np.full((rows, max_real + 2), PAD, dtype=np.int64)
-    for r, n in enumerate(gen.integers(min_real, max_real + 1, size=rows)):
-        ids[r, 0] = CLS
-        ids[r, 1:n + 1] = gen.integers(5, vocab, size=n)
-        ids[r, n + 1] = SEP
-    return ids, np.isin(ids, [PAD, CLS, SEP])
+    lengths = gen.integers(min_real, max_real + 1, size=(rows, 1))
+    words = gen.integers(5, vocab, size=(rows, max_real + 2))
+    col = np.arange(max_real + 2)
+    ids = np.where(col == 0, CLS, np.where(col <= lengths, words, np.where(col == lengths + 1, SEP, PAD)))
+    return ids.astype(np.int64), np.isin(ids, [PAD, CLS, SEP])
 
 
 def full_batch(seed, rows, length, vocab=100):
@@ -227,7 +229,7 @@ def test_global_rng_untouched(sol):
 # ----------------------------------------------------------------------------------------------------------
 
 def default_split(sol, seed, **kwargs):
-    ids, special = padded_batch(seed, 2500, 60, min_real=20)  # about 100,000 eligible positions
+    ids, special = padded_batch(seed, 2000, 60, min_real=40)  # about 100,000 eligible positions, 124,000 in all
     inputs, labels = call(sol, ids, special, seed + 1, **kwargs)
     selected = check_invariants(ids, special, inputs, labels, 100)
     orig, new = ids[selected], inputs[selected]
@@ -307,39 +309,98 @@ def test_rows_independent(sol):
                            "Bernoulli(p) draw per position")
 
 
-def binomial_pmf(n, k, p):
-    return math.comb(n, k) * p ** k * (1 - p) ** (n - k)
+def log_binomial_pmf(n, p):
+    """log P(X = x) for x = 0, ..., n and X ~ Binomial(n, p), 0 < p < 1."""
+    x = np.arange(n + 1)
+    log_comb = np.concatenate(([0.0], np.cumsum(np.log(n - x[1:] + 1.0) - np.log(x[1:]))))
+    return log_comb + x * math.log(p) + (n - x) * math.log1p(-p)
+
+
+def dispersion_band(n, p, calls, fail_prob):
+    """[low, high] for D = sum over `calls` independent Binomial(n, p) counts X of (X - n p)^2 / (n p (1 - p)).
+
+    D is about chi-square with `calls` degrees of freedom: a fixed count gives D = 0, a count that varies less than
+    a binomial one gives a small D. Both ends are Chernoff bounds summed exactly over the binomial pmf (no normal
+    approximation, valid for the discrete counts): for every t > 0, P(D <= c) <= exp(t c) E[exp(-t Z^2)]^calls
+    and P(D >= c) <= exp(-t c) E[exp(t Z^2)]^calls; each end gets fail_prob / 2, optimised over a grid of t.
+    """
+    log_pmf = log_binomial_pmf(n, p)
+    z2 = (np.arange(n + 1) - n * p) ** 2 / (n * p * (1 - p))
+
+    def log_mgf(t):  # log E[exp(t Z^2)] for each t of the grid
+        a = log_pmf + t[:, None] * z2
+        top = a.max(axis=1)
+        return top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+
+    log_fail = math.log(fail_prob / 2)
+    t_low = np.geomspace(0.1, 1e3, 41)
+    low = float(np.max((log_fail - calls * log_mgf(-t_low)) / t_low))
+    t_high = np.linspace(0.02, 0.48, 24)
+    high = float(np.min((calls * log_mgf(t_high) - log_fail) / t_high))
+    return max(low, 0.0), high
+
+
+def expect_binomial_dispersion(counts, n, p, *, name, hint, fail_prob=FAIL_PROB):
+    """Counts from independent calls must spread like Binomial(n, p) draws: D (above) within its band."""
+    counts = np.asarray(counts, dtype=np.float64)
+    low, high = dispersion_band(n, p, counts.size, fail_prob)
+    d = float(((counts - n * p) ** 2).sum() / (n * p * (1 - p)))
+    expect_band(d, low, high, name=name, n=counts.size, hint=hint)
+
+
+# D, the dispersion, is the sum over the calls of the squared z-scores (X - n p)^2 / (n p (1 - p)).
+# Power of the two tests below (32 calls each, instead of 150). An exact count (round(p * n) over the batch or per
+# row, or an exact [MASK] / random / keep split) gives the same count on every call: D = 0 exactly (n p is a whole
+# number, per row too; a random id is [MASK] or the original with probability 2 / 30522), while the lower end of
+# the band is 2.93 (2.71 for each of the three counts of the split test; D has mean 32). A count that varies with
+# only a share r of the binomial variance (say, a share r of the positions drawn, the rest split exactly) gives
+# D ~ r * chi2(32), caught with probability 0.96 / 0.92 at r = 1/16 and 0.49 / 0.37 at r = 3/32; the former tests
+# (share of 150 calls with exactly 32 of 64) caught it with probability 0.87 and 0.32. Counts that vary too much
+# (one draw reused by every row) exceed the upper end (about 122), which the former tests did not check.
+VARY_CALLS = 32
 
 
 @pytest.mark.points(2)
 def test_selected_count_varies_between_calls(sol):
-    """150 calls on 64 eligible positions at p = 0.5: the total selected is Binomial(64, 0.5), exactly 32 ~10%."""
-    ids, special = full_batch(53, 4, 16)  # 4 rows of 16 eligible positions
+    """32 calls on 1,000 eligible positions at p = 0.5: the selected counts spread like Binomial(1000, 0.5) draws."""
+    ids, special = full_batch(53, 20, 50)  # 20 rows of 50 eligible positions
+    n = int((~special).sum())
     rng = np.random.default_rng(54)
-    n, hits = 150, 0
-    for _ in range(n):
+    counts = []
+    for _ in range(VARY_CALLS):
         inputs, labels = call(sol, ids, special, rng, mlm_probability=0.5)
-        hits += int(check_invariants(ids, special, inputs, labels, 100).sum()) == 32
-    expect_proportion(hits, n, binomial_pmf(64, 32, 0.5), name="share of calls selecting exactly 32 of 64 positions",
-                      hint="near 1 means an exact count round(p * n) over the batch; each position must be "
-                           "selected by its own Bernoulli(p) draw, so the total varies from call to call")
+        counts.append(int(check_invariants(ids, special, inputs, labels, 100).sum()))
+    expect_binomial_dispersion(counts, n, 0.5,
+                               name=f"dispersion over {VARY_CALLS} calls of the selected count",
+                               hint="near 0 means an exact count round(p * n) over the batch or per row: each "
+                                    "position must be selected by its own Bernoulli(p) draw, so the total varies "
+                                    "from call to call; far above means a wrong share or draws shared by positions")
 
 
 @pytest.mark.points(2)
 def test_mask_count_varies_between_calls(sol):
-    """150 calls at p = 1, pm = pr = 0.5 on 64 positions: the [MASK] count is Binomial(64, 0.505), not fixed."""
-    ids, special = full_batch(55, 4, 16)
+    """32 calls at p = 1, pm = 0.5, pr = 0.25 on 1,000 positions: [MASK] / random / unchanged counts vary binomially."""
+    vocab = 30522  # BERT's vocabulary: a random id is rarely [MASK] or the original
+    ids, special = full_batch(55, 20, 50, vocab=vocab)
+    eligible = ~special
+    n, orig = int(eligible.sum()), ids[eligible]
     rng = np.random.default_rng(56)
-    n, hits = 150, 0
-    for _ in range(n):
-        inputs, labels = call(sol, ids, special, rng, mlm_probability=1.0, mask_replace_prob=0.5,
-                              random_replace_prob=0.5)
-        check_invariants(ids, special, inputs, labels, 100)
-        hits += int(np.count_nonzero(inputs == MASK)) == 32
-    expect_proportion(hits, n, binomial_pmf(64, 32, 0.5 + 0.5 / 100),
-                      name="share of calls with exactly 32 [MASK] among 64 selected positions",
-                      hint="near 1 means exact counts round(pm * k) / round(pr * k) were split off by shuffling; "
-                           "each selected position must draw its own [MASK] / random / keep outcome")
+    masked, replaced, kept = [], [], []
+    for _ in range(VARY_CALLS):
+        inputs, labels = call(sol, ids, special, rng, vocab=vocab, mlm_probability=1.0, mask_replace_prob=0.5,
+                              random_replace_prob=0.25)
+        check_invariants(ids, special, inputs, labels, vocab)
+        new = inputs[eligible]
+        masked.append(int(np.count_nonzero(new == MASK)))
+        kept.append(int(np.count_nonzero(new == orig)))
+        replaced.append(n - masked[-1] - kept[-1])  # original ids are never [MASK]
+    hint = ("near 0 means exact counts round(pm * k) / round(pr * k) were split off by shuffling; each selected "
+            "position must draw its own [MASK] / random / keep outcome; far above means wrong shares or one draw "
+            "shared by a row")
+    for counts, p, what in ((masked, 0.5 + 0.25 / vocab, "[MASK]"), (replaced, 0.25 * (vocab - 2) / vocab, "random"),
+                            (kept, 0.25 + 0.25 / vocab, "unchanged")):
+        expect_binomial_dispersion(counts, n, p, name=f"dispersion over {VARY_CALLS} calls of the {what} count",
+                                   hint=hint, fail_prob=FAIL_PROB / 3)
 
 
 @pytest.mark.points(2)
