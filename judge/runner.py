@@ -33,8 +33,10 @@ INI = Path(__file__).resolve().parent / "pytest_judge.ini"
 TRUSTED_TIMEOUT_S = 120
 # Built-in pytest plugins the judge never needs; unraisableexception and threadexception each run gc.collect()
 # at the end of a session, a third of the cost of a small run.
+# logging, warnings and faulthandler wrap every test in capture handlers the judge never reads.
 UNUSED_PYTEST_PLUGINS = ("unraisableexception", "threadexception", "doctest", "junitxml", "pastebin", "stepwise",
-                         "nose", "legacypath", "recwarn", "tmpdir", "monkeypatch", "setuponly", "setupplan")
+                         "nose", "legacypath", "recwarn", "tmpdir", "monkeypatch", "setuponly", "setupplan",
+                         "logging", "warnings", "faulthandler")
 
 
 class JudgeError(Exception):

@@ -90,7 +90,8 @@ class Grader:
             else:
                 files.append((key, path))
         if files:
-            run_batch(problem, files, on_result, "all", sandbox=spec, zygote=self.zygote(spec))
+            # Results are schema-checked by the test suite on every path (as for judge submit), not per pair here.
+            run_batch(problem, files, on_result, "all", sandbox=spec, zygote=self.zygote(spec), validate=False)
 
 
     def grade_one(self, pid: str, path: str | None, tier: str) -> dict[str, Any]:

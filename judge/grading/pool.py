@@ -91,7 +91,7 @@ class GradingPool:
     goes alone. ``pair_timeout_s`` bounds the time between two answers of a child."""
 
     def __init__(self, jobs: int, env: dict[str, str], *, log: IO[bytes] | int = subprocess.DEVNULL,
-                 pair_timeout_s: float = 900.0, recycle_after: int = 400, retries: int = 1, batch_size: int = 8,
+                 pair_timeout_s: float = 900.0, recycle_after: int = 400, retries: int = 1, batch_size: int = 16,
                  window: int = 128) -> None:
         self.jobs = max(1, jobs)
         self.env = env

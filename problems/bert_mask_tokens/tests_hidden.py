@@ -3,6 +3,7 @@ call, exact degenerate settings, reproducibility, and statistical bands with fix
 at z = 7 and exact Chernoff bands on the spread of per-call counts, each failing a correct solution with probability
 below 1e-10)."""
 
+import functools
 import math
 
 import numpy as np
@@ -51,7 +52,14 @@ def check_invariants(ids, special, inputs, labels, vocab):
 
 
 def padded_batch(seed, rows, max_real, vocab=100, min_real=1):
-    """[CLS] w ... w [SEP] [PAD] ...: ordinary ids in [5, vocab), real lengths in [min_real, max_real]."""
+    """[CLS] w ... w [SEP] [PAD] ...: ordinary ids in [5, vocab), real lengths in [min_real, max_real]
+    (fresh copies of a batch built once per test session)."""
+    ids, special = _padded_batch(seed, rows, max_real, vocab, min_real)
+    return ids.copy(), special.copy()
+
+
+@functools.cache
+def _padded_batch(seed, rows, max_real, vocab, min_real):
     gen = np.random.default_rng(seed)
     lengths = gen.integers(min_real, max_real + 1, size=(rows, 1))
     words = gen.integers(5, vocab, size=(rows, max_real + 2))

@@ -1,6 +1,7 @@
 """Hidden tests for causal_lm_loss. Expected values come from a loop over (row, position) pairs written here,
 never from the reference."""
 
+import functools
 import math
 
 import numpy as np
@@ -195,9 +196,9 @@ def test_first_label_not_checked(sol):
                  name="causal_lm_loss(labels[:, 0] = [-1, V])")
 
 
-@pytest.mark.points(1)
-def test_large(sol):
-    """A batch of 4 x 256 tokens over a vocabulary of 512 is accurate and fast."""
+@functools.cache
+def large_case() -> tuple[np.ndarray, np.ndarray, float]:
+    """Inputs and expected loss of test_large, computed once per test session (the arrays are only read)."""
     gen = np.random.default_rng(17)
     logits = gen.normal(0.0, 3.0, size=(4, 256, 512))
     labels = gen.integers(0, 512, size=(4, 256))
@@ -208,7 +209,13 @@ def test_large(sol):
     top = scores.max(axis=-1)
     lse = top + np.log(np.exp(scores - top[..., None]).sum(axis=-1))  # stable log-sum-exp, float64
     picked = np.take_along_axis(scores, np.where(valid, targets, 0)[..., None], axis=-1)[..., 0]
-    expected = math.fsum((lse - picked)[valid]) / valid.sum()
+    return logits, labels, math.fsum((lse - picked)[valid]) / valid.sum()
+
+
+@pytest.mark.points(1)
+def test_large(sol):
+    """A batch of 4 x 256 tokens over a vocabulary of 512 is accurate and fast."""
+    logits, labels, expected = large_case()
     expect_float(sol.causal_lm_loss(logits, labels), expected, rtol=RTOL, atol=0.0,
                  name="causal_lm_loss(logits (4, 256, 512))")
 
