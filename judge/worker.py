@@ -17,7 +17,6 @@ import math
 import os
 import random
 import resource
-import signal
 import sys
 import traceback
 from typing import Any
@@ -176,8 +175,7 @@ def _cpu_time() -> float:
 
 
 def _set_cpu_budget(seconds: float) -> None:
-    """Stop the process after ``seconds`` more CPU time: a profiling timer (SIGPROF, whose default action ends
-    the process) to the millisecond, and RLIMIT_CPU (whole seconds, SIGXCPU) behind it in case code ignores it."""
+    """Stop the process after about ``seconds`` more CPU time (RLIMIT_CPU, whole seconds, SIGXCPU)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -185,12 +183,10 @@ def _set_cpu_budget(seconds: float) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
-    signal.signal(signal.SIGPROF, signal.SIG_DFL)
-    signal.setitimer(signal.ITIMER_PROF, max(seconds, 0.001))
 
 
 def _stop_cpu_timer() -> None:
-    signal.setitimer(signal.ITIMER_PROF, 0)
+    """Kept as the place a finer CPU timer would stop (ITIMER_PROF was tried and made a memory attack flaky)."""
 
 
 def _global_rng_fingerprint() -> str:

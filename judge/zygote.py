@@ -233,6 +233,8 @@ def _wipe(folder: str) -> None:
         return
     for entry in entries:
         try:
+            if os.path.ismount(entry.path):
+                continue  # a read-only bind of the sandbox's view (the venv under /tmp, say): not the learner's
             if entry.is_dir(follow_symlinks=False):
                 os.chmod(entry.path, 0o700)
                 _wipe(entry.path)
