@@ -17,6 +17,7 @@ import math
 import os
 import random
 import resource
+import signal
 import sys
 import traceback
 from typing import Any
@@ -174,8 +175,25 @@ def _cpu_time() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+_cpu_deadline = 0.0
+
+
+def _on_cpu_timer(signum: int, frame: Any) -> None:
+    """SIGPROF: end the process with SIGXCPU once the budget is really spent (re-arm if the signal came early)."""
+    left = _cpu_deadline - _cpu_time()
+    if left > 0.001:
+        signal.setitimer(signal.ITIMER_PROF, left)
+        return
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGXCPU)
+    os._exit(124)  # not reached: SIGXCPU's default action ends the process
+
+
 def _set_cpu_budget(seconds: float) -> None:
-    """Stop the process after about ``seconds`` more CPU time (RLIMIT_CPU, whole seconds, SIGXCPU)."""
+    """End the process after ``seconds`` more CPU time: a profiling timer whose handler checks the process's CPU
+    time (to the millisecond while Python code runs), and RLIMIT_CPU (whole seconds) behind it for code that
+    stays in C or replaces the handler."""
+    global _cpu_deadline
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -183,10 +201,13 @@ def _set_cpu_budget(seconds: float) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    _cpu_deadline = used + seconds
+    signal.signal(signal.SIGPROF, _on_cpu_timer)
+    signal.setitimer(signal.ITIMER_PROF, max(seconds, 0.001))
 
 
 def _stop_cpu_timer() -> None:
-    """Kept as the place a finer CPU timer would stop (ITIMER_PROF was tried and made a memory attack flaky)."""
+    signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _global_rng_fingerprint() -> str:
