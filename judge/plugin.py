@@ -160,3 +160,19 @@ class JudgePlugin:
         if full:
             return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"
         return "failed", f"the checker could not use your result ({name})"
+
+
+class PlainFailureReports:
+    """pytest renders and prunes a traceback for every failed test (about half a millisecond each, most of the
+    cost of judging a starter); the judge never shows that rendering, since verdicts and messages come from the
+    exception itself (:meth:`JudgePlugin._classify`), so a failed call gets a one-line report instead."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+        excinfo = call.excinfo
+        special = (pytest.skip.Exception, pytest.xfail.Exception)
+        if call.when != "call" or excinfo is None or excinfo.errisinstance(special):
+            return None  # pytest's own report: passes, skips, xfails, setup and teardown
+        return pytest.TestReport(item.nodeid, item.location, {}, "failed", excinfo.typename, "call",
+                                 duration=call.duration, start=call.start, stop=call.stop,
+                                 user_properties=item.user_properties)

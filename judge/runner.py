@@ -22,7 +22,7 @@ import pytest
 
 from judge.executor import Executor, Limits
 from judge.inspection import inspect_source
-from judge.plugin import JudgePlugin, TestRecord
+from judge.plugin import JudgePlugin, PlainFailureReports, TestRecord
 from judge.problems import Problem, ProblemError
 from judge.proxy import SolutionProxy
 from judge.results import build_result, sha256_bytes
@@ -90,7 +90,7 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
     gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
     try:
         with _quiet_pytest() as log:
-            code = pytest.main(args, plugins=[plugin] if loop is None else [plugin, loop])
+            code = pytest.main(args, plugins=[plugin, PlainFailureReports(), *([loop] if loop is not None else [])])
     finally:
         if gc_was_enabled:
             gc.enable()

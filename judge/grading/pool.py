@@ -134,7 +134,10 @@ class GradingPool:
             # the fullest group (ties: the one seen first), so batches are large while the window is full
             group = max(waiting, key=lambda g: len(waiting[g]))
             queue = waiting[group]
-            batch = [queue.popleft() for _ in range(min(self.batch_size, len(queue)))]
+            size = self.batch_size
+            if exhausted:  # the last pairs: smaller batches, so no child sits idle while another finishes a big one
+                size = max(1, min(size, held // (2 * self.jobs)))
+            batch = [queue.popleft() for _ in range(min(size, len(queue)))]
             if not queue:
                 del waiting[group]
             held -= len(batch)
