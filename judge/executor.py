@@ -150,15 +150,12 @@ _SIGNAL_TEXT = {
 
 
 class Executor:
-    """Owns the worker process of one submission.
-
-    ``solution_path`` may be None: the worker then boots (interpreter, NumPy, sandbox) without a file, and
-    :meth:`assign` names the file later; a grader keeps one such spare booting while it judges the previous pair.
-    """
+    """Owns the worker process of one submission: a new process, or (``zygote``, bwrap tier) one forked by a
+    :class:`~judge.zygote.Zygote` that receives the submission's source in its hello frame."""
 
     def __init__(
         self,
-        solution_path: str | os.PathLike | None,
+        solution_path: str | os.PathLike,
         entry_points: list[str],
         allowed_imports: list[str],
         limits: Limits | None = None,
@@ -167,7 +164,7 @@ class Executor:
         zygote: Zygote | None = None,
     ) -> None:
         self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).tier == "bwrap" else None
-        self.solution_path = str(Path(solution_path).resolve()) if solution_path is not None else None
+        self.solution_path = str(Path(solution_path).resolve())
         self.entry_points = list(entry_points)
         self.allowed_imports = list(allowed_imports)
         self.limits = limits or Limits()
@@ -184,19 +181,8 @@ class Executor:
         self._token = run_token()
 
     # -- lifecycle -------------------------------------------------------------------------------------
-    def assign(
-        self, solution_path: str | os.PathLike, entry_points: list[str], allowed_imports: list[str], seed: int = 0
-    ) -> None:
-        """Name the file a spare worker (started without one) is to judge, and send its hello frame."""
-        if self.solution_path is not None:
-            raise RuntimeError("this executor already has a solution")
-        self.solution_path = str(Path(solution_path).resolve())
-        self.entry_points, self.allowed_imports, self.seed = list(entry_points), list(allowed_imports), seed
-        if self._proc is not None:
-            self._hello()
-
     def start(self) -> None:
-        """Start a worker and, once the file is known, send it the hello frame; the first call awaits readiness."""
+        """Start a worker and send it the hello frame; the first call awaits readiness."""
         if self._proc is not None or self.sticky is not None:
             return
         self._tmp = tempfile.TemporaryDirectory(prefix="judge-worker-")
@@ -238,8 +224,7 @@ class Executor:
         self._reader = _Reader(rep_r)
         self._outputs.append((_Drain(out_r), _Drain(err_r)))
         self._ready = False
-        if self.solution_path is not None:
-            self._hello()
+        self._hello()
 
     def _hello(self) -> None:
         source = None
@@ -369,8 +354,6 @@ class Executor:
             return None
         if self._proc is None:  # start() could not launch the worker: the judge's fault, never the learner's
             return self.sticky
-        if self.solution_path is None:
-            raise RuntimeError("assign() a solution before calling into a spare executor")
         booted = self._await(0, time.monotonic() + self.limits.startup_s, True)
         if isinstance(booted, Outcome):
             err = self._outputs[-1][1]

@@ -9,6 +9,7 @@ never inputs, expected values, exception messages or printed output.
 from __future__ import annotations
 
 import time
+import types
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +91,18 @@ class JudgePlugin:
         self.collection_errors: list[str] = []
         self._start = 0.0
 
-    @pytest.fixture(scope="session")
-    def sol(self) -> SolutionProxy:
-        """The learner's solution: call its functions as ``sol.name(...)``."""
-        return self.proxy
+    def fixtures(self) -> types.ModuleType:
+        """A plugin module holding the ``sol`` fixture of this run (pytest looks fixtures up on a plugin's type, and
+        deprecates session fixtures that are instance methods, so the fixture is a closure in a module of its own)."""
+        module = types.ModuleType(f"judge_fixtures_{id(self)}")
+
+        @pytest.fixture(scope="session", name="sol")
+        def sol() -> SolutionProxy:
+            """The learner's solution: call its functions as ``sol.name(...)``."""
+            return self.proxy
+
+        module.sol = sol
+        return module
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -90,7 +90,8 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
     gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
     try:
         with _quiet_pytest() as log:
-            code = pytest.main(args, plugins=[plugin, PlainFailureReports(), *([loop] if loop is not None else [])])
+            plugins = [plugin, plugin.fixtures(), PlainFailureReports(), *([loop] if loop is not None else [])]
+            code = pytest.main(args, plugins=plugins)
     finally:
         if gc_was_enabled:
             gc.enable()

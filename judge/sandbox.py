@@ -167,8 +167,8 @@ def build_launch(
     """Command, environment and working directory that start a worker under ``spec``.
 
     ``workdir`` is a private temporary folder of the trusted side: the process tier's working directory; in the
-    bwrap tier, its ``sub`` folder is bound read-only into the sandbox, and :func:`place_solution` later puts the
-    private copy of the submission there (so a worker can boot before it knows which file it will judge).
+    bwrap tier, its ``sub`` folder is bound read-only into the sandbox, and :func:`place_solution` puts the
+    private copy of the submission there.
     """
     if spec.tier == "process":
         boot = BOOT.format(judge_dir=judge_dir, token=token)
