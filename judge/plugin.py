@@ -121,20 +121,21 @@ class JudgePlugin:
         self.proxy.begin_test()
         self._start = time.monotonic()
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Any:
-        outcome = yield
-        report = outcome.get_result()
+    def record(self, item: pytest.Item, call: pytest.CallInfo) -> None:
+        """Turn what a phase of ``item`` raised (``call``) into its record's verdict and message."""
         record = self.records.get(item.nodeid)
         if record is None:
             return
-        if call.when == "setup" and report.failed:
-            record.status, record.message = "judge_error", f"test setup failed: {str(report.longrepr)[-500:]}"
+        excinfo = call.excinfo
+        skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+        if call.when == "setup" and excinfo is not None:
+            why = "the test was skipped" if skipped else f"test setup failed: {excinfo.exconly()[-500:]}"
+            record.status, record.message = "judge_error", why
         elif call.when == "call":
             record.duration_s = time.monotonic() - self._start
-            if report.passed:
+            if excinfo is None:
                 record.status, record.message = "passed", ""
-            elif report.skipped:
+            elif skipped:
                 record.status, record.message = "judge_error", "the test was skipped"
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
@@ -170,18 +171,3 @@ class JudgePlugin:
             return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"
         return "failed", f"the checker could not use your result ({name})"
 
-
-class PlainFailureReports:
-    """pytest renders and prunes a traceback for every failed test (about half a millisecond each, most of the
-    cost of judging a starter); the judge never shows that rendering, since verdicts and messages come from the
-    exception itself (:meth:`JudgePlugin._classify`), so a failed call gets a one-line report instead."""
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
-        excinfo = call.excinfo
-        special = (pytest.skip.Exception, pytest.xfail.Exception)
-        if call.when != "call" or excinfo is None or excinfo.errisinstance(special):
-            return None  # pytest's own report: passes, skips, xfails, setup and teardown
-        return pytest.TestReport(item.nodeid, item.location, {}, "failed", excinfo.typename, "call",
-                                 duration=call.duration, start=call.start, stop=call.stop,
-                                 user_properties=item.user_properties)

@@ -22,7 +22,7 @@ import pytest
 
 from judge.executor import Executor, Limits
 from judge.inspection import inspect_source
-from judge.plugin import JudgePlugin, PlainFailureReports, TestRecord
+from judge.plugin import JudgePlugin, TestRecord
 from judge.problems import Problem, ProblemError
 from judge.proxy import SolutionProxy
 from judge.results import build_result, sha256_bytes
@@ -83,6 +83,7 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
         *[str(p) for p, _ in files],
         "-c", str(INI), "--rootdir", str(problem.path.parent), "--import-mode=importlib",
         "-p", "no:cacheprovider", "-p", "pytest_timeout", "--timeout", str(TRUSTED_TIMEOUT_S),
+        "-o", "timeout_func_only=true",  # the loop below runs the call phase through pytest_runtest_call
         *[arg for name in UNUSED_PYTEST_PLUGINS for arg in ("-p", f"no:{name}")],
         "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
     ]
@@ -90,7 +91,7 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
     gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
     try:
         with _quiet_pytest() as log:
-            plugins = [plugin, plugin.fixtures(), PlainFailureReports(), *([loop] if loop is not None else [])]
+            plugins = [plugin, plugin.fixtures(), *([loop] if loop is not None else [])]
             code = pytest.main(args, plugins=plugins)
     finally:
         if gc_was_enabled:
@@ -140,7 +141,6 @@ class _BatchLoop:
         if session.config.option.collectonly or self.plugin.collection_errors or session.testsfailed:
             return True  # nothing runs; the caller reports the collection errors
         template = {k: dataclasses.replace(r) for k, r in self.plugin.records.items()}
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         items = session.items
         for subject in self.subjects:
             self.prepare(subject)
@@ -150,11 +150,30 @@ class _BatchLoop:
             self.plugin.proxy = subject.proxy
             self.plugin.records = {k: dataclasses.replace(r) for k, r in template.items()}
             for item, nextitem in zip(items, [*items[1:], None], strict=True):
-                item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-            if reporter is not None:
-                reporter.stats.clear()  # reports of finished submissions are not needed; keeps memory flat
+                self._run_item(item, nextitem)
             self.finish(subject)
         return True
+
+    def _run_item(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """pytest's run protocol without its reports: setup, call (only after a clean setup), teardown, each phase
+        through pytest's own hooks (fixtures, marks, the trusted timeout on the call); the plugin records the
+        verdict from what each phase raised. The report and log hooks pytest would run around every phase are
+        skipped: the judge never shows them, and they cost more than a typical test."""
+        ihook = item.ihook
+        reraise = (pytest.exit.Exception, KeyboardInterrupt)
+        if hasattr(item, "_request") and not item._request:
+            item._initrequest()  # the item ran for the previous submission; pytest-rerunfailures does the same
+        setup = pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_setup(item=item), "setup", reraise)
+        self.plugin.record(item, setup)
+        if setup.excinfo is None:
+            call = pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_call(item=item), "call", reraise)
+            self.plugin.record(item, call)
+        teardown = pytest.CallInfo.from_call(
+            lambda: ihook.pytest_runtest_teardown(item=item, nextitem=nextitem), "teardown", reraise)
+        self.plugin.record(item, teardown)
+        if hasattr(item, "_request"):
+            item._request = False
+            item.funcargs = None
 
 
 def run_batch(
