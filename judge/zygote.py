@@ -23,6 +23,7 @@ sandbox (every process in it dies with the namespace) and starts a new zygote fo
 from __future__ import annotations
 
 import array
+import gc
 import json
 import os
 import select
@@ -346,6 +347,8 @@ def serve(ctl_fd: int) -> None:
     from judge import wire, worker  # noqa: F401
 
     ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0: no ptrace, no /proc/<pid>/mem by same-uid peers
+    gc.collect()
+    gc.freeze()  # a worker's garbage collections skip what it inherited, so they do not copy every shared page
     ctl = socket.socket(fileno=ctl_fd)
     children: dict[int, int | None] = {}
     _send(ctl, {"op": "ready"})

@@ -10,6 +10,7 @@ nothing printed by pytest, NumPy or a test can ever reach the reply channel.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -121,9 +122,14 @@ def main() -> None:
 
 
 def _serve(grader: Grader, reply: Any) -> None:
+    frozen = False
     for line in sys.stdin:
         if line.strip():
             _serve_batch(grader, reply, json.loads(line))
+            if not frozen:  # what the first batch imported lives as long as the process: keep it out of every
+                gc.collect()  # later garbage collection (a full one costs more than judging a small submission)
+                gc.freeze()
+                frozen = True
 
 
 def _serve_batch(grader: Grader, reply: Any, request: dict[str, Any]) -> None:
