@@ -197,7 +197,8 @@ def _set_cpu_budget(seconds: float) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    limit = math.ceil(used + seconds)
+    # one second of slack: getrusage (which the limit is computed from) can trail the kernel's own CPU clock
+    limit = math.ceil(used + seconds) + 1
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
