@@ -323,7 +323,7 @@ class Executor:
             code = offset - code  # bwrap: 128 + N means the worker was killed by signal N
         if code < 0:
             name = _signal_name(-code)
-            if name in ("SIGXCPU", "SIGPROF"):
+            if name == "SIGXCPU":
                 return Outcome("timeout", message=f"CPU time limit exceeded {where}")
             text = _SIGNAL_TEXT.get(name, "killed by a signal")
             return Outcome("crashed", message=f"your code crashed {where}: {text} ({name})")

@@ -17,7 +17,6 @@ import math
 import os
 import random
 import resource
-import signal
 import sys
 import traceback
 from typing import Any
@@ -175,40 +174,15 @@ def _cpu_time() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-_cpu_deadline = 0.0
-
-
-def _on_cpu_timer(signum: int, frame: Any) -> None:
-    """SIGPROF: end the process with SIGXCPU once the budget is really spent (re-arm if the signal came early)."""
-    left = _cpu_deadline - _cpu_time()
-    if left > 0.001:
-        signal.setitimer(signal.ITIMER_PROF, left)
-        return
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGXCPU)
-    os._exit(124)  # not reached: SIGXCPU's default action ends the process
-
-
 def _set_cpu_budget(seconds: float) -> None:
-    """End the process after ``seconds`` more CPU time: a profiling timer whose handler checks the process's CPU
-    time (to the millisecond while Python code runs), and RLIMIT_CPU (whole seconds) behind it for code that
-    stays in C or replaces the handler."""
-    global _cpu_deadline
+    """Stop the process after about ``seconds`` more CPU time (RLIMIT_CPU, whole seconds, SIGXCPU)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    # one second of slack: getrusage (which the limit is computed from) can trail the kernel's own CPU clock
-    limit = math.ceil(used + seconds) + 1
+    limit = math.ceil(used + seconds)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
-    _cpu_deadline = used + seconds
-    signal.signal(signal.SIGPROF, _on_cpu_timer)
-    signal.setitimer(signal.ITIMER_PROF, max(seconds, 0.001))
-
-
-def _stop_cpu_timer() -> None:
-    signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _global_rng_fingerprint() -> str:
@@ -247,10 +221,7 @@ class Worker:
         module = importlib.util.module_from_spec(spec)
         sys.modules["solution"] = module
         try:
-            try:
-                spec.loader.exec_module(module)
-            finally:
-                _stop_cpu_timer()
+            spec.loader.exec_module(module)
         except SyntaxError as exc:
             return _failure("invalid", exc, self.path, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
         except BaseException as exc:  # noqa: BLE001 - anything the learner's module raises at import
@@ -277,7 +248,6 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001 - every learner exception becomes a reply
             return _failure(_classify(exc), exc, self.path), []
         finally:
-            _stop_cpu_timer()
             _flush()
         mutated = _mutated(snapshots)
         if mutated:
