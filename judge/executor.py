@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
-from judge.sandbox import Launch, SandboxSpec, build_launch, place_solution, reap_strays, run_token
+from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays, run_token
 from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
@@ -199,7 +199,7 @@ class Executor:
         }
         try:
             if self.zygote is not None:
-                launch = Launch([], {}, "")
+                launch = None  # a forked worker's exit status arrives as Popen's (no signal offset)
                 self._proc = ZygoteProcess(self.zygote, self.zygote.spawn([req_r, rep_w, out_w, err_w], limits))
             else:
                 launch = build_launch(

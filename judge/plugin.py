@@ -170,4 +170,3 @@ class JudgePlugin:
         if full:
             return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"
         return "failed", f"the checker could not use your result ({name})"
-

@@ -273,11 +273,19 @@ def run_solution(
 ) -> dict[str, Any]:
     """Judge ``solution`` on ``problem``: ``visibility`` is ``public`` (judge test) or ``all`` (judge submit).
     ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path)."""
-    got: list[tuple[dict[str, Any] | None, str]] = []
     read_solution(solution)  # a missing file is the caller's error, reported before anything starts
-    run_batch(problem, [(None, solution)], lambda _key, result, error: got.append((result, error)), visibility,
-              seed=seed, sandbox=sandbox, limits=limits, validate=validate)
-    result, error = got[0]
-    if result is None:
-        raise ProblemError(error)
-    return result
+    return judge_files(problem, [solution], visibility, seed=seed, sandbox=sandbox, limits=limits,
+                       validate=validate)[0]
+
+
+def judge_files(problem: Problem, files: list[str | os.PathLike], visibility: str = "all",
+                **options: Any) -> list[dict[str, Any]]:
+    """The results of ``files`` in order, judged as one batch (:func:`run_batch` takes ``options``);
+    ProblemError when one of them could not be judged."""
+    got: dict[int, tuple[dict[str, Any] | None, str]] = {}
+    run_batch(problem, list(enumerate(files)), lambda key, result, error: got.__setitem__(key, (result, error)),
+              visibility, **options)
+    failed = [error for result, error in got.values() if result is None]
+    if failed:
+        raise ProblemError(failed[0])
+    return [got[i][0] for i in range(len(files))]

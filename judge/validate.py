@@ -10,9 +10,9 @@ from typing import Any
 
 from judge.executor import JUDGE_DIR
 from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, Problem, ProblemError, load_problem, problem_ids
-from judge.runner import JudgeError, run_batch
+from judge.runner import JudgeError, judge_files
 from judge.sandbox import select_sandbox
-from judge.zygote import Zygote
+from judge.zygote import zygote_for
 
 MIN_MUTANTS = 3
 
@@ -110,23 +110,13 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     return v
 
 
+
 def _judge_all(problem: Problem, files: list[Path]) -> list[dict[str, Any]]:
     """Results of ``files`` in order, judged as one batch (one pytest session; forked workers under bwrap)."""
     spec = select_sandbox("auto")
-    zygote = Zygote(spec, JUDGE_DIR) if spec.tier == "bwrap" else None
-    got: dict[int, dict[str, Any] | None] = {}
-    errors: list[str] = []
-
-    def keep(key: int, result: dict[str, Any] | None, error: str) -> None:
-        got[key] = result
-        if result is None:
-            errors.append(error)
-
+    zygote = zygote_for(spec, JUDGE_DIR)
     try:
-        run_batch(problem, list(enumerate(files)), keep, "all", sandbox=spec, zygote=zygote)
+        return judge_files(problem, files, "all", sandbox=spec, zygote=zygote)
     finally:
         if zygote is not None:
             zygote.close()
-    if errors:
-        raise ProblemError(errors[0])
-    return [got[i] for i in range(len(files))]

@@ -191,6 +191,11 @@ class Zygote:
             self._tmp = None
 
 
+def zygote_for(spec: SandboxSpec, judge_dir: str) -> Zygote | None:
+    """A zygote for ``spec``'s tier, or None where workers are started one by one (the process tier)."""
+    return Zygote(spec, judge_dir) if spec.tier == "bwrap" else None
+
+
 class ZygoteProcess:
     """A worker forked by a zygote, with the part of the Popen interface the executor uses."""
 

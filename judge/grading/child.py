@@ -25,7 +25,7 @@ from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
 from judge.runner import collect_tests
 from judge.sandbox import SandboxSpec, select_sandbox
-from judge.zygote import Zygote
+from judge.zygote import Zygote, zygote_for
 
 from .gradebook import MISSING_SHA256
 
@@ -54,11 +54,12 @@ class Grader:
         self.root = root or find_root()
         self.problems: dict[str, Problem] = {}
         self.collected: dict[str, list[dict[str, Any]]] = {}
-        self.zygotes: dict[str, Zygote] = {}
+        self.zygotes: dict[str, Zygote | None] = {}
 
     def close(self) -> None:
         for zygote in self.zygotes.values():
-            zygote.close()
+            if zygote is not None:
+                zygote.close()
         self.zygotes.clear()
 
     def problem(self, pid: str) -> Problem:
@@ -68,10 +69,8 @@ class Grader:
 
     def zygote(self, spec: SandboxSpec) -> Zygote | None:
         """One zygote per tier that has one (bwrap): each worker of this process forks from it."""
-        if spec.tier != "bwrap":
-            return None
         if spec.tier not in self.zygotes:
-            self.zygotes[spec.tier] = Zygote(spec, JUDGE_DIR)
+            self.zygotes[spec.tier] = zygote_for(spec, JUDGE_DIR)
         return self.zygotes[spec.tier]
 
     def grade(self, pid: str, pairs: list[tuple[Any, str | None]], tier: str,
@@ -93,7 +92,6 @@ class Grader:
         if files:
             # Results are schema-checked by the test suite on every path (as for judge submit), not per pair here.
             run_batch(problem, files, on_result, "all", sandbox=spec, zygote=self.zygote(spec), validate=False)
-
 
     def grade_one(self, pid: str, path: str | None, tier: str) -> dict[str, Any]:
         """The result of one pair; RuntimeError when the judge could not judge it."""

@@ -104,9 +104,6 @@ def _child_env(root: Path) -> dict[str, str]:
     package_parent = str(Path(judge.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = package_parent + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    # The runner keeps only its own verdict messages, so pytest's long tracebacks of failed tests are computed
-    # and thrown away: with --tb=line a failing submission grades several times faster.
-    env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " --tb=line").strip()
     return env
 
 
