@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from judge import wire
+from judge.cpuclock import CpuClock
 from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays, run_token
 from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
+BUDGET_POLL_S = 0.02  # how often a call past its budget in wall time has its CPU time read
 
 
 @dataclass
@@ -92,22 +94,46 @@ class _Drain(threading.Thread):
         return out + (f"\n[... {self.dropped} more bytes dropped]" if self.dropped else "")
 
 
+class _Budget:
+    """Stops a call once both its CPU time (read from outside, see :mod:`judge.cpuclock`) and its wall time
+    reach ``seconds``; nothing is read before the wall time gets there."""
+
+    def __init__(self, clock: CpuClock, seconds: float) -> None:
+        self.clock, self.seconds = clock, seconds
+        self.start_cpu = clock.seconds()
+        self.check_at = time.monotonic() + seconds
+
+    def spent(self) -> bool:
+        now = self.clock.seconds()
+        return self.start_cpu is not None and now is not None and now - self.start_cpu >= self.seconds
+
+
 class _Reader:
-    """Non-blocking frame reader with a deadline."""
+    """Non-blocking frame reader with a deadline (and, optionally, a CPU budget)."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         os.set_blocking(fd, False)
         self.buf = bytearray()
+        self.budget: _Budget | None = None
 
     def _fill(self, need: int, deadline: float) -> None:
         while len(self.buf) < need:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            left = deadline - now
             if left <= 0:
                 raise TimeoutError
-            ready, _, _ = select.select([self.fd], [], [], left)
+            wait = left
+            if self.budget is not None:
+                if now >= self.budget.check_at:
+                    if self.budget.spent():
+                        raise TimeoutError
+                    wait = min(left, BUDGET_POLL_S)
+                else:
+                    wait = min(left, self.budget.check_at - now)
+            ready, _, _ = select.select([self.fd], [], [], wait)
             if not ready:
-                raise TimeoutError
+                continue
             try:
                 chunk = os.read(self.fd, max(need - len(self.buf), 1 << 16))
             except BlockingIOError:
@@ -116,7 +142,8 @@ class _Reader:
                 raise EOFError
             self.buf += chunk
 
-    def read(self, deadline: float) -> tuple[dict, list[bytes]]:
+    def read(self, deadline: float, budget: _Budget | None = None) -> tuple[dict, list[bytes]]:
+        self.budget = budget
         self._fill(4, deadline)
         size = wire.header_size(bytes(self.buf[:4]))
         self._fill(4 + size, deadline)
@@ -179,6 +206,7 @@ class Executor:
         self._launch = None
         self._hello_seq = -1
         self._token = run_token()
+        self._clock: CpuClock | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -264,6 +292,9 @@ class Executor:
         proc, self._proc = self._proc, None
         if proc is None:
             return None
+        if self._clock is not None:
+            self._clock.close()
+            self._clock = None
         if isinstance(proc, ZygoteProcess):
             code = proc.kill()
         else:
@@ -329,9 +360,12 @@ class Executor:
             return Outcome("crashed", message=f"your code crashed {where}: {text} ({name})")
         return Outcome("crashed", message=f"the process exited with status {code} {where} (os._exit?)")
 
-    def _await(self, seq: int, deadline: float, during_load: bool) -> tuple[dict, list[bytes]] | Outcome:
+    def _await(
+        self, seq: int, deadline: float, during_load: bool, budget_s: float | None = None,
+    ) -> tuple[dict, list[bytes]] | Outcome:
+        budget = _Budget(self._clock, budget_s) if budget_s is not None and self._clock is not None else None
         try:
-            header, buffers = self._reader.read(deadline)
+            header, buffers = self._reader.read(deadline, budget)
         except TimeoutError:
             return self._death(True, during_load)
         except EOFError:
@@ -363,8 +397,9 @@ class Executor:
                 "judge_error", message=f"the worker did not start ({booted.message}) {' '.join(detail)}".strip()
             )
             return self.sticky
+        self._clock = self._find_clock(booted[0].get("pid"))
         deadline = time.monotonic() + self.limits.time_s * self.limits.wall_factor + self.limits.wall_slack_s
-        got = self._await(self._hello_seq, deadline, True)
+        got = self._await(self._hello_seq, deadline, True, self.limits.time_s)
         if isinstance(got, Outcome):
             # A worker that dies while loading the file would die again: the outcome sticks.
             self.sticky = got
@@ -376,6 +411,13 @@ class Executor:
             return self.sticky
         self._ready = True
         return None
+
+    def _find_clock(self, ns_pid: object) -> CpuClock | None:
+        """The CPU clock of the worker that just booted (its pid came before any learner code ran)."""
+        if type(ns_pid) is not int or ns_pid <= 0:
+            return None
+        root = self.zygote.root_pid if isinstance(self._proc, ZygoteProcess) else getattr(self._proc, "pid", None)
+        return CpuClock.find(root, ns_pid) if root else None
 
     def request(self, header: dict, buffers: list[bytes], budget_s: float) -> Outcome:
         """Send one request and turn what happens into an Outcome."""
@@ -393,7 +435,7 @@ class Executor:
             outcome.elapsed_s = time.monotonic() - start
             return outcome
         deadline = start + budget_s * self.limits.wall_factor + self.limits.wall_slack_s
-        got = self._await(self._seq, deadline, False)
+        got = self._await(self._seq, deadline, False, budget_s)
         elapsed = time.monotonic() - start
         if isinstance(got, Outcome):
             got.elapsed_s = elapsed

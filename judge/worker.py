@@ -266,7 +266,8 @@ class Worker:
         }, out
 
     def serve(self) -> None:
-        self.reply(0, {"ok": True, "op": "booted"})  # before any learner code: the judge's own start-up worked
+        # Before any learner code: the judge's own start-up worked, and the pid the trusted side watches the CPU of.
+        self.reply(0, {"ok": True, "op": "booted", "pid": os.getpid()})
         hello, _ = wire.read_frame(self.req_fd)
         self.reply(hello.get("seq", 0), self.load(hello))
         while True:

@@ -82,6 +82,11 @@ class Zygote:
         self.started = 0
 
     @property
+    def root_pid(self) -> int | None:
+        """The host pid of the sandbox (bwrap); the workers are its descendants."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 

@@ -1,0 +1,68 @@
+"""The trusted side stops a call at its CPU budget (judge/cpuclock.py), not at RLIMIT_CPU's next whole second.
+
+RLIMIT_CPU stays as a backstop and reports itself as "CPU time limit exceeded" (SIGXCPU); a stop by the trusted
+budget says "time limit exceeded". With a 1.2 s budget, RLIMIT_CPU would fire at 2 s and the wall deadline at
+2.9 s, so the message tells which mechanism stopped the worker without timing anything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from judge.cpuclock import CpuClock
+from judge.executor import JUDGE_DIR, Executor, Limits
+from judge.sandbox import SandboxSpec, available_tiers
+from judge.zygote import Zygote
+
+LOOP_IN_CALL = "def spin(n):\n    while True:\n        pass\n"
+LOOP_AT_IMPORT = "while True:\n    pass\n\ndef spin(n):\n    return n\n"
+SETUPS = [("process", False), ("bwrap", False), ("bwrap", True)]
+
+
+@pytest.mark.parametrize("tier, forked", SETUPS, ids=["process", "bwrap", "bwrap-zygote"])
+@pytest.mark.parametrize("source, where", [(LOOP_IN_CALL, "during the call"), (LOOP_AT_IMPORT, "while loading")])
+def test_a_spinning_worker_is_stopped_by_the_trusted_budget(tier, forked, source, where, tmp_path):
+    if tier not in available_tiers():
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    path = tmp_path / "solution.py"
+    path.write_text(source)
+    spec = SandboxSpec(tier)
+    zygote = Zygote(spec, JUDGE_DIR) if forked else None
+    try:
+        with Executor(path, ["spin"], [], Limits(time_s=1.2), sandbox=spec, zygote=zygote) as ex:
+            outcome = ex.call("spin", (1,), {}, 1.2)
+    finally:
+        if zygote is not None:
+            zygote.close()
+    assert outcome.verdict == "timeout"
+    assert outcome.message.startswith("time limit exceeded " + where), outcome.message
+
+
+def test_the_clock_reads_a_descendant_and_goes_blank_when_it_is_gone():
+    burner = "import sys\nwhile sys.stdin.read(1) != 'q':\n    sum(range(10**6))\n"
+    child = subprocess.Popen([sys.executable, "-c", burner], stdin=subprocess.PIPE, text=True)
+    try:
+        assert CpuClock.find(child.pid, child.pid + 10**7) is None  # no such process below it
+        clock = CpuClock.find(os.getpid(), child.pid)  # found as a child of this process
+        assert clock is not None
+        before = clock.seconds()
+        for _ in range(40):
+            child.stdin.write("x")
+            child.stdin.flush()
+        deadline = time.monotonic() + 30
+        while clock.seconds() - before < 0.05 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert clock.seconds() - before >= 0.05
+        child.stdin.write("q")
+        child.stdin.close()
+        child.wait(timeout=30)
+        assert clock.seconds() is None  # the descriptor stays bound to the process that is gone
+        clock.close()
+    finally:
+        child.kill()
+        child.wait()
