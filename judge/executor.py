@@ -9,6 +9,7 @@ every later call returns without starting anything again.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -28,6 +29,7 @@ from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
 JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
+PIPE_BYTES = 1 << 20
 BUDGET_POLL_S = 0.02  # how often a call past its budget in wall time has its CPU time read
 
 
@@ -117,8 +119,9 @@ class _Reader:
         self.buf = bytearray()
         self.budget: _Budget | None = None
 
-    def _fill(self, need: int, deadline: float) -> None:
-        while len(self.buf) < need:
+    def _wait(self, deadline: float) -> None:
+        """Block until the pipe has something to read; TimeoutError past the deadline or the CPU budget."""
+        while True:
             now = time.monotonic()
             left = deadline - now
             if left <= 0:
@@ -131,30 +134,48 @@ class _Reader:
                     wait = min(left, BUDGET_POLL_S)
                 else:
                     wait = min(left, self.budget.check_at - now)
-            ready, _, _ = select.select([self.fd], [], [], wait)
-            if not ready:
-                continue
+            if select.select([self.fd], [], [], wait)[0]:
+                return
+
+    def _fill(self, need: int, deadline: float) -> None:
+        while len(self.buf) < need:
             try:
                 chunk = os.read(self.fd, max(need - len(self.buf), 1 << 16))
             except BlockingIOError:
+                self._wait(deadline)
                 continue
             if not chunk:
                 raise EOFError
             self.buf += chunk
 
-    def read(self, deadline: float, budget: _Budget | None = None) -> tuple[dict, list[bytes]]:
+    def _fill_view(self, view: memoryview, deadline: float) -> None:
+        """Fill ``view`` straight from the pipe, after what is already buffered: no copies of large arrays."""
+        have = min(len(self.buf), len(view))
+        view[:have] = self.buf[:have]
+        del self.buf[:have]
+        while have < len(view):
+            try:
+                n = os.readv(self.fd, [view[have:]])
+            except BlockingIOError:
+                self._wait(deadline)
+                continue
+            if not n:
+                raise EOFError
+            have += n
+
+    def read(self, deadline: float, budget: _Budget | None = None) -> tuple[dict, list[memoryview]]:
         self.budget = budget
         self._fill(4, deadline)
         size = wire.header_size(bytes(self.buf[:4]))
         self._fill(4 + size, deadline)
         header, sizes = wire.parse_header(bytes(self.buf[4 : 4 + size]))
-        end = 4 + size + sum(sizes)
-        self._fill(end, deadline)
-        buffers, pos = [], 4 + size
+        del self.buf[: 4 + size]
+        blob = memoryview(bytearray(sum(sizes)))
+        self._fill_view(blob, deadline)
+        buffers, pos = [], 0
         for s in sizes:
-            buffers.append(bytes(self.buf[pos : pos + s]))
+            buffers.append(blob[pos : pos + s])
             pos += s
-        del self.buf[:end]
         return header, buffers
 
 
@@ -216,6 +237,12 @@ class Executor:
         self._tmp = tempfile.TemporaryDirectory(prefix="judge-worker-")
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
+        for fd in (req_w, rep_r):
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # large arrays cross in a few system calls
+            except OSError:
+                pass  # a lower /proc/sys/fs/pipe-max-size: the default 64 KiB still works
+        os.set_blocking(req_w, False)  # a worker that stops reading meets the call's deadline, not a hang
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         limits = {
@@ -326,13 +353,19 @@ class Executor:
         )
 
     # -- protocol --------------------------------------------------------------------------------------
-    def _send(self, header: dict, buffers: list[bytes] = ()) -> None:
+    def _send(self, header: dict, buffers: list[bytes] = (), deadline: float | None = None) -> None:
+        """Write one frame; TimeoutError when the worker has not taken it by ``deadline`` (a worker that stops
+        reading must not block the judge)."""
         self._seq += 1
         header["seq"] = self._seq
-        data = memoryview(wire.pack(header, buffers))
-        while data:
-            n = os.write(self._req, data)
-            data = data[n:]
+        deadline = deadline if deadline is not None else time.monotonic() + self.limits.startup_s
+
+        def wait_writable() -> None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self._req], [], left)[1]:
+                raise TimeoutError
+
+        wire.write_parts(self._req, wire.frame_parts(header, buffers), wait_writable)
 
     def _death(self, timed_out: bool, during_load: bool) -> Outcome:
         """Kill the worker (if alive) and explain how it ended."""
@@ -428,13 +461,13 @@ class Executor:
             return Outcome("timeout", message="time limit exceeded: the test's time budget is used up")
         header["cpu_seconds"] = budget_s
         start = time.monotonic()
+        deadline = start + budget_s * self.limits.wall_factor + self.limits.wall_slack_s
         try:
-            self._send(header, buffers)
-        except OSError:  # the worker died after its last reply (a thread of the learner's killed it, say)
-            outcome = self._death(False, False)
+            self._send(header, buffers, deadline)
+        except OSError as exc:  # it stopped reading, or died after its last reply (a learner's thread killed it)
+            outcome = self._death(isinstance(exc, TimeoutError), False)
             outcome.elapsed_s = time.monotonic() - start
             return outcome
-        deadline = start + budget_s * self.limits.wall_factor + self.limits.wall_slack_s
         got = self._await(self._seq, deadline, False, budget_s)
         elapsed = time.monotonic() - start
         if isinstance(got, Outcome):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -277,24 +278,53 @@ def decode(node: Any, buffers: list[bytes]) -> Any:
     return _Decoder(buffers).decode(node)
 
 
-def pack(header: dict, buffers: list[bytes] = ()) -> bytes:
-    """One frame: header length, JSON header (with buffer sizes), buffers."""
+def frame_parts(header: dict, buffers: list[bytes] = ()) -> list[bytes]:
+    """One frame as the parts to write in order: header length and JSON header (with buffer sizes), buffers."""
     header = dict(header, __buffers__=[len(b) for b in buffers])
     raw = _dump_json(header).encode()
     if len(raw) > MAX_HEADER_BYTES:
         raise WireError("header too large")
-    return b"".join([struct.pack(">I", len(raw)), raw, *buffers])
+    return [struct.pack(">I", len(raw)) + raw, *buffers]
 
 
-def _read_exact(fd: int, n: int) -> bytes:
-    chunks = []
-    while n:
-        chunk = os.read(fd, min(n, 1 << 20))
-        if not chunk:
+def pack(header: dict, buffers: list[bytes] = ()) -> bytes:
+    """One frame as a single bytes object (see :func:`frame_parts`)."""
+    return b"".join(frame_parts(header, buffers))
+
+
+def write_parts(fd: int, parts: list[bytes], on_full: Callable[[], None] | None = None) -> None:
+    """Write ``parts`` in order with as few system calls as the fd allows (no joined copy). On a non-blocking
+    fd, ``on_full`` is called whenever the pipe is full: it waits until it is writable or raises."""
+    views = [memoryview(p).cast("B") for p in parts if len(p)]
+    while views:
+        try:
+            n = os.writev(fd, views[:512])  # IOV_MAX is 1024 on Linux
+        except BlockingIOError:
+            if on_full is None:
+                raise
+            on_full()
+            continue
+        while n:
+            if n >= len(views[0]):
+                n -= len(views.pop(0))
+            else:
+                views[0], n = views[0][n:], 0
+
+
+def read_into(fd: int, view: memoryview) -> None:
+    """Fill ``view`` from a blocking fd (EOFError if the channel closes first)."""
+    have = 0
+    while have < len(view):
+        n = os.readv(fd, [view[have:]])
+        if not n:
             raise EOFError("channel closed")
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+        have += n
+
+
+def _read_exact(fd: int, n: int) -> bytearray:
+    out = bytearray(n)
+    read_into(fd, memoryview(out))
+    return out
 
 
 def header_size(prefix: bytes) -> int:
@@ -322,9 +352,9 @@ def parse_header(raw: bytes) -> tuple[dict, list[int]]:
 def read_frame(fd: int) -> tuple[dict, list[bytes]]:
     """Read one frame from a blocking fd. Raises EOFError on a closed channel, WireError on garbage.
 
-    The buffers are read at once and returned as read-only views of that one ``bytes`` object.
+    The buffers are read at once and returned as views of that one ``bytearray``.
     """
-    header, sizes = parse_header(_read_exact(fd, header_size(_read_exact(fd, 4))))
+    header, sizes = parse_header(bytes(_read_exact(fd, header_size(bytes(_read_exact(fd, 4))))))
     if not sizes:
         return header, []
     blob = memoryview(_read_exact(fd, sum(sizes)))
@@ -336,7 +366,4 @@ def read_frame(fd: int) -> tuple[dict, list[bytes]]:
 
 
 def write_frame(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
-    data = memoryview(pack(header, buffers))
-    while data:
-        n = os.write(fd, data)
-        data = data[n:]
+    write_parts(fd, frame_parts(header, buffers))

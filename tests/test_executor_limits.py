@@ -1,4 +1,6 @@
-"""The trusted side stops a call at its CPU budget (judge/cpuclock.py), not at RLIMIT_CPU's next whole second.
+"""Limits the trusted side enforces on a worker, whatever the worker does.
+
+The CPU budget (judge/cpuclock.py) stops a call at the budget, not at RLIMIT_CPU's next whole second.
 
 RLIMIT_CPU stays as a backstop and reports itself as "CPU time limit exceeded" (SIGXCPU); a stop by the trusted
 budget says "time limit exceeded". With a 1.2 s budget, RLIMIT_CPU would fire at 2 s and the wall deadline at
@@ -12,6 +14,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from judge.cpuclock import CpuClock
@@ -66,3 +69,36 @@ def test_the_clock_reads_a_descendant_and_goes_blank_when_it_is_gone():
     finally:
         child.kill()
         child.wait()
+
+
+STOPS_READING = """
+import sys, time
+
+def _never(*args, **kwargs):
+    time.sleep(3600)
+
+sys.modules["judge.wire"].read_frame = _never  # the worker's loop never reads another request
+
+def spin(x):
+    return 0
+"""
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("tier, forked", SETUPS, ids=["process", "bwrap", "bwrap-zygote"])
+def test_a_worker_that_stops_reading_meets_the_deadline(tier, forked, tmp_path):
+    """A request larger than the pipe to a worker that no longer reads: the judge's write gives up at the call's
+    deadline (a timeout verdict) instead of blocking the judge forever."""
+    if tier not in available_tiers():
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    path = tmp_path / "solution.py"
+    path.write_text(STOPS_READING)
+    spec = SandboxSpec(tier)
+    zygote = Zygote(spec, JUDGE_DIR) if forked else None
+    try:
+        with Executor(path, ["spin"], ["sys", "time"], Limits(time_s=0.5), sandbox=spec, zygote=zygote) as ex:
+            outcome = ex.call("spin", (np.zeros(1 << 20),), {}, 0.5)  # 8 MiB
+    finally:
+        if zygote is not None:
+            zygote.close()
+    assert outcome.verdict == "timeout", outcome.message
