@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,7 @@ class JudgePlugin:
 
     def __init__(self, proxy: SolutionProxy, visibility_of: dict[str, str], hidden_feedback: str) -> None:
         self.proxy = proxy
+        self.sol_function: Callable[[], SolutionProxy] | None = None  # the ``sol`` fixture's function, once made
         self.visibility_of = visibility_of
         self.hidden_feedback = hidden_feedback
         self.records: dict[str, TestRecord] = {}
@@ -96,12 +98,12 @@ class JudgePlugin:
         deprecates session fixtures that are instance methods, so the fixture is a closure in a module of its own)."""
         module = types.ModuleType(f"judge_fixtures_{id(self)}")
 
-        @pytest.fixture(scope="session", name="sol")
         def sol() -> SolutionProxy:
             """The learner's solution: call its functions as ``sol.name(...)``."""
             return self.proxy
 
-        module.sol = sol
+        self.sol_function = sol  # how the batch loop recognises tests that take only the judge's sol
+        module.sol = pytest.fixture(scope="session", name="sol")(sol)
         return module
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:

@@ -13,6 +13,7 @@ import io
 import os
 import sys
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ TRUSTED_TIMEOUT_S = 120
 # logging, warnings and faulthandler wrap every test in capture handlers the judge never reads.
 UNUSED_PYTEST_PLUGINS = ("unraisableexception", "threadexception", "doctest", "junitxml", "pastebin", "stepwise",
                          "nose", "legacypath", "recwarn", "tmpdir", "monkeypatch", "setuponly", "setupplan",
-                         "logging", "warnings", "faulthandler")
+                         "logging", "warnings", "faulthandler", "capture")
 
 
 class JudgeError(Exception):
@@ -142,6 +143,11 @@ class _BatchLoop:
             return True  # nothing runs; the caller reports the collection errors
         template = {k: dataclasses.replace(r) for k, r in self.plugin.records.items()}
         items = session.items
+        plain = {item: _plain_args(item, self.plugin.sol_function) for item in items}
+        # A test that pytest sets up goes through teardown with the next such test, so pytest's own setup state
+        # (session, module, class nodes and their fixtures) never sees the plain tests in between.
+        staged = [item for item in items if plain[item] is None]
+        after = dict(zip(staged, [*staged[1:], None][: len(staged)], strict=True))
         for subject in self.subjects:
             self.prepare(subject)
             if subject.failure is not None:
@@ -149,10 +155,26 @@ class _BatchLoop:
                 continue
             self.plugin.proxy = subject.proxy
             self.plugin.records = {k: dataclasses.replace(r) for k, r in template.items()}
-            for item, nextitem in zip(items, [*items[1:], None], strict=True):
-                self._run_item(item, nextitem)
+            for item in items:
+                if plain[item] is not None:
+                    self._run_plain(item, plain[item])
+                else:
+                    self._run_item(item, after[item])
             self.finish(subject)
         return True
+
+    def _run_plain(self, item: pytest.Function, params: dict[str, Any]) -> None:
+        """A test that takes only ``sol`` and its own parameters: its call phase, through pytest's hooks (the
+        trusted timeout, the test function itself), with the arguments pytest's fixture setup would have given."""
+        self.plugin.pytest_runtest_setup(item)
+        item.funcargs = {**params, "sol": self.plugin.proxy}
+        try:
+            call = pytest.CallInfo.from_call(lambda: item.ihook.pytest_runtest_call(item=item), "call",
+                                             (pytest.exit.Exception, KeyboardInterrupt))
+            self.plugin.record(item, call)
+        finally:
+            item.funcargs = None
+            os.environ.pop("PYTEST_CURRENT_TEST", None)  # what pytest's teardown would clear
 
     def _run_item(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         """pytest's run protocol without its reports: setup, call (only after a clean setup), teardown, each phase
@@ -174,6 +196,33 @@ class _BatchLoop:
         if hasattr(item, "_request"):
             item._request = False
             item.funcargs = None
+
+
+PLAIN_MARKS = frozenset({"points", "parametrize"})
+
+
+def _plain_args(item: pytest.Item, sol_function: Callable[..., Any]) -> dict[str, Any] | None:
+    """The arguments of a test that needs nothing of pytest's fixture setup (it takes the judge's own ``sol`` and
+    direct ``parametrize`` values, and has no marks beyond those and ``points``), without ``sol``; else None."""
+    info = getattr(item, "_fixtureinfo", None)
+    if not isinstance(item, pytest.Function) or info is None or not isinstance(item.obj, types.FunctionType):
+        return None
+    if any(mark.name not in PLAIN_MARKS for mark in item.iter_markers()):
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if set(item.fixturenames) - {"request"} != set(info.argnames):
+        return None  # autouse fixtures, usefixtures, fixtures of fixtures
+    args = {}
+    for name in info.argnames:
+        defs = info.name2fixturedefs.get(name) or ()
+        func = getattr(defs[-1], "func", None) if defs else None
+        if name == "sol" and func is sol_function:
+            continue
+        if name in params and getattr(func, "__name__", "") == "get_direct_param_fixture_func":
+            args[name] = params[name]
+            continue
+        return None  # a fixture of the problem's own, an indirect parameter, or a sol that is not the judge's
+    return args
 
 
 def run_batch(

@@ -1,5 +1,6 @@
 """The runner's own run loop (pytest's collection and fixtures, no pytest reports): every phase's outcome becomes
-the right verdict, fixtures are rebuilt for every submission of a batch, and a batch never mixes submissions."""
+the right verdict, fixtures are rebuilt for every submission of a batch, and a batch never mixes submissions.
+Tests that take only ``sol`` and direct parameters skip pytest's setup; the others keep it, interleaved."""
 
 from __future__ import annotations
 
@@ -48,6 +49,25 @@ def test_module_fixture_is_this_submissions(sol, module_answer):
     expect_array(module_answer, sol.causal_mask(2), name="causal_mask(2) via a module fixture")
 
 
+@pytest.fixture
+def n(request):
+    return request.param * 2
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("n", [2], indirect=True)
+def test_indirect_parameter(sol, n):
+    """An indirect parameter goes through its fixture (4, not 2)."""
+    assert n == 4
+    expect_array(sol.causal_mask(n), np.tril(np.ones((4, 4), dtype=bool)), name="causal_mask(4)")
+
+
+@pytest.mark.points(1)
+@pytest.mark.skip(reason="marked")
+def test_marked_skip(sol):
+    """Never runs."""
+
+
 @pytest.mark.points(1)
 def test_plain_check(sol):
     """A plain failed check."""
@@ -93,6 +113,9 @@ def test_every_phase_gets_its_verdict(tmp_path):
     assert "test setup failed" in got["test_setup_fails"][1] and "fixture exploded" in got["test_setup_fails"][1]
     assert got["test_module_fixture_is_this_submissions"][0] == "passed"
     assert got["test_plain_check"][0] == "passed" and got["test_hidden_secret_size"][0] == "passed"
+    # tests that need pytest's setup (an indirect parameter, a skip mark) get it between tests that do not
+    assert got["test_indirect_parameter[2]"] == ("passed", "")
+    assert got["test_marked_skip"] == ("judge_error", "the test was skipped")
 
 
 def test_a_batch_rebuilds_fixtures_per_submission(tmp_path):

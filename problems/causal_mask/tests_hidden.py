@@ -1,5 +1,7 @@
 """Hidden tests for causal_mask. Expected values come from a loop over the definition, not from the reference."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -42,10 +44,16 @@ def test_no_future(sol):
     expect_array(got, by_definition(20), name="causal_mask(20)")
 
 
+@functools.cache
+def large_expected() -> np.ndarray:
+    """The expected mask of test_large, computed once per test session (it is only read)."""
+    return np.tril(np.ones((2048, 2048), dtype=bool))
+
+
 @pytest.mark.points(1)
 def test_large(sol):
     """A long sequence (2048) is still exact and fast."""
-    expect_array(sol.causal_mask(2048), np.tril(np.ones((2048, 2048), dtype=bool)), name="causal_mask(2048)")
+    expect_array(sol.causal_mask(2048), large_expected(), name="causal_mask(2048)")
 
 
 @pytest.mark.points(1)
