@@ -27,9 +27,8 @@ LOOP_AT_IMPORT = "while True:\n    pass\n\ndef spin(n):\n    return n\n"
 SETUPS = [("process", False), ("bwrap", False), ("bwrap", True)]
 
 
-@pytest.mark.parametrize("tier, forked", SETUPS, ids=["process", "bwrap", "bwrap-zygote"])
-@pytest.mark.parametrize("source, where", [(LOOP_IN_CALL, "during the call"), (LOOP_AT_IMPORT, "while loading")])
-def test_a_spinning_worker_is_stopped_by_the_trusted_budget(tier, forked, source, where, tmp_path):
+def call_once(tier: str, forked: bool, source: str, allowed: list[str], time_s: float, args: tuple, tmp_path):
+    """One call of ``spin(*args)`` in a worker of ``tier`` (forked from a zygote if ``forked``); its Outcome."""
     if tier not in available_tiers():
         pytest.skip(f"sandbox tier {tier} is not available on this machine")
     path = tmp_path / "solution.py"
@@ -37,11 +36,17 @@ def test_a_spinning_worker_is_stopped_by_the_trusted_budget(tier, forked, source
     spec = SandboxSpec(tier)
     zygote = Zygote(spec, JUDGE_DIR) if forked else None
     try:
-        with Executor(path, ["spin"], [], Limits(time_s=1.2), sandbox=spec, zygote=zygote) as ex:
-            outcome = ex.call("spin", (1,), {}, 1.2)
+        with Executor(path, ["spin"], allowed, Limits(time_s=time_s), sandbox=spec, zygote=zygote) as ex:
+            return ex.call("spin", args, {}, time_s)
     finally:
         if zygote is not None:
             zygote.close()
+
+
+@pytest.mark.parametrize("tier, forked", SETUPS, ids=["process", "bwrap", "bwrap-zygote"])
+@pytest.mark.parametrize("source, where", [(LOOP_IN_CALL, "during the call"), (LOOP_AT_IMPORT, "while loading")])
+def test_a_spinning_worker_is_stopped_by_the_trusted_budget(tier, forked, source, where, tmp_path):
+    outcome = call_once(tier, forked, source, [], 1.2, (1,), tmp_path)
     assert outcome.verdict == "timeout"
     assert outcome.message.startswith("time limit exceeded " + where), outcome.message
 
@@ -89,16 +94,5 @@ def spin(x):
 def test_a_worker_that_stops_reading_meets_the_deadline(tier, forked, tmp_path):
     """A request larger than the pipe to a worker that no longer reads: the judge's write gives up at the call's
     deadline (a timeout verdict) instead of blocking the judge forever."""
-    if tier not in available_tiers():
-        pytest.skip(f"sandbox tier {tier} is not available on this machine")
-    path = tmp_path / "solution.py"
-    path.write_text(STOPS_READING)
-    spec = SandboxSpec(tier)
-    zygote = Zygote(spec, JUDGE_DIR) if forked else None
-    try:
-        with Executor(path, ["spin"], ["sys", "time"], Limits(time_s=0.5), sandbox=spec, zygote=zygote) as ex:
-            outcome = ex.call("spin", (np.zeros(1 << 20),), {}, 0.5)  # 8 MiB
-    finally:
-        if zygote is not None:
-            zygote.close()
+    outcome = call_once(tier, forked, STOPS_READING, ["sys", "time"], 0.5, (np.zeros(1 << 20),), tmp_path)  # 8 MiB
     assert outcome.verdict == "timeout", outcome.message
