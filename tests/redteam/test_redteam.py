@@ -1,6 +1,7 @@
 """The red-team suite: every hostile submission in submissions/, through the real `judge submit`, under every
 sandbox tier it applies to. Each file states its expected verdict in its header (`# expect:`), the tiers where
-that verdict is guaranteed (`# tiers:`), and, for files that cannot be loaded, the top-level status.
+that verdict is guaranteed (`# tiers:`), and, for files that cannot be loaded, the top-level status. A file whose
+attack can meet either of two limits first names both (`# expect: memory timeout`) and says why.
 
 For every run: the exact verdict on every test, no point awarded, the judge finished within its budget, and no
 process of the run left alive. The honest reference must still score max_score after the attacks."""
@@ -77,7 +78,9 @@ def test_attack(path, tier, verdict, status, tmp_path):
     code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"))
     validate_result(result)
     assert result["sandbox"] == tier
-    assert [t["status"] for t in result["tests"]] == [verdict, verdict], [t["message"] for t in result["tests"]]
+    allowed = verdict.split()
+    got = [t["status"] for t in result["tests"]]
+    assert len(got) == 2 and all(g in allowed for g in got), [t["message"] for t in result["tests"]]
     assert result["score"] == 0 and code == 1
     assert result["status"] == status
     assert elapsed < BUDGET_S
