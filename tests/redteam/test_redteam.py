@@ -35,6 +35,12 @@ def header(path: Path) -> dict[str, str]:
     return meta
 
 
+def as_expected(result: dict, expect: str) -> bool:
+    """Both tests of ``result`` got a verdict its header's ``# expect:`` names (one, or either of two)."""
+    got = [t["status"] for t in result["tests"]]
+    return len(got) == 2 and all(status in expect.split() for status in got)
+
+
 CASES = []
 for f in sorted(SUBMISSIONS.glob("*.py")):
     meta = header(f)
@@ -78,9 +84,7 @@ def test_attack(path, tier, verdict, status, tmp_path):
     code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"))
     validate_result(result)
     assert result["sandbox"] == tier
-    allowed = verdict.split()
-    got = [t["status"] for t in result["tests"]]
-    assert len(got) == 2 and all(g in allowed for g in got), [t["message"] for t in result["tests"]]
+    assert as_expected(result, verdict), [t["message"] for t in result["tests"]]
     assert result["score"] == 0 and code == 1
     assert result["status"] == status
     assert elapsed < BUDGET_S
@@ -167,7 +171,7 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
             continue
         result = json.loads((out / "results" / student / "redteam.json").read_text())
         validate_result(result)
-        assert [t["status"] for t in result["tests"]] == [verdict, verdict], student
+        assert as_expected(result, verdict), (student, [t["status"] for t in result["tests"]])
         assert result["score"] == 0, student
     if "judge_error" in expected.values():
         assert proc.returncode == 3 and "judge error" in proc.stdout + proc.stderr
