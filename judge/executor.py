@@ -153,15 +153,7 @@ class _Reader:
         have = min(len(self.buf), len(view))
         view[:have] = self.buf[:have]
         del self.buf[:have]
-        while have < len(view):
-            try:
-                n = os.readv(self.fd, [view[have:]])
-            except BlockingIOError:
-                self._wait(deadline)
-                continue
-            if not n:
-                raise EOFError
-            have += n
+        wire.read_into(self.fd, view[have:], lambda: self._wait(deadline))
 
     def read(self, deadline: float, budget: _Budget | None = None) -> tuple[dict, list[memoryview]]:
         self.budget = budget

@@ -147,7 +147,7 @@ class _BatchLoop:
         # A test that pytest sets up goes through teardown with the next such test, so pytest's own setup state
         # (session, module, class nodes and their fixtures) never sees the plain tests in between.
         staged = [item for item in items if plain[item] is None]
-        after = dict(zip(staged, [*staged[1:], None][: len(staged)], strict=True))
+        after = {item: staged[i + 1] if i + 1 < len(staged) else None for i, item in enumerate(staged)}
         for subject in self.subjects:
             self.prepare(subject)
             if subject.failure is not None:

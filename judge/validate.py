@@ -110,7 +110,6 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     return v
 
 
-
 def _judge_all(problem: Problem, files: list[Path]) -> list[dict[str, Any]]:
     """Results of ``files`` in order, judged as one batch (one pytest session; forked workers under bwrap)."""
     spec = select_sandbox("auto")

@@ -311,11 +311,18 @@ def write_parts(fd: int, parts: list[bytes], on_full: Callable[[], None] | None 
                 views[0], n = views[0][n:], 0
 
 
-def read_into(fd: int, view: memoryview) -> None:
-    """Fill ``view`` from a blocking fd (EOFError if the channel closes first)."""
+def read_into(fd: int, view: memoryview, on_empty: Callable[[], None] | None = None) -> None:
+    """Fill ``view`` from ``fd`` (EOFError if the channel closes first). On a non-blocking fd, ``on_empty`` is
+    called whenever there is nothing to read: it waits until there is or raises."""
     have = 0
     while have < len(view):
-        n = os.readv(fd, [view[have:]])
+        try:
+            n = os.readv(fd, [view[have:]])
+        except BlockingIOError:
+            if on_empty is None:
+                raise
+            on_empty()
+            continue
         if not n:
             raise EOFError("channel closed")
         have += n
@@ -327,7 +334,7 @@ def _read_exact(fd: int, n: int) -> bytearray:
     return out
 
 
-def header_size(prefix: bytes) -> int:
+def header_size(prefix: bytes | bytearray) -> int:
     """The header length announced by a frame's first 4 bytes (WireError when it is too large)."""
     (size,) = struct.unpack(">I", prefix)
     if size > MAX_HEADER_BYTES:
@@ -335,7 +342,7 @@ def header_size(prefix: bytes) -> int:
     return size
 
 
-def parse_header(raw: bytes) -> tuple[dict, list[int]]:
+def parse_header(raw: bytes | bytearray) -> tuple[dict, list[int]]:
     """Decode a frame's JSON header; returns it and the sizes of the buffers that follow (checked)."""
     try:
         header = _load_json(raw.decode())
@@ -354,7 +361,7 @@ def read_frame(fd: int) -> tuple[dict, list[bytes]]:
 
     The buffers are read at once and returned as views of that one ``bytearray``.
     """
-    header, sizes = parse_header(bytes(_read_exact(fd, header_size(bytes(_read_exact(fd, 4))))))
+    header, sizes = parse_header(_read_exact(fd, header_size(_read_exact(fd, 4))))
     if not sizes:
         return header, []
     blob = memoryview(_read_exact(fd, sum(sizes)))

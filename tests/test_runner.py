@@ -19,8 +19,6 @@ import pytest
 
 from judge.checkers import expect_array
 
-CALLS = []
-
 
 @pytest.fixture
 def broken():

@@ -3,7 +3,7 @@ sandbox tier it applies to. Each file states its expected verdict in its header 
 that verdict is guaranteed (`# tiers:`), and, for files that cannot be loaded, the top-level status. A file whose
 attack can meet either of two limits first names both (`# expect: memory timeout`) and says why.
 
-For every run: the exact verdict on every test, no point awarded, the judge finished within its budget, and no
+For every run: a verdict the header names on every test, no point awarded, the judge finished within its budget, and no
 process of the run left alive. The honest reference must still score max_score after the attacks."""
 
 from __future__ import annotations
