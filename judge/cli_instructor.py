@@ -1,6 +1,7 @@
-"""Instructor commands, attached to the ``judge`` click group: grade, release, export gradescope.
+"""Instructor commands: grade, release, export gradescope.
 
-Loaded by the last line of :mod:`judge.cli`. Errors are one line on stderr with exit code 2 (usage or input),
+They are collected on the group :data:`instructor`, and :mod:`judge.cli` registers each of them on the ``judge``
+command (this module never imports the CLI). Errors are one line on stderr with exit code 2 (usage or input),
 1 (a release that failed its leak scan) or 3 (the judge itself failed on some pair; they are listed).
 """
 
@@ -12,8 +13,12 @@ from pathlib import Path
 
 import click
 
-from judge.cli import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, _Group, _root, main
+from judge.cli_common import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK
+from judge.cli_common import Group as _Group
+from judge.cli_common import root as _root
 from judge.problems import ProblemError
+
+instructor = _Group("instructor")  # a collector: judge.cli adds every command defined on it to ``judge``
 
 PROBLEMS_OPTION = click.option(
     "--problems", "problems", multiple=True, metavar="ID",
@@ -24,7 +29,7 @@ def _ids(problems: tuple[str, ...]) -> list[str]:
     return [p for item in problems for p in item.split(",") if p]
 
 
-@main.command()
+@instructor.command()
 @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
 @PROBLEMS_OPTION
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("grading"),
@@ -78,7 +83,7 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
     sys.exit(EXIT_OK)
 
 
-@main.command()
+@instructor.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @PROBLEMS_OPTION
 def release(out_dir: Path, problems: tuple[str, ...]) -> None:
@@ -100,7 +105,7 @@ def release(out_dir: Path, problems: tuple[str, ...]) -> None:
                "'judge grade'")
 
 
-@main.group("export", cls=_Group)
+@instructor.group("export", cls=_Group)
 def export() -> None:
     """Export the judge for other graders (Gradescope)."""
 

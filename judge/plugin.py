@@ -19,6 +19,7 @@ import pytest
 
 from judge.checkers.base import CheckFailure
 from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
+from judge.results import UNCATEGORIZED
 
 MESSAGE_CAP = 4000
 
@@ -28,6 +29,7 @@ class TestRecord:
     name: str
     visibility: str
     max_score: float
+    category: str = UNCATEGORIZED
     status: str = "judge_error"
     message: str = "the test did not run"
     duration_s: float = 0.0
@@ -40,6 +42,7 @@ class TestRecord:
         return {
             "name": self.name, "visibility": self.visibility, "status": self.status, "score": self.score,
             "max_score": self.max_score, "message": self.message[:MESSAGE_CAP], "duration_s": round(self.duration_s, 4),
+            "category": self.category,
         }
 
 
@@ -81,6 +84,13 @@ def _doc_line(item: pytest.Item) -> str:
     return doc.strip().splitlines()[0] if doc.strip() else item.name
 
 
+def category_of(item: pytest.Item) -> str:
+    """The kind of test, from the closest ``@pytest.mark.category(NAME)`` (on the test, its class or its module's
+    ``pytestmark``); ``uncategorized`` without one (judge validate reports that)."""
+    marker = item.get_closest_marker("category")
+    return str(marker.args[0]) if marker and marker.args else UNCATEGORIZED
+
+
 class JudgePlugin:
     """Registered per run; collects a :class:`TestRecord` for every test, in collection order."""
 
@@ -115,7 +125,7 @@ class JudgePlugin:
             marker = item.get_closest_marker("points")
             points = float(marker.args[0]) if marker and marker.args else 0.0
             visibility = self.visibility_of.get(item.path.name, "hidden")
-            self.records[item.nodeid] = TestRecord(item.name, visibility, points)
+            self.records[item.nodeid] = TestRecord(item.name, visibility, points, category_of(item))
             if marker is None:
                 self.collection_errors.append(f"{item.nodeid}: no @pytest.mark.points(n) marker")
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from judge.results import category_scores
+
 SYMBOL = {
     "passed": ("PASS", "green"), "failed": ("FAIL", "red"), "error": ("ERROR", "red"), "timeout": ("TIME", "yellow"),
     "memory": ("MEM", "yellow"), "crashed": ("CRASH", "magenta"), "forbidden": ("FORBID", "magenta"),
@@ -17,11 +19,13 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def render_result(result: dict[str, Any], *, hidden_pending: bool = False, color: bool | None = None) -> str:
-    """A score report: one line per test (failures with their message), then the score line."""
+def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
+    """A learner's score report: one line per test (failures with their message), the score line, and the score
+    by kind of test. ``pending`` says where the tests that did not run are run (when every test here passed).
+    The sandbox tier is left to --json and the grading outputs: a learner has nothing to do with it."""
     lines = []
     what = "public tests" if result.get("visibility") == "public" else "public and hidden tests"
-    lines.append(click.style(f"{result['problem']}", bold=True) + f"  ({what}, sandbox: {result.get('sandbox')})")
+    lines.append(click.style(f"{result['problem']}", bold=True) + f"  ({what})")
     if result["status"] == "error" and result.get("message"):
         lines.append(click.style(f"  your file could not be loaded: {result['message']}", fg="red"))
     width = max([len(t["name"]) for t in result["tests"]] + [10])
@@ -39,11 +43,16 @@ def render_result(result: dict[str, Any], *, hidden_pending: bool = False, color
     score = f"Score {_fmt(result['score'])}/{_fmt(result['max_score'])} ({pct:.0f}%)"
     if failed:
         summary = f"{score}: {failed} of {len(result['tests'])} tests did not pass."
-    elif hidden_pending:
-        summary = f"{score}: all public tests passed; hidden tests were not run (they run at submit or grading)."
+    elif pending:
+        summary = f"{score}: all public tests passed; {pending}."
     else:
         summary = f"{score}: all tests passed."
     lines.append(click.style(summary, bold=True, fg="green" if not failed else "red"))
+    split = category_scores(result["tests"])
+    if len(split) > 1 or (split and failed):
+        lines.append("  by kind of test: " + ", ".join(
+            f"{c['category']} {_fmt(c['score'])}/{_fmt(c['max_score'])}"
+            + (f" ({100 * c['score'] / c['max_score']:.0f}%)" if c["max_score"] else "") for c in split))
     if result.get("stdout"):
         lines.append("  your code printed:")
         lines.extend(f"    {line}" for line in result["stdout"].splitlines()[:20])
@@ -56,3 +65,16 @@ def render_table(headers: list[str], rows: list[list[str]]) -> str:
     out.append("  ".join("-" * w for w in widths))
     out.extend("  ".join(f"{str(c):<{w}}" for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
     return "\n".join(out)
+
+
+def render_changes(changes: list[dict[str, Any]], before: int, after: int) -> str:
+    """Which tests changed verdict between submission ``before`` and submission ``after``."""
+    if not changes:
+        return f"No test changed its verdict between #{before} and #{after}."
+    lines = [f"Tests that changed between #{before} and #{after}:"]
+    width = max(len(c["name"]) for c in changes)
+    for c in changes:
+        old, new = (SYMBOL.get(s, (str(s).upper(), ""))[0] if s else "(not run)" for s in (c["before"], c["after"]))
+        vis = "" if c["visibility"] == "public" else " (hidden)"
+        lines.append(f"  {c['name']:<{width}}  {old} -> {new}{vis}")
+    return "\n".join(lines)

@@ -12,6 +12,23 @@ TEST_VERDICTS = (
     "passed", "failed", "error", "timeout", "memory", "crashed", "forbidden", "missing", "invalid", "judge_error",
 )
 
+# The kinds of test a problem's tests declare with @pytest.mark.category(NAME) (checked by judge validate);
+# "uncategorized" is what a test without the marker gets.
+CATEGORIES = ("correctness", "edge cases", "argument checks", "statistics")
+UNCATEGORIZED = "uncategorized"
+
+
+def category_scores(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Score per kind of test, in the order the kinds first appear: category, score, max_score, tests."""
+    out: dict[str, dict[str, Any]] = {}
+    for t in tests:
+        name = t.get("category", UNCATEGORIZED)
+        c = out.setdefault(name, {"category": name, "score": 0.0, "max_score": 0.0, "tests": 0})
+        c["score"] = round(c["score"] + t["score"], 6)
+        c["max_score"] = round(c["max_score"] + t["max_score"], 6)
+        c["tests"] += 1
+    return list(out.values())
+
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -53,6 +70,7 @@ def build_result(
         "visibility": visibility,
         "sandbox": sandbox,
         "tests": tests,
+        "categories": category_scores(tests),
     }
     if load_failure is not None:
         result["message"] = load_failure

@@ -108,7 +108,8 @@ def collect_tests(problem: Problem, visibility: str = "all") -> list[dict[str, A
     files = problem.test_files(visibility)
     plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
     _run_pytest(problem, files, plugin, "--collect-only")
-    return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score} for r in plugin.records.values()]
+    return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score, "category": r.category}
+            for r in plugin.records.values()]
 
 
 @dataclass
@@ -198,12 +199,13 @@ class _BatchLoop:
             item.funcargs = None
 
 
-PLAIN_MARKS = frozenset({"points", "parametrize"})
+PLAIN_MARKS = frozenset({"points", "parametrize", "category"})
 
 
 def _plain_args(item: pytest.Item, sol_function: Callable[..., Any]) -> dict[str, Any] | None:
     """The arguments of a test that needs nothing of pytest's fixture setup (it takes the judge's own ``sol`` and
-    direct ``parametrize`` values, and has no marks beyond those and ``points``), without ``sol``; else None."""
+    direct ``parametrize`` values, and has no marks beyond those, ``points`` and ``category``), without ``sol``;
+    else None."""
     info = getattr(item, "_fixtureinfo", None)
     if not isinstance(item, pytest.Function) or info is None or not isinstance(item.obj, types.FunctionType):
         return None

@@ -1,4 +1,4 @@
-"""Local submission history in SQLite (``.judge/judge.db``): every judged run, with its full result."""
+"""Local history in SQLite (``.judge/judge.db``): every submission with its full result, and the hints revealed."""
 
 from __future__ import annotations
 
@@ -33,7 +33,17 @@ CREATE TABLE IF NOT EXISTS test_results (
     PRIMARY KEY (submission_id, name, visibility)
 );
 CREATE INDEX IF NOT EXISTS submissions_problem ON submissions(problem);
+CREATE TABLE IF NOT EXISTS hints (
+    problem TEXT NOT NULL,
+    number INTEGER NOT NULL,         -- 1 for the statement's first hint
+    revealed_at TEXT NOT NULL,
+    PRIMARY KEY (problem, number)
+);
 """
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Store:
@@ -59,7 +69,7 @@ class Store:
 
     def record(self, result: dict[str, Any], solution_path: str, kind: str) -> int:
         """Store one result (the result model, verbatim) and its per-test verdicts."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = _now()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO submissions (problem, submitted_at, kind, solution_path, solution_sha256, tests_sha256,"
@@ -83,6 +93,7 @@ class Store:
         return {p: (s, m) for p, s, m in rows}
 
     def history(self, problem: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Recorded runs, newest first (of ``problem``, or of every problem)."""
         query = "SELECT id, problem, submitted_at, kind, solution_path, status, score, max_score FROM submissions"
         args: tuple = ()
         if problem:
@@ -91,3 +102,54 @@ class Store:
         query += " ORDER BY id DESC LIMIT ?"
         cols = ["id", "problem", "submitted_at", "kind", "solution_path", "status", "score", "max_score"]
         return [dict(zip(cols, row, strict=True)) for row in self.db.execute(query, (*args, limit))]
+
+    def attempt(self, number: int) -> dict[str, Any] | None:
+        """Submission ``number`` (the ``#`` of the history) with its stored result, or None."""
+        row = self.db.execute(
+            "SELECT id, problem, submitted_at, kind, solution_path, status, score, max_score, result_json"
+            " FROM submissions WHERE id = ?", (number,)).fetchone()
+        if row is None:
+            return None
+        cols = ["id", "problem", "submitted_at", "kind", "solution_path", "status", "score", "max_score"]
+        out = dict(zip(cols, row[:-1], strict=True))
+        out["result"] = json.loads(row[-1])
+        return out
+
+    def previous_attempt(self, number: int) -> int | None:
+        """The number of the submission of the same problem just before ``number``, or None."""
+        row = self.db.execute(
+            "SELECT MAX(s.id) FROM submissions s JOIN submissions t ON s.problem = t.problem"
+            " WHERE t.id = ? AND s.id < ?", (number, number)).fetchone()
+        return row[0] if row else None
+
+    def reveal_hint(self, problem: str, available: int) -> int:
+        """Record the next hint of ``problem`` as revealed (if any is left of ``available``); the number of hints
+        revealed afterwards."""
+        with self.db:
+            shown = self.hints_revealed(problem)
+            if shown < available:
+                self.db.execute("INSERT INTO hints VALUES (?,?,?)", (problem, shown + 1, _now()))
+                shown += 1
+        return shown
+
+    def hints_revealed(self, problem: str) -> int:
+        (n,) = self.db.execute("SELECT COUNT(*) FROM hints WHERE problem = ?", (problem,)).fetchone()
+        return int(n)
+
+    def hint_log(self, problem: str | None = None) -> list[dict[str, Any]]:
+        """Every hint revealed, oldest first: problem, number, revealed_at."""
+        query, args = "SELECT problem, number, revealed_at FROM hints", ()
+        if problem:
+            query, args = query + " WHERE problem = ?", (problem,)
+        rows = self.db.execute(query + " ORDER BY revealed_at, problem, number", args)
+        return [{"problem": p, "number": n, "revealed_at": t} for p, n, t in rows]
+
+
+def changed_tests(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Tests whose verdict changed from result ``before`` to result ``after`` (and tests only one of them ran):
+    name, visibility, before and after (a status, or None when the test did not run)."""
+    old = {(t["name"], t["visibility"]): t["status"] for t in before["tests"]}
+    new = {(t["name"], t["visibility"]): t["status"] for t in after["tests"]}
+    keys = list(dict.fromkeys([*new, *old]))
+    return [{"name": n, "visibility": v, "before": old.get((n, v)), "after": new.get((n, v))}
+            for n, v in keys if old.get((n, v)) != new.get((n, v))]
