@@ -10,6 +10,7 @@ from typing import Any
 
 from judge.executor import JUDGE_DIR
 from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, Problem, ProblemError, load_problem, problem_ids
+from judge.results import CATEGORIES, UNCATEGORIZED
 from judge.runner import JudgeError, judge_files
 from judge.sandbox import select_sandbox
 from judge.zygote import zygote_for
@@ -59,6 +60,17 @@ def _check_files(problem: Problem, v: Validation) -> None:
                 v.errors.append(f"{path}: tests must not import the reference solution")
 
 
+def _check_categories(problem: Problem, tests: list[dict[str, Any]], v: Validation) -> None:
+    """Every test declares its kind with ``@pytest.mark.category(NAME)``, NAME one of CATEGORIES (on the test, or
+    for a whole file with ``pytestmark``)."""
+    for t in tests:
+        if t.get("category") not in CATEGORIES:
+            file = PUBLIC_TESTS if t["visibility"] == "public" else HIDDEN_TESTS
+            got = "no category" if t.get("category", UNCATEGORIZED) == UNCATEGORIZED else f"'{t['category']}'"
+            v.errors.append(f"{problem.path / file}: {t['name']} has {got}; mark it "
+                            f"@pytest.mark.category(NAME) with NAME one of {', '.join(CATEGORIES)}")
+
+
 def validate_problem(root: Path, problem_id: str) -> Validation:
     """Run every check on one problem; errors are collected, never raised."""
     v = Validation(problem_id)
@@ -91,6 +103,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
         names = [t["name"] for t in ref["tests"]]
         if len(set(names)) != len(names):
             v.errors.append(f"{problem.path}: test names repeat between tests_public.py and tests_hidden.py")
+        _check_categories(problem, ref["tests"], v)
         if not any(t["visibility"] == "hidden" for t in ref["tests"]):
             v.errors.append(f"{problem.path / HIDDEN_TESTS}: no hidden tests collected")
         start = results[1]

@@ -44,6 +44,7 @@ def check(sol, logits_list, labels_list, name):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_uneven_micro_batches(sol, seed):
     """Micro-batches of different sizes, lengths and padding: total sum / total count."""
@@ -54,6 +55,7 @@ def test_uneven_micro_batches(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_skewed_counts(sol):
     """A full micro-batch and a nearly empty one: the mean of the means would be far off."""
     rng = np.random.default_rng(4)
@@ -65,6 +67,7 @@ def test_skewed_counts(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_split_invariance(sol):
     """The same 6 rows, whole or split 1 + 2 + 3, give the loss of the whole batch."""
     rng = np.random.default_rng(5)
@@ -77,6 +80,7 @@ def test_split_invariance(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_shift_alignment(sol):
     """Logits at t are scored against labels[t + 1]: one-hot logits that predict the next token exactly."""
     labels = np.array([[0, 1, 2, 3, 4, 5]])
@@ -87,6 +91,7 @@ def test_shift_alignment(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_first_label_never_scored(sol):
     """labels[:, 0] is not a target: -100 or a token there gives the same loss."""
     rng = np.random.default_rng(6)
@@ -98,6 +103,7 @@ def test_first_label_never_scored(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_empty_micro_batch_adds_nothing(sol):
     """A micro-batch with nothing to score (all -100, or T = 1) adds 0 to both sums (no nan)."""
     rng = np.random.default_rng(7)
@@ -108,6 +114,7 @@ def test_empty_micro_batch_adds_nothing(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_everything_ignored_is_nan(sol):
     """No scored target in any micro-batch, or no micro-batch at all: nan."""
     got = sol.accumulated_clm_loss([np.zeros((2, 4, 3)), np.ones((1, 2, 3))],
@@ -117,6 +124,7 @@ def test_everything_ignored_is_nan(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_logits(sol):
     """Logits of magnitude 1e4 give a finite, exact loss."""
     logits = np.array([[[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4 - 2.0], [0.0, 0.0, 0.0]]])
@@ -125,6 +133,7 @@ def test_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits(sol):
     """float32 logits are accepted; the result is a float."""
     rng = np.random.default_rng(8)
@@ -136,6 +145,7 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_other_integer_label_dtypes(sol):
     """labels may be any integer dtype: int32 and int16 micro-batches are accepted."""
     rng = np.random.default_rng(10)
@@ -147,6 +157,7 @@ def test_other_integer_label_dtypes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_many_micro_batches(sol):
     """Sixteen micro-batches of (4, 64, 50)."""
     rng = np.random.default_rng(9)
@@ -155,6 +166,7 @@ def test_many_micro_batches(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_labels(sol):
     """A bad label (labels[:, 0] too), float labels or a wrong shape raise ValueError naming labels_list."""
     logits = np.zeros((2, 3, 4))
@@ -166,6 +178,7 @@ def test_invalid_labels(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_logits_not_3d(sol):
     """A 2-D logits array raises ValueError naming logits_list."""
     expect_raises(ValueError, sol.accumulated_clm_loss, [np.zeros((3, 4))], [np.zeros((3, 4), dtype=np.int64)],

@@ -21,6 +21,7 @@ def statement_batches():
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's two micro-batches: (4a + b) / 5, not the mean of the means."""
     logits, labels = statement_batches()
@@ -28,6 +29,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_micro_batch(sol):
     """One micro-batch: the plain shifted mean (the second micro-batch of the statement alone is ln 4)."""
     logits, labels = statement_batches()
@@ -36,6 +38,7 @@ def test_single_micro_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_nothing_scored_is_nan(sol):
     """T = 1 scores nothing: nan."""
     got = sol.accumulated_clm_loss([np.zeros((1, 1, 4))], [np.array([[2]])])
@@ -43,6 +46,7 @@ def test_nothing_scored_is_nan(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_length_mismatch(sol):
     """Two logits arrays and one labels array raise ValueError naming labels_list."""
     logits, labels = statement_batches()

@@ -37,6 +37,7 @@ def random_allowed(seed, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 @pytest.mark.parametrize("fill", ["-inf", "min"])
 def test_every_dtype_and_fill(sol, dtype, fill):
@@ -47,6 +48,7 @@ def test_every_dtype_and_fill(sol, dtype, fill):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_defaults(sol):
     """Without dtype and fill: float32 with -inf."""
     allowed = random_allowed(2, (6, 6))
@@ -55,6 +57,7 @@ def test_defaults(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype", [np.float16, np.dtype("float64")])
 def test_dtype_objects(sol, dtype):
     """dtype may also be a NumPy dtype or scalar type, not only a name."""
@@ -65,6 +68,7 @@ def test_dtype_objects(sol, dtype):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_min_of_requested_dtype(sol):
     """fill 'min' uses the minimum of the requested dtype (float64 here), not float32's."""
     allowed = np.array([[True, False], [False, True]])
@@ -74,6 +78,7 @@ def test_min_of_requested_dtype(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("shape", [(0, 4), (7,), (2, 1, 3, 3)])
 def test_any_shape(sol, shape):
     """Empty, 1-D and 4-D bool masks keep their shape."""
@@ -84,6 +89,7 @@ def test_any_shape(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "complex128"])
 def test_non_float_dtype(sol, dtype):
     """A dtype that is not a real float raises ValueError naming dtype (with either fill)."""
@@ -93,6 +99,7 @@ def test_non_float_dtype(sol, dtype):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("fill", ["inf", "-1e9", "MIN", "", "neg_inf"])
 def test_unknown_fill(sol, fill):
     """An unknown fill raises ValueError naming fill."""
@@ -100,6 +107,7 @@ def test_unknown_fill(sol, fill):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_combine_min_masks_never_overflow(sol, dtype):
     """Causal (1,1,T,T) + padding (B,1,1,T) 'min' masks: shape (B,1,T,T), no -inf where both block."""
@@ -113,6 +121,7 @@ def test_combine_min_masks_never_overflow(sol, dtype):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_combine_inf_stays_inf(sol):
     """-inf plus anything (0, min, a bias) stays -inf; min plus min stays min."""
     low = MINS["float32"]
@@ -123,6 +132,7 @@ def test_combine_inf_stays_inf(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_combine_bias_adds_up(sol):
     """ALiBi-like biases and a -inf causal mask: finite parts add (not min), -inf stays, dtype float64."""
     T = 6
@@ -139,6 +149,7 @@ def test_combine_bias_adds_up(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype,values_a,values_b", [
     ("float32", [-3.4028234663852886e38, -3.0e38, -2.0e38, -1.0e38, -3.0e38],
                 [-1.0e38, -1.0e38, -1.0e38, -1.0e38, 0.0]),
@@ -154,6 +165,7 @@ def test_combine_overflow_not_only_min_plus_min(sol, dtype, values_a, values_b):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_combine_result_dtype(sol):
     """float16 with float32 gives float32; float16 with float16 stays float16 (and is clamped at -65504)."""
     h = np.array([0.0, -65504.0, -65504.0, -2.0], dtype=np.float16)
@@ -165,6 +177,7 @@ def test_combine_result_dtype(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_combine_roundtrip(sol):
     """combine(to_additive_mask(x, min), to_additive_mask(y, min)) is min exactly where x & y is False."""
     x, y = random_allowed(4, (2, 8, 8)), random_allowed(5, (1, 8, 8))
@@ -175,6 +188,7 @@ def test_combine_roundtrip(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("which", ["a", "b"])
 def test_combine_non_float(sol, which):
     """A bool or int input raises ValueError naming that argument."""
@@ -185,6 +199,7 @@ def test_combine_non_float(sol, which):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_combine_shape_mismatch(sol):
     """Shapes that do not broadcast raise ValueError."""
     expect_raises(ValueError, sol.combine_additive_masks, np.zeros((3, 4)), np.zeros((2, 4)), match="broadcast")

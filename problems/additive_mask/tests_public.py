@@ -12,6 +12,7 @@ CAUSAL3 = np.array([[1, 0, 0], [1, 1, 0], [1, 1, 1]], dtype=bool)
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example_default(sol):
     """Default dtype float32 and fill -inf on the 3x3 causal mask."""
     expected = np.array([[0, -INF, -INF], [0, 0, -INF], [0, 0, 0]], dtype=np.float32)
@@ -19,6 +20,7 @@ def test_example_default(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_example_float16_min(sol):
     """dtype float16 with fill 'min' puts -65504.0 (float16's min) where blocked."""
     expected = np.array([[0, F16_MIN, F16_MIN], [0, 0, F16_MIN], [0, 0, 0]], dtype=np.float16)
@@ -27,6 +29,7 @@ def test_example_float16_min(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_example_combine_no_overflow(sol):
     """Causal + padding 'min' masks in float32: blocked twice stays finfo.min, never -inf."""
     causal = np.array([[0, F32_MIN, F32_MIN], [0, 0, F32_MIN], [0, 0, 0]], dtype=np.float32)
@@ -37,6 +40,7 @@ def test_example_combine_no_overflow(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example_combine_bias(sol):
     """A -inf causal mask plus a float64 bias row: -inf stays -inf, the rest adds up, dtype float64."""
     causal = np.array([[0, -INF, -INF], [0, 0, -INF], [0, 0, 0]], dtype=np.float32)
@@ -47,6 +51,7 @@ def test_example_combine_bias(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_arguments_raise(sol):
     """An unknown fill raises ValueError naming fill; an int dtype raises ValueError naming dtype."""
     expect_raises(ValueError, sol.to_additive_mask, CAUSAL3, fill="max", match="fill")

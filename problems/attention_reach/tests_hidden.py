@@ -41,6 +41,7 @@ def random_mask(seed, T, density):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,T,density,L", [(1, 9, 0.15, 1), (2, 12, 0.12, 2), (3, 12, 0.1, 3),
                                               (4, 20, 0.06, 5), (5, 16, 0.2, 2)])
 def test_random_masks(sol, seed, T, density, L):
@@ -51,6 +52,7 @@ def test_random_masks(sol, seed, T, density, L):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("T,w,L", [(30, 3, 4), (50, 5, 7), (40, 4, 1), (25, 1, 10)])
 def test_sliding_window_closed_form(sol, T, w, L):
     """Sliding window w over L layers: reach[i, j] == (0 <= i - j <= L * (w - 1))."""
@@ -60,6 +62,7 @@ def test_sliding_window_closed_form(sol, T, w, L):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("L", [1, 2, 6, 100])
 def test_causal_never_sees_future(sol, L):
     """The causal mask gives the causal mask back at every depth."""
@@ -68,6 +71,7 @@ def test_causal_never_sees_future(sol, L):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("L", [100, 127])
 def test_long_causal_stack(sol, L):
     """Causal 128x128 over 100+ layers: path counts (~1e66) overflow float32 and int64, the reach must not."""
@@ -76,6 +80,7 @@ def test_long_causal_stack(sol, L):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_bidirectional_one_layer(sol):
     """A full (BERT) mask reaches everything after one layer."""
     expect_array(sol.attention_reach(np.ones((10, 10), dtype=bool), 1), np.ones((10, 10), dtype=bool),
@@ -83,6 +88,7 @@ def test_bidirectional_one_layer(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_rows_with_nothing_allowed(sol):
     """Positions whose row allows nothing keep only their own token; others chain through them."""
     allowed = np.zeros((6, 6), dtype=bool)
@@ -93,6 +99,7 @@ def test_rows_with_nothing_allowed(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_identity_at_zero_layers(sol):
     """num_layers 0 gives the identity whatever the mask."""
     allowed = random_mask(6, 11, 0.5)
@@ -100,6 +107,7 @@ def test_identity_at_zero_layers(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_many_layers_dense(sol):
     """A dense 64x64 mask over 40 layers (path counts would overflow int64) matches the definition."""
     allowed = random_mask(7, 64, 0.5)
@@ -108,6 +116,7 @@ def test_many_layers_dense(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("L", [128, 10**9])
 def test_huge_depth_saturates(sol, L):
     """num_layers >= T (up to 10**9) gives the transitive closure, quickly (T = 128)."""
@@ -119,6 +128,7 @@ def test_huge_depth_saturates(sol, L):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_tiny(sol):
     """T = 0 gives (0, 0); T = 1 gives [[True]] even if the token may not attend itself."""
     expect_array(sol.attention_reach(np.zeros((0, 0), dtype=bool), 3), np.zeros((0, 0), dtype=bool),
@@ -128,6 +138,7 @@ def test_tiny(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("L", [-1, -5])
 def test_negative_layers(sol, L):
     """A negative num_layers raises ValueError naming num_layers."""
@@ -135,6 +146,7 @@ def test_negative_layers(sol, L):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", [np.ones((3, 4), dtype=bool), np.ones(4, dtype=bool), np.ones((2, 3, 3), dtype=bool),
                                  np.eye(3, dtype=np.int64)])
 def test_bad_allowed(sol, bad):

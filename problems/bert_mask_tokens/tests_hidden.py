@@ -78,6 +78,7 @@ def full_batch(seed, rows, length, vocab=100):
 # ----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("kwargs", [
     {},
     {"mlm_probability": 0.5},
@@ -95,6 +96,7 @@ def test_invariants(sol, kwargs):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_one_dimensional_input(sol):
     """A single 1-D sequence works the same way (outputs of shape (T,))."""
     ids, special = padded_batch(3, 1, 30)
@@ -103,6 +105,7 @@ def test_one_dimensional_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_other_dtypes(sol):
     """int32 input_ids and an integer 0/1 special_tokens_mask give int64 outputs."""
     ids, special = padded_batch(5, 16, 20)
@@ -111,6 +114,7 @@ def test_other_dtypes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_input(sol):
     """An empty batch gives two empty int64 arrays of its shape."""
     ids = np.zeros((0, 7), dtype=np.int64)
@@ -124,6 +128,7 @@ def test_empty_input(sol):
 # ----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_p_zero_exact(sol):
     """mlm_probability=0: inputs unchanged, labels all -100."""
     ids, special = padded_batch(7, 32, 50)
@@ -133,6 +138,7 @@ def test_p_zero_exact(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_p_one_labels_exact(sol):
     """mlm_probability=1 selects every non-special position: labels = original there, -100 on specials."""
     ids, special = padded_batch(9, 32, 50)
@@ -142,6 +148,7 @@ def test_p_one_labels_exact(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_mask_exact(sol):
     """mlm_probability=1, mask_replace_prob=1: every non-special input becomes [MASK]."""
     ids, special = padded_batch(11, 32, 50)
@@ -152,6 +159,7 @@ def test_all_mask_exact(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_mask_replace_one_exact(sol):
     """mask_replace_prob=1: every selected input is [MASK], whatever the selection."""
     ids, special = padded_batch(13, 64, 50)
@@ -162,6 +170,7 @@ def test_mask_replace_one_exact(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_both_zero_exact(sol):
     """mask_replace_prob=0 and random_replace_prob=0: inputs unchanged, labels still set on the selection."""
     ids, special = padded_batch(15, 64, 50)
@@ -173,6 +182,7 @@ def test_both_zero_exact(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_random_replace_one(sol):
     """random_replace_prob=1: every selected position gets a uniform id in [0, V), specials and [MASK] included."""
     vocab = 20
@@ -195,6 +205,7 @@ def test_random_replace_one(sol):
 # ----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible(sol):
     """Two fresh generators with one seed give identical outputs."""
     ids, special = padded_batch(19, 50, 60)
@@ -205,6 +216,7 @@ def test_reproducible(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_different_seeds_differ(sol):
     """Different seeds give different selections."""
     ids, special = padded_batch(21, 50, 60)
@@ -214,6 +226,7 @@ def test_different_seeds_differ(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_generator_advances(sol):
     """Two calls with one generator draw different numbers (the rng argument is used)."""
     ids, special = padded_batch(23, 50, 60)
@@ -224,6 +237,7 @@ def test_generator_advances(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random and random states are untouched."""
     ids, special = padded_batch(25, 50, 60)
@@ -245,6 +259,7 @@ def default_split(sol, seed, **kwargs):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_selection_rate(sol):
     """The share of eligible positions selected is mlm_probability = 0.15."""
     _, special, selected, _, _ = default_split(sol, 31)
@@ -253,6 +268,7 @@ def test_selection_rate(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_mask_share(sol):
     """Among selected positions, [MASK] appears with probability 0.8 + 0.1 / V."""
     _, _, _, _, new = default_split(sol, 33)
@@ -262,6 +278,7 @@ def test_mask_share(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_unchanged_share(sol):
     """Among selected positions, the original id stays with probability 0.1 + 0.1 / V."""
     _, _, _, orig, new = default_split(sol, 35)
@@ -273,6 +290,7 @@ def test_unchanged_share(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_random_share(sol):
     """Among selected positions, another ordinary or special id appears with probability 0.1 * (V - 2) / V."""
     _, _, _, orig, new = default_split(sol, 37)
@@ -283,6 +301,7 @@ def test_random_share(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_custom_split(sol):
     """mask_replace_prob=0.5, random_replace_prob=0.4: [MASK] 0.5 + 0.4 / V, unchanged 0.1 + 0.4 / V."""
     _, _, _, orig, new = default_split(sol, 39, mlm_probability=0.3, mask_replace_prob=0.5, random_replace_prob=0.4)
@@ -294,6 +313,7 @@ def test_custom_split(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_positions_uniform(sol):
     """Selections spread evenly over the positions of a row (chi-square over columns)."""
     ids, special = full_batch(41, 2000, 50)
@@ -304,6 +324,7 @@ def test_positions_uniform(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_rows_independent(sol):
     """The number selected per row is binomial, not fixed (share of rows with exactly 8 of 50 selected)."""
     ids, special = full_batch(43, 2000, 50)
@@ -369,6 +390,7 @@ VARY_CALLS = 32
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_selected_count_varies_between_calls(sol):
     """32 calls on 1,000 eligible positions at p = 0.5: the selected counts spread like Binomial(1000, 0.5) draws."""
     ids, special = full_batch(53, 20, 50)  # 20 rows of 50 eligible positions
@@ -386,6 +408,7 @@ def test_selected_count_varies_between_calls(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_mask_count_varies_between_calls(sol):
     """32 calls at p = 1, pm = 0.5, pr = 0.25 on 1,000 positions: [MASK] / random / unchanged counts vary binomially."""
     vocab = 30522  # BERT's vocabulary: a random id is rarely [MASK] or the original
@@ -412,6 +435,7 @@ def test_mask_count_varies_between_calls(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_corruption_independent_per_position(sol):
     """At p = 1, neighbours in a row, and in a column, are both [MASK] with probability q^2 (q = 0.8 + 0.1 / V)."""
     ids, special = full_batch(57, 1000, 50)  # 50,000 selected positions
@@ -436,6 +460,7 @@ def test_corruption_independent_per_position(sol):
 # ----------------------------------------------------------------------------------------------------------
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,match", [
     ({"mlm_probability": -0.1}, "mlm_probability"),
     ({"mlm_probability": 1.01}, "mlm_probability"),
@@ -457,6 +482,7 @@ def test_invalid_arguments(sol, kwargs, match):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_shapes_and_dtypes(sol):
     """A special_tokens_mask of another shape, or float input_ids, raise ValueError naming the argument."""
     ids, special = padded_batch(47, 4, 10)
@@ -467,6 +493,7 @@ def test_invalid_shapes_and_dtypes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("pm,pr", [(0.5, 0.5), (0.25, 0.75), (0.0, 1.0), (1.0, 0.0)])
 def test_sum_exactly_one_allowed(sol, pm, pr):
     """mask_replace_prob + random_replace_prob == 1 is allowed (nothing is left unchanged but by chance)."""

@@ -51,6 +51,7 @@ def check_invariants(ids, special, inputs, labels, mask_id, vocab):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_statement_all_masked(sol):
     """mlm_probability=1, mask_replace_prob=1, random_replace_prob=0 is exact (the statement's example)."""
     inputs, labels = call(sol, IDS, SPECIAL, 0, mlm_probability=1.0, mask_replace_prob=1.0, random_replace_prob=0.0)
@@ -60,6 +61,7 @@ def test_statement_all_masked(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_statement_nothing_selected(sol):
     """mlm_probability=0 selects nothing: inputs unchanged, labels all -100."""
     inputs, labels = call(sol, IDS, SPECIAL, 0, mlm_probability=0.0)
@@ -68,6 +70,7 @@ def test_statement_nothing_selected(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_invariants_small_batch(sol):
     """On a small padded batch: int64 outputs, labels -100 off the selection and original on it, specials kept."""
     gen = np.random.default_rng(123)
@@ -81,6 +84,7 @@ def test_invariants_small_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_same_seed_same_output(sol):
     """Two fresh generators with one seed give identical outputs."""
     ids = np.random.default_rng(5).integers(5, 102, size=(4, 30))
@@ -92,6 +96,7 @@ def test_same_seed_same_output(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_default_shares(sol):
     """With the defaults, about 15% of eligible positions are selected and split 80/10/10 (bands below 1e-10)."""
     gen = np.random.default_rng(7)
@@ -114,6 +119,7 @@ def test_default_shares(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_probability_raises(sol):
     """mlm_probability outside [0, 1] raises ValueError naming it."""
     expect_raises(ValueError, sol.bert_mask_tokens, IDS, SPECIAL, mask_token_id=4, vocab_size=102,

@@ -55,6 +55,7 @@ TABLE = {5: 1, 10: 2, 30: 4, 50: 8, 70: 10, 128: 19, 512: 20}
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n", sorted(TABLE))
 def test_count_table(sol, n):
     """K = min(20, max(1, round(T * 0.15))) with T counting [CLS]/[SEP], half-to-even (10 -> 2, 30 -> 4, 70 -> 10)."""
@@ -65,6 +66,7 @@ def test_count_table(sol, n):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,p,m,k", [(3, 0.15, 20, 1), (7, 0.0, 20, 1), (25, 0.1, 20, 2), (9, 0.5, 20, 4),
                                      (11, 0.5, 20, 6), (40, 0.5, 20, 20), (40, 0.5, 0, 0)])
 def test_count_formula(sol, n, p, m, k):
@@ -75,6 +77,7 @@ def test_count_formula(sol, n, p, m, k):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_fewer_candidates_than_k(sol):
     """K = 5 but only 3 non-special positions: all 3 are returned."""
     special = np.array([1, 1, 0, 1, 1, 0, 1, 0, 1, 1], dtype=bool)
@@ -83,6 +86,7 @@ def test_fewer_candidates_than_k(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("special", [np.ones(6, dtype=bool), np.zeros(0, dtype=bool)])
 def test_no_candidates(sol, special):
     """All-special or empty sequences give an empty int64 array."""
@@ -91,6 +95,7 @@ def test_no_candidates(sol, special):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_int_special_mask(sol):
     """A 0/1 integer special_tokens_mask works like a bool one."""
     special = np.array([1, 0, 1, 0, 1], dtype=np.int64)
@@ -99,6 +104,7 @@ def test_int_special_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,word", [({"masked_lm_prob": 1.2, "max_predictions": 20}, "masked_lm_prob"),
                                          ({"masked_lm_prob": -0.1, "max_predictions": 20}, "masked_lm_prob"),
                                          ({"masked_lm_prob": 0.15, "max_predictions": -1}, "max_predictions")])
@@ -109,6 +115,7 @@ def test_choose_errors(sol, kwargs, word):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_choose_2d_raises(sol):
     """A 2-D special_tokens_mask raises ValueError naming special_tokens_mask."""
     expect_raises(ValueError, sol.choose_mask_positions, np.zeros((2, 5), dtype=bool), masked_lm_prob=0.15,
@@ -116,6 +123,7 @@ def test_choose_2d_raises(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible_and_seeded(sol):
     """Same seed gives the same positions; different seeds and successive calls differ."""
     special = ends_special(512)
@@ -131,6 +139,7 @@ def test_reproducible_and_seeded(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random / random state is not used."""
     before = sol.global_random_state()
@@ -140,6 +149,7 @@ def test_global_rng_untouched(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("statistics")
 def test_pairs_uniform(sol):
     """Candidates {1, 3, 4, 6}, K = 2: each of the 6 pairs equally likely (600 calls, chi-square z = 7)."""
     special = np.array([1, 0, 1, 0, 0, 1, 0, 1], dtype=bool)
@@ -155,6 +165,7 @@ def test_pairs_uniform(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,n,m", [(10, 128, 20), (11, 40, 6), (12, 512, 77)])
 def test_to_sparse_random(sol, seed, n, m):
     """to_sparse_labels matches the definition on random labels (ids may be 0)."""
@@ -168,6 +179,7 @@ def test_to_sparse_random(sol, seed, n, m):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("n,m", [(6, 4), (0, 0), (5, 0)])
 def test_to_sparse_nothing_selected(sol, n, m):
     """No label selected: all padding (zeros, weights 0.0); max_predictions 0 gives empty arrays."""
@@ -178,6 +190,7 @@ def test_to_sparse_nothing_selected(sol, n, m):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_to_sparse_exactly_full(sol):
     """Exactly max_predictions labels: no padding slot, all weights 1.0."""
     labels = np.array([-100, 5, 6, -100, 7], dtype=np.int64)
@@ -188,6 +201,7 @@ def test_to_sparse_exactly_full(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("m", [0, 3, 17])
 def test_to_sparse_overflow(sol, m):
     """More selected labels than max_predictions raises ValueError naming max_predictions."""
@@ -197,6 +211,7 @@ def test_to_sparse_overflow(sol, m):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_to_sparse_errors(sol):
     """2-D labels and negative max_predictions raise ValueError naming the argument."""
     expect_raises(ValueError, sol.to_sparse_labels, np.zeros((2, 3), dtype=np.int64), 5, match="labels")
@@ -204,6 +219,7 @@ def test_to_sparse_errors(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,n,m", [(20, 128, 20), (21, 64, 64), (22, 9, 3)])
 def test_round_trip(sol, seed, n, m):
     """from_sparse_labels(*to_sparse_labels(labels, m), T) == labels."""
@@ -215,6 +231,7 @@ def test_round_trip(sol, seed, n, m):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_from_sparse_padding_ignored(sol):
     """Padding slots point at position 0 with id 0; position 0 must stay -100."""
     got = sol.from_sparse_labels(np.array([2, 0, 0]), np.array([9, 0, 0]), np.array([1.0, 0.0, 0.0]), 4)
@@ -222,6 +239,7 @@ def test_from_sparse_padding_ignored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_from_sparse_real_position_zero(sol):
     """A real prediction at position 0 with id 0 (weight 1.0) is kept next to padding slots."""
     got = sol.from_sparse_labels(np.array([0, 3, 0]), np.array([0, 5, 0]), np.array([1.0, 1.0, 0.0]), 5)
@@ -229,6 +247,7 @@ def test_from_sparse_real_position_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_from_sparse_empty(sol):
     """Only padding and seq_len 0 gives an empty int64 array; seq_len 3 gives all -100."""
     z = np.zeros(2, dtype=np.int64)
@@ -239,6 +258,7 @@ def test_from_sparse_empty(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("case", ["length", "range", "duplicate", "seq_len"])
 def test_from_sparse_errors(sol, case):
     """Mismatched lengths, a weighted position outside [0, seq_len), duplicates or seq_len < 0 raise ValueError."""

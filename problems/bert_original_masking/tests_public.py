@@ -12,6 +12,7 @@ WEIGHTS = np.array([1.0, 1.0, 1.0, 0.0, 0.0])
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_count_statement_example(sol):
     """T = 10 with [CLS] and [SEP], masked_lm_prob 0.15: round(1.5) = 2 sorted non-special positions."""
     special = np.array([1, 0, 0, 0, 0, 0, 0, 0, 0, 1], dtype=bool)
@@ -23,6 +24,7 @@ def test_count_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_to_sparse_statement_example(sol):
     """The statement's to_sparse_labels example (a label id 0 is a real prediction, weight 1.0)."""
     got = expect_sequence(sol.to_sparse_labels(LABELS, 5), 3, name="to_sparse_labels(labels, 5)")
@@ -32,6 +34,7 @@ def test_to_sparse_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_from_sparse_statement_example(sol):
     """The statement's from_sparse_labels example: padding slots (weight 0.0) are ignored."""
     expect_array(sol.from_sparse_labels(POSITIONS, IDS, WEIGHTS, 8), LABELS,
@@ -39,6 +42,7 @@ def test_from_sparse_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_too_many_labels_raises(sol):
     """Three selected labels do not fit in max_predictions = 2: ValueError naming max_predictions."""
     expect_raises(ValueError, sol.to_sparse_labels, LABELS, 2, match="max_predictions")

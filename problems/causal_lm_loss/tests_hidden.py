@@ -47,6 +47,7 @@ def random_case(seed, bsz, t_len, vocab, ignored=0.25):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,bsz,t_len,vocab", [(1, 1, 6, 5), (2, 3, 7, 11), (3, 5, 2, 4), (4, 2, 33, 17)])
 def test_matches_definition(sol, seed, bsz, t_len, vocab):
     """Random batches (several rows, ignored labels) match the shifted token-level mean."""
@@ -56,6 +57,7 @@ def test_matches_definition(sol, seed, bsz, t_len, vocab):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_shift_direction(sol):
     """Logits that predict the next label well give a tiny loss; the shift goes forward within each row."""
     labels = np.array([[3, 1, 4, 1, 5], [2, 6, 5, 3, 5]])
@@ -70,6 +72,7 @@ def test_shift_direction(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_token_level_mean_not_per_sequence(sol):
     """Rows with different numbers of targets: the mean is over tokens of the whole batch."""
     logits, labels = random_case(8, 3, 9, 6, ignored=0.0)
@@ -79,6 +82,7 @@ def test_token_level_mean_not_per_sequence(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_no_cross_row_prediction(sol):
     """The last position of one row never predicts the first label of the next row."""
     logits, labels = random_case(9, 4, 5, 8, ignored=0.0)
@@ -87,6 +91,7 @@ def test_no_cross_row_prediction(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_first_label_and_last_logits_unused(sol):
     """labels[:, 0] and logits[:, -1] do not change the loss."""
     logits, labels = random_case(10, 3, 6, 9)
@@ -101,6 +106,7 @@ def test_first_label_and_last_logits_unused(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n", [1, 7, 100])
 def test_num_items_in_batch(sol, n):
     """With num_items_in_batch the sum of the scored nll is divided by it."""
@@ -110,6 +116,7 @@ def test_num_items_in_batch(sol, n):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_num_items_numpy_integer(sol):
     """num_items_in_batch may be a NumPy integer."""
     logits, labels = random_case(13, 2, 5, 4)
@@ -118,6 +125,7 @@ def test_num_items_numpy_integer(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_gradient_accumulation_adds_up(sol):
     """Two micro-batches divided by the total count add up to the full-batch mean."""
     logits, labels = random_case(14, 6, 10, 7, ignored=0.4)
@@ -132,6 +140,7 @@ def test_gradient_accumulation_adds_up(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_ignored(sol):
     """Every target -100: nan without num_items_in_batch, 0.0 with it."""
     logits, _ = random_case(15, 2, 4, 3)
@@ -144,6 +153,7 @@ def test_all_ignored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("t_len", [0, 1])
 def test_too_short(sol, t_len):
     """T == 0 or T == 1: nothing is scored, nan (0.0 with num_items_in_batch)."""
@@ -156,6 +166,7 @@ def test_too_short(sol, t_len):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_logits_stable(sol):
     """Logits of magnitude 1e4 and -inf give exact finite results."""
     logits = np.array([[[1e4, 0.0, -1e4], [1e4, 1e4, -np.inf], [-1e4, 0.0, 1e4], [0.0, 0.0, 0.0]]])
@@ -165,6 +176,7 @@ def test_large_logits_stable(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits(sol):
     """float32 logits are upcast; the result is a float close to the float64 computation (rtol 1e-6)."""
     logits, labels = random_case(16, 2, 9, 13)
@@ -174,6 +186,7 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_confident_predictions(sol):
     """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
     gen = np.random.default_rng(21)
@@ -187,6 +200,7 @@ def test_float32_confident_predictions(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_first_label_not_checked(sol):
     """labels[:, 0] is never a target, so it is not range-checked: -1 or V there changes nothing."""
     logits, labels = random_case(22, 2, 5, 4)
@@ -213,6 +227,7 @@ def large_case() -> tuple[np.ndarray, np.ndarray, float]:
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A batch of 4 x 256 tokens over a vocabulary of 512 is accurate and fast."""
     logits, labels, expected = large_case()
@@ -221,6 +236,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("which", ["2-D logits", "labels shape", "label >= V", "label -1", "float labels"])
 def test_invalid_logits_or_labels(sol, which):
     """Bad shapes, dtypes or target values raise ValueError naming logits or labels."""
@@ -240,6 +256,7 @@ def test_invalid_logits_or_labels(sol, which):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("n", [0, -4, 2.5, 4.0, True])
 def test_invalid_num_items(sol, n):
     """num_items_in_batch that is not an integer >= 1 raises ValueError naming it."""

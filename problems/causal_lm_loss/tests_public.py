@@ -21,6 +21,7 @@ EXAMPLE_SUM = nll([2.0, 0.0, 0.0], 0) + nll([0.0, 0.0, 3.0], 2) + nll([0.0, 1.0,
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's example: position t scored against labels[:, t + 1], mean over 3 targets."""
     expect_float(sol.causal_lm_loss(LOGITS, LABELS), EXAMPLE_SUM / 3, rtol=1e-7, atol=0.0,
@@ -28,6 +29,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_num_items(sol):
     """With num_items_in_batch=6 the sum is divided by 6."""
     expect_float(sol.causal_lm_loss(LOGITS, LABELS, num_items_in_batch=6), EXAMPLE_SUM / 6, rtol=1e-7, atol=0.0,
@@ -35,6 +37,7 @@ def test_statement_num_items(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_position_is_nan(sol):
     """T == 1 leaves nothing to score: nan."""
     expect_float(sol.causal_lm_loss(LOGITS[:, :1], LABELS[:, :1]), math.nan, rtol=0.0, atol=0.0,
@@ -42,12 +45,14 @@ def test_single_position_is_nan(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_label_raises(sol):
     """A target outside [0, V) that is not -100 raises ValueError naming labels."""
     expect_raises(ValueError, sol.causal_lm_loss, LOGITS, np.array([[-100, 0, 3, 1]]), match="labels")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_two_rows_token_mean(sol):
     """Two rows: the shift stays inside each row and the mean is over all 3 scored tokens of the batch."""
     logits = np.array([[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]],

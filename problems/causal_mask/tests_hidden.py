@@ -17,12 +17,14 @@ def by_definition(n):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_token(sol):
     """seq_len 1: the one token sees itself."""
     expect_array(sol.causal_mask(1), np.ones((1, 1), dtype=bool), name="causal_mask(1)")
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n", [2, 3, 7, 16, 33])
 def test_matches_definition(sol, n):
     """allowed[i, j] == (j <= i) for several lengths."""
@@ -30,6 +32,7 @@ def test_matches_definition(sol, n):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_diagonal_allowed(sol):
     """Every token may attend to itself (the diagonal is True)."""
     got = sol.causal_mask(12)
@@ -38,6 +41,7 @@ def test_diagonal_allowed(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_no_future(sol):
     """Nothing above the diagonal is allowed (no position sees its future)."""
     got = sol.causal_mask(20)
@@ -51,18 +55,21 @@ def large_expected() -> np.ndarray:
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A long sequence (2048) is still exact and fast."""
     expect_array(sol.causal_mask(2048), large_expected(), name="causal_mask(2048)")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_length(sol):
     """seq_len 0 is legal (not an error) and gives a (0, 0) bool array."""
     expect_array(sol.causal_mask(0), np.zeros((0, 0), dtype=bool), name="causal_mask(0)")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("n", [-1, -7])
 def test_negative(sol, n):
     """Negative lengths raise ValueError naming seq_len."""

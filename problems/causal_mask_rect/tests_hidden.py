@@ -19,6 +19,7 @@ SHAPES = [(1, 1), (1, 7), (7, 1), (3, 8), (8, 3), (6, 6), (4, 13), (13, 4), (16,
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("q_len,k_len", SHAPES)
 def test_top_left_definition(sol, q_len, k_len):
     """top_left: allowed[i, j] == (j <= i) for several shapes."""
@@ -28,6 +29,7 @@ def test_top_left_definition(sol, q_len, k_len):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("q_len,k_len", SHAPES)
 def test_bottom_right_definition(sol, q_len, k_len):
     """bottom_right: allowed[i, j] == (j <= i + k_len - q_len) for several shapes."""
@@ -37,6 +39,7 @@ def test_bottom_right_definition(sol, q_len, k_len):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_default_is_bottom_right(sol):
     """Called without align, the mask is bottom-right aligned."""
     expect_array(sol.causal_mask_rect(3, 7), by_definition(3, 7, "bottom_right"),
@@ -44,12 +47,14 @@ def test_default_is_bottom_right(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_decoding_step_sees_whole_cache(sol):
     """One new query over 9 keys (bottom_right): a single row of True."""
     expect_array(sol.causal_mask_rect(1, 9), np.ones((1, 9), dtype=bool), name="causal_mask_rect(1, 9)")
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_empty_rows_kept(sol):
     """q_len > k_len, bottom_right: the first q_len - k_len rows stay all False."""
     got = sol.causal_mask_rect(9, 4, align="bottom_right")
@@ -58,6 +63,7 @@ def test_empty_rows_kept(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("q_len,k_len", [(0, 0), (0, 5), (5, 0)])
 def test_zero_lengths(sol, q_len, k_len):
     """Zero lengths give empty bool arrays of shape (q_len, k_len) under both alignments."""
@@ -67,6 +73,7 @@ def test_zero_lengths(sol, q_len, k_len):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_square_alignments_agree(sol):
     """With q_len == k_len both alignments give the square causal mask."""
     expected = np.tril(np.ones((11, 11), dtype=bool))
@@ -76,6 +83,7 @@ def test_square_alignments_agree(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A large KV-cache shape (512 queries, 3000 keys) is exact and fast."""
     q_len, k_len = 512, 3000
@@ -86,6 +94,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("args,name", [((-1, 4), "q_len"), ((4, -1), "k_len"), ((-3, 2), "q_len")])
 def test_negative_lengths(sol, args, name):
     """A negative length raises ValueError naming that argument."""
@@ -93,6 +102,7 @@ def test_negative_lengths(sol, args, name):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("align", ["bottom-right", "causal", "", "BOTTOM_RIGHT", "lower_right"])
 def test_unknown_align(sol, align):
     """Any align other than 'top_left' / 'bottom_right' raises ValueError naming align."""

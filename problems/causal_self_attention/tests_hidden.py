@@ -44,6 +44,7 @@ def case(seed, b, t, d, dtype=np.float64, gain=1.0):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("b, t, d, h", [(1, 1, 4, 1), (2, 7, 12, 3), (3, 6, 16, 4), (2, 5, 6, 6), (1, 9, 8, 2)])
 def test_matches_definition(sol, b, t, d, h):
     """Random inputs and weights match the loop definition for several (B, T, D, n_heads)."""
@@ -53,6 +54,7 @@ def test_matches_definition(sol, b, t, d, h):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_head(sol):
     """n_heads=1: one head over all D columns, scale 1/sqrt(D)."""
     x, w_qkv, w_out = case(3, 2, 6, 8, gain=3.0)
@@ -61,6 +63,7 @@ def test_single_head(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_position(sol):
     """T=1: each head attends only to itself, so the output is (x @ w_v) @ w_out."""
     x, w_qkv, w_out = case(4, 3, 1, 8)
@@ -70,6 +73,7 @@ def test_single_position(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_causality(sol):
     """Output at position t does not depend on any token after t (checked at every cut)."""
     x, w_qkv, w_out = case(5, 2, 6, 8, gain=2.0)
@@ -84,6 +88,7 @@ def test_causality(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_head_layout(sol):
     """Head h uses columns h*hd:(h+1)*hd of q, k and v (one head's keys made very sharp, the other's flat)."""
     d, h = 4, 2
@@ -99,6 +104,7 @@ def test_head_layout(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_output_projection_orientation(sol):
     """w_out is applied on the right (concat @ w_out), with a non-symmetric w_out."""
     x, w_qkv, _ = case(7, 2, 4, 6)
@@ -108,6 +114,7 @@ def test_output_projection_orientation(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_float32(sol):
     """float32 inputs give a float32 result within rtol 1e-4."""
     x, w_qkv, w_out = case(8, 2, 5, 8, dtype=np.float32)
@@ -116,6 +123,7 @@ def test_float32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("b, t", [(2, 0), (0, 3)])
 def test_empty(sol, b, t):
     """T = 0 or B = 0 gives an empty (B, T, D) array."""
@@ -125,6 +133,7 @@ def test_empty(sol, b, t):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_input(sol):
     """B=2, T=128, D=128, 4 heads: correct and fast."""
     x, w_qkv, w_out = case(10, 2, 128, 128, gain=2.0)
@@ -146,6 +155,7 @@ def test_large_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("n_heads", [0, -2, 3, 16, 2.0])
 def test_bad_n_heads(sol, n_heads):
     """n_heads < 1, not dividing D = 8, or not an int (2.0) raises ValueError naming n_heads."""
@@ -154,6 +164,7 @@ def test_bad_n_heads(sol, n_heads):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_weight_shapes(sol):
     """w_qkv of shape (D, 2D) or (3D, D), and w_out of shape (D, 2D), raise ValueError naming the weight."""
     x, w_qkv, w_out = case(12, 1, 3, 4)
@@ -163,6 +174,7 @@ def test_bad_weight_shapes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_x(sol):
     """A 2-D x, or an integer x, raises ValueError naming x."""
     _, w_qkv, w_out = case(13, 1, 3, 4)

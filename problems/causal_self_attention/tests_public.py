@@ -32,6 +32,7 @@ def by_definition(x, w_qkv, w_out, n_heads):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example_two_heads(sol):
     """Statement example with n_heads=2: q = k = v = x, heads of one column each."""
     eye = np.eye(2)
@@ -43,6 +44,7 @@ def test_statement_example_two_heads(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_statement_example_one_head(sol):
     """Statement example with n_heads=1: scale 1/sqrt(2), one head over both columns."""
     eye = np.eye(2)
@@ -54,6 +56,7 @@ def test_statement_example_one_head(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_small_random(sol):
     """B=2, T=4, D=6, 3 heads with random weights match the loop definition."""
     rng = np.random.default_rng(0)
@@ -65,6 +68,7 @@ def test_small_random(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_past_ignores_future(sol):
     """Changing the tokens at positions 3.. leaves the outputs at positions 0-2 unchanged."""
     rng = np.random.default_rng(1)
@@ -85,6 +89,7 @@ def test_past_ignores_future(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_indivisible_heads_raise(sol):
     """D = 6 with 4 heads raises ValueError naming n_heads."""
     expect_raises(ValueError, sol.causal_self_attention, np.zeros((2, 3, 6)), np.zeros((6, 18)), np.zeros((6, 6)),

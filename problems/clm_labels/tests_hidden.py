@@ -34,6 +34,7 @@ def right_padded(rng, B, T, vocab, pad_id):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_real_eos_keeps_label(sol):
     """A real token whose id equals the pad id keeps its label (decided by attention_mask, not by id)."""
     ids = np.array([[3, 0, 4, 0, 0], [0, 9, 0, 0, 0]], dtype=np.int64)
@@ -43,6 +44,7 @@ def test_real_eos_keeps_label(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_left_padding(sol):
     """Left-padded rows: -100 on the leading padding, ids kept elsewhere."""
     ids = np.array([[50256, 50256, 11, 12], [21, 22, 23, 50256]], dtype=np.int64)
@@ -52,6 +54,7 @@ def test_left_padding(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_random_batches(sol):
     """Random right-padded batches match a loop over the definition."""
     rng = np.random.default_rng(301)
@@ -62,6 +65,7 @@ def test_random_batches(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_bool_mask(sol):
     """A bool attention_mask works like a 0/1 one."""
     ids = np.array([[4, 5, 6], [7, 8, 9]], dtype=np.int64)
@@ -71,6 +75,7 @@ def test_bool_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_int32_inputs_give_int64(sol):
     """int32 input_ids and attention_mask still give int64 labels."""
     ids = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int32)
@@ -80,6 +85,7 @@ def test_int32_inputs_give_int64(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_padding_row(sol):
     """A row that is all padding gets -100 everywhere."""
     ids = np.array([[0, 0, 0], [1, 2, 3]], dtype=np.int64)
@@ -89,6 +95,7 @@ def test_all_padding_row(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_batches(sol):
     """B == 0 and T == 0 give empty int64 arrays of the same shape."""
     for shape in [(0, 5), (3, 0)]:
@@ -100,6 +107,7 @@ def test_empty_batches(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_shift_random(sol):
     """shift_labels matches a loop (target of t is label t + 1, last -100) on random labels."""
     rng = np.random.default_rng(3011)
@@ -111,6 +119,7 @@ def test_shift_random(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_shift_int32(sol):
     """shift_labels of int32 labels returns int64."""
     labels = np.array([[1, 2, 3, -100]], dtype=np.int32)
@@ -118,6 +127,7 @@ def test_shift_int32(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_pipeline(sol):
     """shift_labels(clm_labels(...)) on a padded batch: no position is trained to predict padding."""
     rng = np.random.default_rng(3012)
@@ -127,6 +137,7 @@ def test_pipeline(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_errors(sol):
     """Invalid arguments raise ValueError naming the argument."""
     expect_raises(ValueError, sol.clm_labels, np.arange(4), np.ones(4, dtype=np.int64), match="input_ids")
@@ -136,6 +147,7 @@ def test_errors(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", [2, -1])
 def test_mask_value_errors(sol, bad):
     """An attention_mask value other than 0 and 1 (above 1 or negative) raises ValueError naming attention_mask."""

@@ -10,6 +10,7 @@ MASK = np.array([[1, 1, 1, 1], [1, 1, 0, 0]], dtype=np.int64)
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_labels(sol):
     """clm_labels on the statement's example (pad id = EOS id = 2)."""
     expected = np.array([[5, 6, 7, 2], [8, 2, -100, -100]], dtype=np.int64)
@@ -17,6 +18,7 @@ def test_statement_labels(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_shift(sol):
     """shift_labels on the statement's labels: move left, last column -100."""
     labels = np.array([[5, 6, 7, 2], [8, 2, -100, -100]], dtype=np.int64)
@@ -25,6 +27,7 @@ def test_statement_shift(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_shift_single_column(sol):
     """shift_labels of a (1, 1) array is [[-100]]."""
     expect_array(sol.shift_labels(np.array([[7]], dtype=np.int64)), np.array([[-100]], dtype=np.int64),
@@ -32,6 +35,7 @@ def test_shift_single_column(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_shape_mismatch_raises(sol):
     """An attention_mask of another shape raises ValueError naming attention_mask."""
     expect_raises(ValueError, sol.clm_labels, IDS, MASK[:, :3], match="attention_mask")

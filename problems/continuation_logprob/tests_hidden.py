@@ -31,6 +31,7 @@ def check(sol, logits, ids, start, what):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_random(sol, seed):
     """Random logits and ids match the definition for several continuation starts."""
@@ -43,6 +44,7 @@ def test_random(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_greedy_continuation(sol):
     """A continuation made of the argmax tokens is greedy; changing one token breaks it."""
     rng = np.random.default_rng(41)
@@ -60,6 +62,7 @@ def test_greedy_continuation(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_ties_lowest_id(sol):
     """A token tied for the maximum is greedy only if it is the lowest such id."""
     logits = np.array([[0.0, 2.0, 2.0, 2.0], [1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
@@ -68,6 +71,7 @@ def test_ties_lowest_id(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_minus_inf_target(sol):
     """A scored token with a -inf logit gives logprob -inf and is not greedy."""
     logits = np.array([[0.0, -np.inf, 1.0], [2.0, 0.0, -np.inf], [0.0, 0.0, 0.0]])
@@ -76,6 +80,7 @@ def test_minus_inf_target(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_logits(sol):
     """Logits of magnitude 1e4 give finite, exact log-probabilities."""
     logits = np.array([[1e4, 1e4 - 1.0, 1e4 - 2.0], [-1e4, -1e4 + 3.0, -1e4 + 0.5], [5e3, 0.0, -5e3]])
@@ -83,6 +88,7 @@ def test_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits(sol):
     """float32 logits are scored in float64 (rtol 1e-9 against float64 arithmetic on the same values)."""
     logits = np.random.default_rng(5).normal(scale=4.0, size=(30, 50)).astype(np.float32)
@@ -91,6 +97,7 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_token_continuation(sol):
     """T = 1 with continuation_start 1 gives (0.0, True); one scored token uses row T - 2."""
     got = expect_sequence(sol.continuation_logprob(np.array([[0.5, 0.1]]), np.array([1]), 1), 2,
@@ -102,6 +109,7 @@ def test_single_token_continuation(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_long_sequence(sol):
     """A 2,048-token sequence with a 500-id vocabulary is exact and fast."""
     rng = np.random.default_rng(12)
@@ -111,6 +119,7 @@ def test_long_sequence(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("start", [0, -1, 5, 9])
 def test_bad_start(sol, start):
     """continuation_start outside [1, T] raises ValueError naming continuation_start."""
@@ -119,12 +128,14 @@ def test_bad_start(sol, start):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_shape_mismatch(sol):
     """logits with a row count different from len(input_ids) raises ValueError naming logits."""
     expect_raises(ValueError, sol.continuation_logprob, np.zeros((3, 3)), np.array([0, 1, 2, 0]), 2, match="logits")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", [3, -1], ids=["too_large", "negative"])
 def test_id_out_of_vocab(sol, bad):
     """An id outside [0, V) (too large, or negative) raises ValueError naming input_ids."""
@@ -133,6 +144,7 @@ def test_id_out_of_vocab(sol, bad):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_input_ids_not_1d(sol):
     """input_ids of shape (T, 1) (its length still matches the logits rows) raises ValueError naming input_ids."""
     expect_raises(ValueError, sol.continuation_logprob, np.zeros((4, 3)), np.array([[0], [1], [2], [0]]), 2,
@@ -140,6 +152,7 @@ def test_input_ids_not_1d(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("shape", [(4, 1, 3), (4,)], ids=["three_dim", "one_dim"])
 def test_logits_not_2d(sol, shape):
     """logits that are not 2-D (even with T rows) raise ValueError naming logits."""

@@ -11,6 +11,7 @@ SUM = (1 - np.log(1 + 2 * E)) + (3 - np.log(E + 1 + E**3))
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("ids, greedy", [([0, 1, 1, 2], True), ([0, 1, 2, 2], False)], ids=["greedy", "tie_not_lowest"])
 def test_statement_examples(sol, ids, greedy):
     """The two 4-token examples of the statement (continuation_start 2)."""
@@ -20,6 +21,7 @@ def test_statement_examples(sol, ids, greedy):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_continuation(sol):
     """continuation_start == T gives (0.0, True)."""
     got = expect_sequence(sol.continuation_logprob(LOGITS, np.array([0, 1, 1, 2]), 4), 2,
@@ -29,6 +31,7 @@ def test_empty_continuation(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_whole_sequence(sol):
     """continuation_start 1 scores every token after the first."""
     got = expect_sequence(sol.continuation_logprob(LOGITS, np.array([0, 1, 1, 2]), 1), 2,
@@ -38,6 +41,7 @@ def test_whole_sequence(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_start_zero_raises(sol):
     """continuation_start 0 raises ValueError naming continuation_start."""
     expect_raises(ValueError, sol.continuation_logprob, LOGITS, np.array([0, 1, 1, 2]), 0, match="continuation_start")

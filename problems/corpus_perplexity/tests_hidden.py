@@ -45,6 +45,7 @@ def corpus(seed, rows, length, vocab, scale=2.0):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,rows,length,vocab", [(1, 4, 10, 6), (2, 8, 3, 11), (3, 1, 40, 5)],
                          ids=["4x10", "8x3", "1x40"])
 def test_random_corpus(sol, seed, rows, length, vocab):
@@ -55,6 +56,7 @@ def test_random_corpus(sol, seed, rows, length, vocab):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_token_weighting(sol):
     """One long and several short sequences: the token-weighted mean, not a mean over sequences."""
     logits, labels = corpus(4, 6, 30, 8, scale=3.0)
@@ -65,6 +67,7 @@ def test_token_weighting(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_shift_alignment(sol):
     """A perfect next-token predictor (one-hot logits at t for labels[t + 1]) has perplexity close to 1."""
     labels = np.array([[0, 1, 2, 3, 4], [4, 3, 2, 1, 0]])
@@ -77,6 +80,7 @@ def test_shift_alignment(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_first_label_never_scored(sol):
     """labels[:, 0] is not a target: -100 there changes nothing."""
     logits, labels = corpus(5, 3, 6, 4)
@@ -87,6 +91,7 @@ def test_first_label_never_scored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_padding_is_nan(sol):
     """Every target -100: nan."""
     labels = np.array([[5, -100, -100], [1, -100, -100]])
@@ -95,6 +100,7 @@ def test_all_padding_is_nan(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_logits(sol):
     """Logits of magnitude 1e4 with mostly right predictions: finite and exact."""
     logits = np.array([[[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4 - 3.0], [0.0, 0.0, 0.0]]])
@@ -104,6 +110,7 @@ def test_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_overflow_is_inf(sol):
     """A mean loss of 2e4 nats: the perplexity overflows to inf (no exception)."""
     logits = np.array([[[1e4, -1e4], [1e4, -1e4], [0.0, 0.0]]])
@@ -113,6 +120,7 @@ def test_overflow_is_inf(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits(sol):
     """float32 logits are accepted; the result is a float."""
     logits, labels = corpus(6, 3, 8, 5)
@@ -122,6 +130,7 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_other_integer_label_dtypes(sol):
     """labels may be any integer dtype: int32 and int16 are accepted."""
     logits, labels = corpus(9, 3, 7, 6)
@@ -132,6 +141,7 @@ def test_other_integer_label_dtypes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_corpus(sol):
     """A (32, 128, 64) corpus."""
     logits, labels = corpus(7, 32, 128, 64, scale=2.5)
@@ -140,6 +150,7 @@ def test_large_corpus(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_labels(sol):
     """Out-of-range or float labels, or a wrong shape, raise ValueError naming labels."""
     logits = np.zeros((2, 3, 4))
@@ -150,6 +161,7 @@ def test_invalid_labels(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_logits_not_3d(sol):
     """2-D logits raise ValueError naming logits."""
     expect_raises(ValueError, sol.corpus_perplexity, np.zeros((3, 4)), np.zeros((3, 4), dtype=np.int64),
@@ -157,6 +169,7 @@ def test_logits_not_3d(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("nll,num_bytes", [(0.0, 1), (17.25, 3), (123456.789, 98765), (1.0, np.int64(2))],
                          ids=["zero", "small", "large", "numpy-int"])
 def test_bits_per_byte_values(sol, nll, num_bytes):
@@ -166,6 +179,7 @@ def test_bits_per_byte_values(sol, nll, num_bytes):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_bits_per_byte_matches_corpus(sol):
     """Bits per byte of a corpus equals log2(perplexity) * tokens / bytes."""
     logits, labels = corpus(8, 4, 12, 9)
@@ -175,6 +189,7 @@ def test_bits_per_byte_matches_corpus(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("num_bytes", [-5, 2.5, 10.0, True], ids=["negative", "float", "float-integral", "bool"])
 def test_bits_per_byte_invalid_num_bytes(sol, num_bytes):
     """num_bytes that is not a positive integer raises ValueError naming num_bytes."""
@@ -182,6 +197,7 @@ def test_bits_per_byte_invalid_num_bytes(sol, num_bytes):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bits_per_byte_negative_nll(sol):
     """A negative total NLL raises ValueError naming total_nll_nats."""
     expect_raises(ValueError, sol.bits_per_byte, -0.5, 10, match="total_nll_nats")

@@ -11,6 +11,7 @@ TOL = {"rtol": 1e-9, "atol": 1e-12}
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's two sequences: 250 ** (1/4), token-weighted."""
     logits = np.zeros((2, 4, 5))
@@ -20,6 +21,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_uniform_model(sol):
     """Uniform logits over V = 7: the perplexity is exactly 7."""
     labels = np.array([[0, 1, 2, 3, 4, 5, 6], [6, 5, 4, 3, -100, -100, -100]])
@@ -28,6 +30,7 @@ def test_uniform_model(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_bits_per_byte(sol):
     """bits_per_byte examples of the statement."""
     expect_float(sol.bits_per_byte(3 * math.log(5) + math.log(2), 10), (3 * math.log2(5) + 1) / 10,
@@ -36,6 +39,7 @@ def test_statement_bits_per_byte(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_nothing_scored_is_nan(sol):
     """Sequences of length 1 score nothing: nan."""
     got = sol.corpus_perplexity(np.zeros((3, 1, 4)), np.array([[1], [2], [3]]))
@@ -43,6 +47,7 @@ def test_nothing_scored_is_nan(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_num_bytes_zero(sol):
     """num_bytes = 0 raises ValueError naming num_bytes."""
     expect_raises(ValueError, sol.bits_per_byte, 12.5, 0, match="num_bytes")

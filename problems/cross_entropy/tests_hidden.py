@@ -59,6 +59,7 @@ PYTORCH_NONE = {0.0: [0.417030, 0.153178, 0.0, 0.065884], 0.1: [0.513697, 0.3365
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("reduction,eps", sorted(PYTORCH))
 def test_pytorch_observed(sol, reduction, eps):
     """Matches PyTorch's printed mean / sum for the statement's example (6 decimals)."""
@@ -67,6 +68,7 @@ def test_pytorch_observed(sol, reduction, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("eps", [0.0, 0.1])
 def test_pytorch_observed_none(sol, eps):
     """Matches PyTorch's printed per-item losses for the statement's example (6 decimals)."""
@@ -76,6 +78,7 @@ def test_pytorch_observed_none(sol, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("eps", [0.0, 0.1, 0.35, 1.0])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_matches_definition(sol, reduction, eps):
@@ -87,6 +90,7 @@ def test_matches_definition(sol, reduction, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("eps", [0.0, 0.2])
 def test_none_matches_definition(sol, eps):
     """reduction='none': each item's cost, exactly 0.0 at ignored items."""
@@ -97,6 +101,7 @@ def test_none_matches_definition(sol, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("reduction", ["mean", "none"])
 def test_nd_classes_last(sol, reduction):
     """(B, T, C) logits with (B, T) targets: classes are on the last axis; 'none' has shape (B, T)."""
@@ -114,6 +119,7 @@ def test_nd_classes_last(sol, reduction):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("eps", [0.0, 0.1])
 def test_all_ignored(sol, eps):
     """Every target ignored: mean nan, sum 0.0, none all zeros (with or without smoothing)."""
@@ -127,6 +133,7 @@ def test_all_ignored(sol, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_batch(sol):
     """An empty batch (0, C): mean nan, sum 0.0, none a float64 array of shape (0,)."""
     logits, targets = np.zeros((0, 4)), np.zeros(0, dtype=np.int64)
@@ -138,6 +145,7 @@ def test_empty_batch(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("eps", [0.0, 0.1])
 def test_large_logits_stable(sol, eps):
     """Logits of magnitude 1e4 give exact finite results (no overflow to nan or inf)."""
@@ -149,6 +157,7 @@ def test_large_logits_stable(sol, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_neg_inf_non_target_without_smoothing(sol):
     """A -inf logit on a non-target class costs nothing when label_smoothing is 0 (no 0 * inf = nan)."""
     logits = np.array([[0.0, -np.inf, 1.0], [-np.inf, 2.0, -np.inf]])
@@ -159,6 +168,7 @@ def test_neg_inf_non_target_without_smoothing(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_neg_inf_cases(sol):
     """A -inf target logit costs inf; with smoothing any -inf logit costs inf; ignored -inf rows cost 0."""
     logits = np.array([[0.0, -np.inf, 1.0], [0.0, -np.inf, 1.0], [-np.inf, 0.0, -np.inf]])
@@ -173,6 +183,7 @@ def test_neg_inf_cases(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("reduction", ["mean", "none"])
 def test_float32_logits(sol, reduction):
     """float32 logits are upcast: a float / float64 array close to the float64 computation (rtol 1e-6)."""
@@ -188,6 +199,7 @@ def test_float32_logits(sol, reduction):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("reduction", ["mean", "none"])
 def test_float32_confident_predictions(sol, reduction):
     """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
@@ -205,6 +217,7 @@ def test_float32_confident_predictions(sol, reduction):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype", [np.int32, np.int16])
 def test_targets_int_dtypes(sol, dtype):
     """targets of any integer dtype are accepted."""
@@ -214,6 +227,7 @@ def test_targets_int_dtypes(sol, dtype):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("ignore_index", [0, -1, 3])
 def test_custom_ignore_index(sol, ignore_index):
     """Items whose target equals ignore_index (even a valid class) are ignored."""
@@ -226,6 +240,7 @@ def test_custom_ignore_index(sol, ignore_index):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_class(sol):
     """C == 1: every item has probability 1, so the loss is 0 (with smoothing too)."""
     logits = np.array([[3.0], [-2.0], [0.5]])
@@ -250,6 +265,7 @@ def large_case() -> tuple[np.ndarray, np.ndarray, float]:
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A large batch (2048 items, 256 classes) is accurate and fast."""
     logits, targets, expected = large_case()
@@ -258,6 +274,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("targets,kwargs,match", [
     (np.array([0, 1, -1, 2]), {}, "targets"),
     (np.array([0, 3, 1, 2]), {}, "targets"),
@@ -275,6 +292,7 @@ def test_invalid(sol, targets, kwargs, match):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_no_class_axis(sol):
     """0-d logits or C == 0 raise ValueError naming logits."""
     expect_raises(ValueError, sol.cross_entropy, np.array(1.0), np.array(0), match="logits")

@@ -17,6 +17,7 @@ def nll(row, target):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_mean(sol):
     """The statement's example: the mean leaves the ignored item out of the count."""
     expected = (nll(LOGITS[0], 0) + nll(LOGITS[1], 1) + nll(LOGITS[3], 2)) / 3
@@ -25,6 +26,7 @@ def test_statement_mean(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_none(sol):
     """reduction='none' gives each item's loss and 0.0 at the ignored item."""
     expected = np.array([nll(LOGITS[0], 0), nll(LOGITS[1], 1), 0.0, nll(LOGITS[3], 2)])
@@ -33,6 +35,7 @@ def test_statement_none(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_label_smoothing_sum(sol):
     """The statement's label-smoothing example (eps = 0.1, mean over all 3 classes), reduction='sum'."""
     eps = 0.1
@@ -43,6 +46,7 @@ def test_statement_label_smoothing_sum(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_ignored_mean_is_nan(sol):
     """With every target ignored the mean is nan (PyTorch >= 1.11)."""
     expect_float(sol.cross_entropy(LOGITS, np.full(4, -100)), math.nan, rtol=0.0, atol=0.0,
@@ -50,12 +54,14 @@ def test_all_ignored_mean_is_nan(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_target_out_of_range_raises(sol):
     """A target equal to C (not ignore_index) raises ValueError naming targets."""
     expect_raises(ValueError, sol.cross_entropy, LOGITS, np.array([0, 1, 3, 2]), match="targets")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_logits_are_stable(sol):
     """Logits of magnitude 1e4 give exact finite losses (subtract the row maximum first)."""
     logits = np.array([[1e4, 0.0, -1e4], [5e3, 5e3, 0.0]])

@@ -78,6 +78,7 @@ def random_case(seed, shape, num_classes, ignored_share=0.3, scale=2.0):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("reduction,eps", [("mean", 0.0), ("sum", 0.0), ("mean", 0.1), ("sum", 0.25)],
                          ids=["mean", "sum", "mean-smoothing", "sum-smoothing"])
 def test_central_differences(sol, reduction, eps):
@@ -90,6 +91,7 @@ def test_central_differences(sol, reduction, eps):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,shape,num_classes", [(1, (10,), 4), (2, (4, 6), 7), (3, (2, 3, 4), 3)],
                          ids=["1d-batch", "2d-batch", "3d-batch"])
 def test_closed_form(sol, seed, shape, num_classes):
@@ -100,6 +102,7 @@ def test_closed_form(sol, seed, shape, num_classes):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_mean_counts_valid_items_over_all_axes(sol):
     """(B, T, C) logits: 'mean' divides by the valid (b, t) pairs, not by B or B*T."""
     logits, targets = random_case(11, (3, 8), 6, ignored_share=0.5)
@@ -108,6 +111,7 @@ def test_mean_counts_valid_items_over_all_axes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_none_equals_sum(sol):
     """reduction='none' gives the per-item gradients, the same array as 'sum'."""
     logits, targets = random_case(12, (2, 5), 4)
@@ -117,6 +121,7 @@ def test_none_equals_sum(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("eps", [0.1, 0.5, 1.0])
 def test_label_smoothing(sol, eps):
     """Label smoothing spreads eps over all C classes, the target included."""
@@ -126,6 +131,7 @@ def test_label_smoothing(sol, eps):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_ignored_every_reduction(sol):
     """Every target ignored: zeros for mean, sum and none."""
     logits, _ = random_case(14, (2, 3), 4)
@@ -136,6 +142,7 @@ def test_all_ignored_every_reduction(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_batch(sol):
     """No items at all: an empty (0, C) gradient."""
     got = sol.cross_entropy_backward(np.zeros((0, 5)), np.zeros(0, dtype=np.int64))
@@ -143,6 +150,7 @@ def test_empty_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_item_no_batch_axis(sol):
     """1-D logits (C,) with a 0-d target is one item."""
     logits = np.array([0.3, -1.2, 2.0, 0.0])
@@ -151,6 +159,7 @@ def test_single_item_no_batch_axis(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("ignore_index", [-1, 0])
 def test_custom_ignore_index(sol, ignore_index):
     """Another ignore_index (also one inside [0, C)) is ignored; -100 is then an invalid target."""
@@ -165,6 +174,7 @@ def test_custom_ignore_index(sol, ignore_index):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_logits(sol):
     """Logits of magnitude 1e4 give a finite, exact gradient."""
     logits = np.array([[1e4, 1e4 - 1.0, -1e4], [-1e4, 0.0, 1e4], [5e3, 5e3, 5e3]])
@@ -174,6 +184,7 @@ def test_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_negative_infinity_logits(sol):
     """-inf logits at non-target classes get probability 0 and a gradient of 0 (eps = 0)."""
     logits = np.array([[0.0, -np.inf, 1.0, -np.inf], [-np.inf, 2.0, -np.inf, -np.inf]])
@@ -184,6 +195,7 @@ def test_negative_infinity_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_negative_infinity_logits_with_smoothing(sol):
     """-inf logits with label smoothing: probability 0, so the entry is -q_c / N (eps / C over all C classes)."""
     logits = np.array([[0.0, -np.inf, 1.0, -np.inf], [-np.inf, 2.0, -np.inf, -np.inf], [1.0, 0.5, -np.inf, 0.0]])
@@ -195,6 +207,7 @@ def test_negative_infinity_logits_with_smoothing(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_other_integer_target_dtypes(sol):
     """targets may be any integer dtype: int32 (with ignored items) and uint8 are accepted."""
     logits, targets = random_case(21, (3, 4), 5)
@@ -206,6 +219,7 @@ def test_other_integer_target_dtypes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_ignored_rows_exactly_zero(sol):
     """Ignored rows are 0 even when their logits are all -inf (no nan leaks from them)."""
     logits = np.array([[-np.inf, -np.inf, -np.inf], [1.0, 2.0, 3.0], [-np.inf, -np.inf, -np.inf]])
@@ -216,6 +230,7 @@ def test_ignored_rows_exactly_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits_give_float64(sol):
     """float32 logits: the gradient is float64."""
     logits, targets = random_case(16, (4,), 3)
@@ -226,6 +241,7 @@ def test_float32_logits_give_float64(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_batch(sol):
     """A (8, 64, 50) batch of logits."""
     logits, targets = random_case(17, (8, 64), 50, ignored_share=0.2, scale=4.0)
@@ -234,6 +250,7 @@ def test_large_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", [[0, 1, -1, 2], [0, 3, 1, 2], [0, 1, 2, 7]], ids=["-1", "C", "7"])
 def test_invalid_targets(sol, bad):
     """A valid target outside [0, C) raises ValueError naming targets."""
@@ -242,6 +259,7 @@ def test_invalid_targets(sol, bad):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_targets_shape_or_dtype(sol):
     """targets of the wrong shape, or of a float dtype, raise ValueError naming targets."""
     logits, targets = random_case(19, (2, 3), 4)
@@ -251,6 +269,7 @@ def test_targets_shape_or_dtype(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kw,name", [({"reduction": "avg"}, "reduction"), ({"reduction": "MEAN"}, "reduction"),
                                      ({"label_smoothing": 1.5}, "label_smoothing"),
                                      ({"label_smoothing": -0.1}, "label_smoothing")],

@@ -17,6 +17,7 @@ def softmax_rows(z):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """[[1, 2, 0], [0, 0, 0]] with targets [1, -100]: p - onehot(1) and a zero row."""
     logits = np.array([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
@@ -25,6 +26,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example_smoothing(sol):
     """label_smoothing=0.3 on the same input: q = [0.1, 0.8, 0.1]."""
     logits = np.array([[1.0, 2.0, 0.0], [0.0, 0.0, 0.0]])
@@ -34,6 +36,7 @@ def test_statement_example_smoothing(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example_torch_mean_and_sum(sol):
     """The PyTorch example: mean divides by the 3 valid items, sum does not."""
     onehot = np.zeros((4, 3))
@@ -46,6 +49,7 @@ def test_statement_example_torch_mean_and_sum(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_ignored_is_zero(sol):
     """Every target ignored: the gradient is all zeros (not nan)."""
     got = sol.cross_entropy_backward(TORCH_LOGITS, np.full(4, -100))
@@ -53,6 +57,7 @@ def test_all_ignored_is_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_target_out_of_range(sol):
     """A target of 3 with 3 classes raises ValueError naming targets."""
     expect_raises(ValueError, sol.cross_entropy_backward, TORCH_LOGITS, np.array([0, 1, 3, 2]), match="targets")

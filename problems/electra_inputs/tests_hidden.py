@@ -40,6 +40,7 @@ def random_batch(seed, b, t, vocab, mask_p=0.15):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,b,t,vocab", [(1, 8, 16, 30), (2, 32, 128, 1000), (3, 4, 64, 6)])
 def test_random_batches(sol, seed, b, t, vocab):
     """Random batches with padding, where many samples equal the original, match the definition."""
@@ -47,6 +48,7 @@ def test_random_batches(sol, seed, b, t, vocab):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_unmasked_samples_ignored(sol):
     """Samples at unmasked positions are ignored, however different they are."""
     ids = np.array([[10, 11, 12, 13]])
@@ -59,6 +61,7 @@ def test_unmasked_samples_ignored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_all_samples_equal_original(sol):
     """Every position masked but every sample equals the original: all labels 0."""
     ids = np.array([[3, 4, 5], [6, 7, 8]])
@@ -69,6 +72,7 @@ def test_all_samples_equal_original(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_masked_padding(sol):
     """A masked padding position still takes the sample, but its label is -100."""
     ids = np.array([[2, 9, 0]])
@@ -76,6 +80,7 @@ def test_masked_padding(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_bool_masks_and_int32(sol):
     """Bool attention_mask, 0/1 int masked_positions and int32 ids: outputs are still int64."""
     ids, masked, samples, attention = random_batch(4, 6, 20, 50, 0.4)
@@ -84,6 +89,7 @@ def test_bool_masks_and_int32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("shape", [(0, 5), (3, 0)])
 def test_empty(sol, shape):
     """Empty batches give empty int64 arrays of the same shape."""
@@ -94,6 +100,7 @@ def test_empty(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_real_token_with_pad_id(sol):
     """Padding is decided by attention_mask: a real token whose id is 0 gets a 0/1 label, not -100."""
     ids = np.array([[2, 0, 7, 0, 3, 0], [2, 0, 3, 0, 0, 0]])
@@ -104,6 +111,7 @@ def test_real_token_with_pad_id(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_all_padding(sol):
     """attention_mask all 0: every label is -100."""
     ids, masked, samples, _ = random_batch(5, 3, 10, 40, 0.5)
@@ -111,6 +119,7 @@ def test_all_padding(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_input_not_modified(sol):
     """input_ids is not modified in place (the judge checks every argument)."""
     ids, masked, samples, attention = random_batch(6, 4, 12, 30, 0.5)
@@ -118,6 +127,7 @@ def test_input_not_modified(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("which", ["masked_positions", "generator_samples", "attention_mask"])
 def test_mismatched_shapes(sol, which):
     """An argument whose shape differs from input_ids raises ValueError naming it."""
@@ -129,6 +139,7 @@ def test_mismatched_shapes(sol, which):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_1d_raises(sol):
     """1-D input_ids raise ValueError naming input_ids."""
     z = np.zeros(4, dtype=np.int64)

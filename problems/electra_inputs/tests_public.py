@@ -12,6 +12,7 @@ ATTENTION = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's batch: a sample equal to the original (5 at row 0, position 1) is labelled 0."""
     got = expect_sequence(sol.electra_inputs(IDS, MASKED, SAMPLES, ATTENTION), 2, name="electra_inputs")
@@ -20,6 +21,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_nothing_masked(sol):
     """Nothing masked: the inputs are unchanged and every real label is 0."""
     got = expect_sequence(sol.electra_inputs(IDS, np.zeros_like(MASKED), SAMPLES, ATTENTION), 2,
@@ -29,6 +31,7 @@ def test_nothing_masked(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_shape_mismatch(sol):
     """An attention_mask of another shape raises ValueError naming attention_mask."""
     expect_raises(ValueError, sol.electra_inputs, IDS, MASKED, SAMPLES, ATTENTION[:, :4], match="attention_mask")

@@ -42,6 +42,7 @@ CHAIN = np.array(
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_random_tables(sol, seed):
     """Random float tables and prompts match the step-by-step definition."""
@@ -55,6 +56,7 @@ def test_random_tables(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_ties_lowest_id(sol):
     """Ties in a row of the table go to the lowest token id."""
     table = np.zeros((6, 6))
@@ -66,6 +68,7 @@ def test_ties_lowest_id(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_integer_table_many_ties(sol):
     """A table of small integers (ties everywhere) on a larger batch."""
     rng = np.random.default_rng(7)
@@ -76,6 +79,7 @@ def test_integer_table_many_ties(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_pad_not_fed_back(sol):
     """After eos a row stays padded even when the pad id has a successor in the table."""
     prompt = np.array([[2], [3]])
@@ -84,6 +88,7 @@ def test_pad_not_fed_back(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_prompt_eos_does_not_finish(sol):
     """An eos inside the prompt, even last, does not finish the row."""
     prompt = np.array([[4, 4], [0, 4]])
@@ -92,6 +97,7 @@ def test_prompt_eos_does_not_finish(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_full_width_after_all_finish(sol):
     """The result keeps P + max_new_tokens columns when every row finishes early."""
     prompt = np.array([[3], [3]])
@@ -101,6 +107,7 @@ def test_full_width_after_all_finish(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_pad_equals_eos(sol):
     """pad_id == eos_id (GPT-2 style) works: the row stays finished."""
     prompt = np.array([[2], [0]])
@@ -109,6 +116,7 @@ def test_pad_equals_eos(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_minus_inf_transitions(sol):
     """-inf entries (forbidden transitions) are never chosen."""
     table = np.full((4, 4), -np.inf)
@@ -123,6 +131,7 @@ def test_minus_inf_transitions(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_dtypes(sol):
     """int32 prompt and float32 table still give an int64 result."""
     prompt = np.array([[1, 0], [2, 2]], dtype=np.int32)
@@ -131,6 +140,7 @@ def test_dtypes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_batch(sol):
     """B = 0 gives an int64 array of shape (0, P + max_new_tokens)."""
     got = sol.greedy_decode(CHAIN, np.zeros((0, 3), dtype=np.int64), 4, 4, 0)
@@ -138,6 +148,7 @@ def test_empty_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A larger batch and vocabulary over many steps is exact and fast."""
     rng = np.random.default_rng(11)
@@ -149,6 +160,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("case", ["empty_prompt", "one_dim", "out_of_vocab", "negative_id"])
 def test_bad_prompt(sol, case):
     """A prompt that is not (B, P >= 1) with ids in [0, V) raises ValueError naming prompt."""
@@ -162,6 +174,7 @@ def test_bad_prompt(sol, case):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("case", ["not_square", "one_dim", "three_dim", "empty_vocab"])
 def test_bad_table(sol, case):
     """A table that is not (V, V) with V >= 1 raises ValueError naming bigram_logits."""
@@ -176,6 +189,7 @@ def test_bad_table(sol, case):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_new_tokens_int32(sol):
     """max_new_tokens 0 with an int32 prompt still returns int64 (the prompt converted)."""
     prompt = np.array([[1, 0, 3], [4, 4, 2]], dtype=np.int32)
@@ -184,6 +198,7 @@ def test_zero_new_tokens_int32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_negative_steps_hidden(sol):
     """max_new_tokens -3 raises ValueError naming max_new_tokens."""
     expect_raises(ValueError, sol.greedy_decode, CHAIN, np.array([[1], [2]]), -3, 4, 0,

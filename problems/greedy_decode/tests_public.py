@@ -17,6 +17,7 @@ TABLE = np.array(
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The 3-row example of the statement (tie, eos then padding, eos inside the prompt)."""
     prompt = np.array([[3, 0], [2, 3], [4, 4]])
@@ -26,6 +27,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_new_tokens(sol):
     """max_new_tokens 0 returns the prompt as int64."""
     expect_array(sol.greedy_decode(TABLE, np.array([[1, 2]]), 0, 4, 0), np.array([[1, 2]], dtype=np.int64),
@@ -33,6 +35,7 @@ def test_zero_new_tokens(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_one_row_no_eos(sol):
     """A single row that never reaches eos (eos_id 0 is never the argmax here)."""
     got = sol.greedy_decode(TABLE, np.array([[1]]), 5, 0, 9)
@@ -41,6 +44,7 @@ def test_one_row_no_eos(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_negative_max_new_tokens(sol):
     """A negative max_new_tokens raises ValueError naming max_new_tokens."""
     expect_raises(ValueError, sol.greedy_decode, TABLE, np.array([[1]]), -1, 4, 0, match="max_new_tokens")

@@ -28,6 +28,7 @@ def blocks_by_loop(docs, block_size, eos_id=None):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_eos_id_zero(sol):
     """eos_id=0 is a real id and is appended (not treated like None)."""
     docs = [[5, 6], [7], [8, 9, 10]]
@@ -36,6 +37,7 @@ def test_eos_id_zero(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_blocks_span_documents(sol):
     """Blocks run across document boundaries (no per-document chunking)."""
     docs = [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11, 12], [13, 14, 15]]
@@ -43,6 +45,7 @@ def test_blocks_span_documents(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_eos_after_last_document(sol):
     """The last document is followed by eos_id too (a stream that divides evenly keeps it)."""
     docs = [[1, 2], [3, 4, 5]]
@@ -51,6 +54,7 @@ def test_eos_after_last_document(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_documents(sol):
     """An empty document adds nothing without eos_id and exactly one eos_id with it."""
     docs = [[], [1, 2, 3], [], [], [4]]
@@ -60,6 +64,7 @@ def test_empty_documents(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_no_documents(sol):
     """No documents at all: shape (0, block_size), with or without eos_id."""
     expect_array(sol.group_texts([], 5), np.zeros((0, 5), dtype=np.int64), name="group_texts([], 5)")
@@ -68,6 +73,7 @@ def test_no_documents(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_block_size_one(sol):
     """block_size 1: every token (and eos) is its own block, nothing dropped."""
     docs = [[4, 5], [6]]
@@ -76,6 +82,7 @@ def test_block_size_one(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_array_documents(sol):
     """Documents given as int32 / uint16 arrays in a tuple give int64 blocks."""
     docs = (np.array([1, 2, 3], dtype=np.int32), np.array([60000, 5], dtype=np.uint16), np.arange(6))
@@ -84,6 +91,7 @@ def test_array_documents(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_narrow_dtype_documents(sol):
     """Documents that are all int32 (no eos_id) or all uint16 (with eos_id) still give int64 blocks."""
     docs32 = [np.array([1, 2, 3, 4], dtype=np.int32), np.array([5, 6], dtype=np.int32)]
@@ -95,6 +103,7 @@ def test_narrow_dtype_documents(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_short_corpus_gives_no_block(sol):
     """A stream one token shorter than block_size gives shape (0, block_size), not one short block."""
     expect_array(sol.group_texts([[1, 2, 3], [4]], 5), np.zeros((0, 5), dtype=np.int64),
@@ -104,6 +113,7 @@ def test_short_corpus_gives_no_block(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_random_corpora(sol):
     """Random corpora and block sizes match the loop, with and without eos_id."""
     rng = np.random.default_rng(302)
@@ -118,6 +128,7 @@ def test_random_corpora(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_corpus(sol):
     """A 200k-token corpus is exact and fast."""
     rng = np.random.default_rng(3021)
@@ -127,6 +138,7 @@ def test_large_corpus(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("block_size", [0, -3])
 def test_bad_block_size(sol, block_size):
     """block_size < 1 raises ValueError naming block_size."""

@@ -9,6 +9,7 @@ DOCS = [[11, 12, 13], [21, 22], [31, 32, 33, 34]]
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_no_eos(sol):
     """The statement's example without eos_id: 9 tokens, 2 blocks of 4, 1 token dropped."""
     expected = np.array([[11, 12, 13, 21], [22, 31, 32, 33]], dtype=np.int64)
@@ -16,6 +17,7 @@ def test_statement_no_eos(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_with_eos(sol):
     """The statement's example with eos_id=0 after every document."""
     expected = np.array([[11, 12, 13, 0], [21, 22, 0, 31], [32, 33, 34, 0]], dtype=np.int64)
@@ -23,6 +25,7 @@ def test_statement_with_eos(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_statement_too_short(sol):
     """Fewer tokens than block_size: shape (0, block_size)."""
     expect_array(sol.group_texts([[1, 2]], 4, eos_id=0), np.zeros((0, 4), dtype=np.int64),
@@ -30,6 +33,7 @@ def test_statement_too_short(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_block_size_zero_raises(sol):
     """block_size 0 raises ValueError naming block_size."""
     expect_raises(ValueError, sol.group_texts, DOCS, 0, match="block_size")

@@ -39,6 +39,7 @@ def step(sol, q, k, v, k_cache, v_cache, start, stop, what):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 def test_prefill_then_decode(sol):
     """Prefill 4 tokens, then decode 5 tokens one by one: every step equals full causal attention."""
     q, k, v = sequence(10, 2, 3, 9, 4)
@@ -54,6 +55,7 @@ def test_prefill_then_decode(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 def test_chunked_prefill(sol):
     """Chunks of 3, 4, 1, 2, 5 tokens on a growing cache reproduce full causal attention."""
     q, k, v = sequence(11, 1, 2, 15, 3)
@@ -70,6 +72,7 @@ def test_chunked_prefill(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("l_past, l_new", [(5, 3), (1, 6), (7, 7), (2, 1)])
 def test_bottom_right_alignment(sol, l_past, l_new):
     """New query i sees keys 0..L_past+i (bottom-right), for several cache and chunk sizes."""
@@ -83,6 +86,7 @@ def test_bottom_right_alignment(sol, l_past, l_new):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_first_token(sol):
     """The very first token (empty cache, L_new = 1) attends only to itself: out equals v_new."""
     q, k, v = sequence(12, 3, 2, 1, 4)
@@ -93,6 +97,7 @@ def test_first_token(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_no_new_tokens(sol):
     """L_new = 0: out is (B, H, 0, d) and the caches come back with the same contents."""
     q, k, v = sequence(13, 2, 2, 3, 4)
@@ -105,6 +110,7 @@ def test_no_new_tokens(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_float32(sol):
     """float32 inputs: out and caches are float32, out within rtol 1e-4 of the float64 loop."""
     q, k, v = sequence(14, 2, 2, 7, 8, dtype=np.float32)
@@ -115,6 +121,7 @@ def test_float32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_scores_stable(sol):
     """Scores of magnitude ~1e3 do not overflow."""
     q, k, v = sequence(15, 1, 2, 6, 4, gain=25.0)
@@ -123,6 +130,7 @@ def test_large_scores_stable(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_long_cache(sol):
     """A 400-token cache, 4 new tokens, B=2, H=4, d=32: correct and fast."""
     q, k, v = sequence(16, 2, 4, 404, 32)
@@ -137,6 +145,7 @@ def test_long_cache(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_new_shapes(sol):
     """A 3-D or integer q_new, or k_new / v_new of another shape, raise ValueError naming the argument."""
     q, k, v = sequence(17, 1, 2, 3, 4)
@@ -149,6 +158,7 @@ def test_bad_new_shapes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_cache_shapes(sol):
     """Caches with another B, H or d, or a v_cache of another length, raise ValueError naming it."""
     q, k, v = sequence(18, 1, 2, 3, 4)

@@ -30,6 +30,7 @@ def sequence(seed, b, h, t, d):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """Statement example: 2 new tokens after 2 cached ones, uniform weights, means 20 and 30."""
     z = np.zeros((1, 1, 2, 1))
@@ -43,6 +44,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_prefill_empty_cache(sol):
     """L_past = 0 (prefill): out equals ordinary causal attention over the new tokens."""
     q, k, v = sequence(1, 1, 2, 4, 3)
@@ -52,6 +54,7 @@ def test_prefill_empty_cache(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_token_decode(sol):
     """One new token after 5 cached ones attends to all 6 keys (the last row of full causal attention)."""
     q, k, v = sequence(2, 1, 2, 6, 3)
@@ -61,6 +64,7 @@ def test_single_token_decode(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_caches_appended(sol):
     """The returned caches are the old caches followed by the new keys and values (axis 2)."""
     q, k, v = sequence(3, 2, 1, 5, 2)
@@ -71,6 +75,7 @@ def test_caches_appended(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_cache_raises(sol):
     """A k_cache with another head size d raises ValueError naming k_cache."""
     q, k, v = sequence(4, 1, 2, 3, 4)

@@ -32,6 +32,7 @@ def check(got, seqs, pad_id, what):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_positions_ignore_padding(sol):
     """position_ids count real tokens from 0 (not column indices) and are 0 on padding."""
     seqs = [[7], [8, 9, 10, 11, 12], [13, 14]]
@@ -39,6 +40,7 @@ def test_positions_ignore_padding(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_real_tokens_equal_to_pad(sol):
     """Real tokens equal to pad_id (anywhere in the sequence) have mask 1 and their own positions."""
     seqs = [[0, 5, 0], [0], [6, 0, 0, 7]]
@@ -46,6 +48,7 @@ def test_real_tokens_equal_to_pad(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_sequences(sol):
     """Empty sequences give all-padding rows; all-empty input gives shape (B, 0)."""
     seqs = [[], [1, 2], []]
@@ -54,12 +57,14 @@ def test_empty_sequences(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_sequence(sol):
     """One sequence: no padding, positions 0..n-1."""
     check(sol.left_pad_batch([[4, 5, 6, 7]], 1), [[4, 5, 6, 7]], 1, "left_pad_batch([[4, 5, 6, 7]], 1)")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_array_sequences(sol):
     """int32 / uint16 array sequences in a tuple give int64 outputs."""
     seqs = (np.array([1, 2, 3], dtype=np.int32), np.array([60000], dtype=np.uint16), np.arange(5))
@@ -67,6 +72,7 @@ def test_array_sequences(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_random_batches(sol):
     """Random batches (including empty sequences) match the loop."""
     rng = np.random.default_rng(306)
@@ -77,6 +83,7 @@ def test_random_batches(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_batch(sol):
     """A batch of 256 prompts up to 512 tokens is exact and fast."""
     rng = np.random.default_rng(3061)
@@ -85,6 +92,7 @@ def test_large_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_no_sequences(sol):
     """No sequences at all (an empty list or tuple): three int64 arrays of shape (0, 0)."""
     for seqs in ([], ()):
@@ -94,6 +102,7 @@ def test_no_sequences(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_not_1d_raises(sol):
     """A 2-D sequence raises ValueError naming seqs."""
     expect_raises(ValueError, sol.left_pad_batch, [np.array([1, 2]), np.zeros((2, 2), dtype=np.int64)], 0,
@@ -101,6 +110,7 @@ def test_not_1d_raises(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_scalar_sequence_raises(sol):
     """A scalar (0-D) where a sequence is expected raises ValueError naming seqs."""
     expect_raises(ValueError, sol.left_pad_batch, [[1, 2], 3], 0, match="seqs")

@@ -14,6 +14,7 @@ def check(got, ids, mask, pos, call):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's example: right-aligned rows, a real EOS equal to pad_id keeps mask 1."""
     check(sol.left_pad_batch([[15, 16, 17], [21], [], [31, 50256]], 50256),
@@ -24,6 +25,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_list(sol):
     """An empty list gives three arrays of shape (0, 0)."""
     got = expect_sequence(sol.left_pad_batch([], 0), 3, name="left_pad_batch([], 0)")
@@ -32,6 +34,7 @@ def test_empty_list(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_equal_lengths(sol):
     """Sequences of equal length need no padding."""
     check(sol.left_pad_batch([[1, 2], [3, 4]], 0), [[1, 2], [3, 4]], [[1, 1], [1, 1]], [[0, 1], [0, 1]],

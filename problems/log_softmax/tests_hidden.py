@@ -58,6 +58,7 @@ def check(sol, x, axis=-1, label="x"):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("shape,axis", [((7,), 0), ((5, 9), -1), ((5, 9), 0), ((3, 4, 6), 1), ((3, 4, 6), -2),
                                         ((2, 3, 4, 5), 0), ((3, 4, 6), -3)],
                          ids=["1d", "2d-last", "2d-axis0", "3d-axis1", "3d-axis-2", "4d-axis0", "3d-axis-ndim"])
@@ -68,6 +69,7 @@ def test_matches_definition(sol, shape, axis):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_magnitudes(sol):
     """Logits of magnitude 1e4 (positive and negative) give finite, exact results."""
     x = np.array([[1e4, 1e4 - 1.0, -1e4], [-1e4, -1e4 + 2.0, -1e4 + 0.5], [9999.0, -9999.0, 5000.0]])
@@ -75,6 +77,7 @@ def test_large_magnitudes(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_tiny_probabilities(sol):
     """A log-probability of -1000 stays -1000 (no underflow of the probability to 0)."""
     x = np.array([[0.0, -1000.0, -745.5], [20.0, -800.0, 21.0]])
@@ -82,6 +85,7 @@ def test_tiny_probabilities(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_negative_infinity_entries(sol):
     """-inf entries get -inf log-probabilities and do not change the others."""
     x = np.array([[0.0, NEG_INF, 1.0, NEG_INF], [NEG_INF, NEG_INF, NEG_INF, 3.0], [-2.0, 1e4, NEG_INF, 0.0]])
@@ -89,6 +93,7 @@ def test_negative_infinity_entries(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_all_negative_infinity_row(sol):
     """An all -inf row: logsumexp -inf, log_softmax nan (as PyTorch)."""
     x = np.array([[NEG_INF, NEG_INF, NEG_INF], [1.0, 2.0, 3.0], [NEG_INF, NEG_INF, NEG_INF]])
@@ -97,6 +102,7 @@ def test_all_negative_infinity_row(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_class(sol):
     """A length-1 axis: log_softmax 0, logsumexp equal to the entry."""
     x = np.array([[3.5], [-1e4], [0.0]])
@@ -104,6 +110,7 @@ def test_single_class(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_reduced_axis(sol):
     """Reducing over a length-0 axis gives logsumexp -inf and an empty log_softmax."""
     x = np.zeros((3, 0))
@@ -112,6 +119,7 @@ def test_empty_reduced_axis(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_batch(sol):
     """No rows at all: shapes (0, 5) and (0,)."""
     x = np.zeros((0, 5))
@@ -120,6 +128,7 @@ def test_empty_batch(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_float32_large(sol):
     """float32 logits of magnitude 1e4 stay float32 and finite."""
     rng = np.random.default_rng(32)
@@ -131,6 +140,7 @@ def test_float32_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_integer_input(sol):
     """Integer logits (int64, int32) are computed and returned as float64."""
     x = np.array([[1, 2, 3], [0, 0, 0], [-5, 7, 1]], dtype=np.int64)
@@ -139,6 +149,7 @@ def test_integer_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float16_gives_float64(sol):
     """Only float32 keeps its dtype: float16 logits are computed and returned as float64."""
     x = np.array([[0.5, -1.0, 2.0, 0.0], [3.0, 3.0, -np.inf, 1.0]], dtype=np.float16)
@@ -146,6 +157,7 @@ def test_float16_gives_float64(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_vocabulary(sol):
     """A (32, 2000) batch with a wide range of logits."""
     x = np.random.default_rng(64).normal(0.0, 40.0, size=(32, 2000))
@@ -153,6 +165,7 @@ def test_large_vocabulary(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("axis", [2, -3, 5])
 def test_axis_out_of_range(sol, axis):
     """An axis outside [-ndim, ndim) raises ValueError naming axis."""
@@ -162,6 +175,7 @@ def test_axis_out_of_range(sol, axis):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_zero_dimensional(sol):
     """A 0-d x raises ValueError naming x."""
     expect_raises(ValueError, sol.log_softmax, np.array(1.0), match=r"\bx\b")

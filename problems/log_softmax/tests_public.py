@@ -14,6 +14,7 @@ def as_array(got):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example_1d(sol):
     """log_softmax and logsumexp of [1, 2, 3] (the statement's first example)."""
     x = np.array([1.0, 2.0, 3.0])
@@ -24,6 +25,7 @@ def test_statement_example_1d(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example_extremes(sol):
     """Magnitude 1e4, a -inf entry and an all -inf row (the statement's second example)."""
     x = np.array([[1e4, 0.0], [0.0, NEG_INF], [NEG_INF, NEG_INF]])
@@ -34,6 +36,7 @@ def test_statement_example_extremes(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example_axis0(sol):
     """axis=0 normalises each column (the statement's third example)."""
     x = np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
@@ -45,6 +48,7 @@ def test_statement_example_axis0(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_stays_float32(sol):
     """float32 logits give float32 results."""
     x = np.array([[0.5, -1.0, 2.0, 0.0]], dtype=np.float32)
@@ -57,6 +61,7 @@ def test_float32_stays_float32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_logsumexp_drops_axis(sol):
     """logsumexp of a (2, 3, 4) array over axis 1 has shape (2, 4)."""
     x = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 10.0

@@ -51,6 +51,7 @@ def check_filter(sol, x, name, **kw):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize(
     "temperature, top_k, top_p",
     [(1.0, 5, 1.0), (0.7, 0, 0.9), (1.3, 8, 0.75), (0.4, 3, 0.95), (2.5, 0, 0.5), (1.0, 20, 0.3)],
@@ -64,6 +65,7 @@ def test_random_rows(sol, temperature, top_k, top_p):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_top_k_ties(sol):
     """Top-k keeps every entry tied with the k-th largest value."""
     x = np.array([[1.0, 3.0, 3.0, 3.0, 0.0, 2.0], [5.0, 4.0, 4.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0, 2.0]])
@@ -72,6 +74,7 @@ def test_top_k_ties(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_top_k_at_least_vocab(sol):
     """top_k >= V keeps everything; top_k 1 keeps the maximum."""
     x = np.array([[0.3, -2.0, 1.5, 0.0]])
@@ -81,6 +84,7 @@ def test_top_k_at_least_vocab(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_top_p_after_top_k(sol):
     """Top-p uses the probabilities renormalized over the top-k survivors."""
     # softmax of the whole row: 0.41, 0.41, 0.06, ... -> top_p 0.9 alone would keep 6 tokens;
@@ -91,6 +95,7 @@ def test_top_p_after_top_k(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_temperature_before_top_p(sol):
     """Top-p is applied to softmax(logits / temperature), not to softmax(logits)."""
     x = np.array([[3.0, 2.0, 1.0, 0.0, -0.5], [1.0, 0.0, -1.0, -2.0, -3.0]])
@@ -99,6 +104,7 @@ def test_temperature_before_top_p(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_top_p_keeps_crossing_token(sol):
     """The token whose cumulative probability crosses top_p is kept; a tiny top_p keeps the top token."""
     x = np.log(np.array([[0.5, 0.3, 0.15, 0.05], [0.9, 0.05, 0.03, 0.02]]))
@@ -108,6 +114,7 @@ def test_top_p_keeps_crossing_token(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_top_p_ties(sol):
     """Entries tied in probability with the last kept one are kept."""
     x = np.array([[1.0, 1.0, 1.0, 1.0], [2.0, 1.0, 1.0, 1.0], [0.0, 2.0, 0.0, 2.0]])
@@ -116,6 +123,7 @@ def test_top_p_ties(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_minus_inf_inputs(sol):
     """-inf inputs stay -inf, and count as candidates for top-k."""
     x = np.array([[NEG, 1.0, NEG, 0.5, 2.0], [NEG, NEG, 0.0, NEG, NEG]])
@@ -125,6 +133,7 @@ def test_minus_inf_inputs(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_logits(sol):
     """Logits around 1e4 with top-p do not overflow."""
     x = np.array([[1e4, 1e4 - 1.0, 1e4 - 2.0, 1e4 - 30.0], [-1e4, -1e4 + 0.5, -1e4 + 3.0, -1e4 + 1.0]])
@@ -132,6 +141,7 @@ def test_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_input(sol):
     """float32 logits give a float64 result."""
     x = np.random.default_rng(3).normal(size=(4, 9)).astype(np.float32)
@@ -140,6 +150,7 @@ def test_float32_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_filter_empty_batch(sol):
     """B = 0 gives an empty (0, V) float64 array."""
     expect_allclose(sol.filter_logits(np.zeros((0, 5)), top_k=2, top_p=0.5), np.zeros((0, 5)), rtol=1e-12, atol=0,
@@ -147,6 +158,7 @@ def test_filter_empty_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize(
     "kw, word",
     [
@@ -166,6 +178,7 @@ def test_bad_parameters(sol, kw, word):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_filter_not_2d(sol):
     """1-D logits raise ValueError naming logits."""
     expect_raises(ValueError, sol.filter_logits, np.zeros(4), match="logits")
@@ -190,6 +203,7 @@ LOGP = np.array([np.log(0.5), np.log(0.3), NEG, np.log(0.15), np.log(0.05)])  # 
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("statistics")
 def test_sample_distribution(sol):
     """20,000 draws from one row follow its softmax (band with false-failure rate < 1e-9)."""
     n = 20_000
@@ -204,6 +218,7 @@ def test_sample_distribution(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_sample_per_row_distribution(sol):
     """Every row is drawn from its own softmax (alternating rows with different distributions)."""
     n = 20_000
@@ -218,6 +233,7 @@ def test_sample_per_row_distribution(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_sample_rows_independent(sol):
     """Rows are drawn independently: two fair coins agree about half of the time."""
     n = 20_000
@@ -229,6 +245,7 @@ def test_sample_rows_independent(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("statistics")
 def test_sample_large_logits(sol):
     """Logits of magnitude 1e4 are sampled stably (probabilities 1/4 and 3/4)."""
     n = 20_000
@@ -239,6 +256,7 @@ def test_sample_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_sample_reproducible(sol):
     """Two generators with the same seed give the same draws."""
     x = np.random.default_rng(1).normal(size=(300, 10))
@@ -248,6 +266,7 @@ def test_sample_reproducible(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_sample_seeds_differ(sol):
     """Different seeds, and consecutive calls with one generator, give different draws."""
     x = np.zeros((300, 10))
@@ -260,6 +279,7 @@ def test_sample_seeds_differ(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_sample_global_rng_untouched(sol):
     """sample uses only rng: the global np.random state is unchanged."""
     before = sol.global_random_state()
@@ -268,6 +288,7 @@ def test_sample_global_rng_untouched(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_sample_empty_and_errors(sol):
     """B = 0 gives an empty int64 array; 1-D logits raise ValueError naming logits."""
     expect_array(sol.sample(np.zeros((0, 4)), rng=np.random.default_rng(0)), np.zeros(0, dtype=np.int64),

@@ -9,6 +9,7 @@ NEG = -np.inf
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_top_k_example(sol):
     """Temperature 0.5 then top_k 2 keeps both tied 2s (statement example)."""
     got = sol.filter_logits(np.array([[2.0, 1.0, 1.0, 0.0, -1.0]]), temperature=0.5, top_k=2)
@@ -17,6 +18,7 @@ def test_top_k_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_top_k_counts_duplicates(sol):
     """Top-k counts duplicates: in [2, 1, 1, 0] the 3 largest are 2, 1, 1, so top_k=3 removes the 0."""
     got = sol.filter_logits(np.array([[2.0, 1.0, 1.0, 0.0]]), top_k=3)
@@ -25,6 +27,7 @@ def test_top_k_counts_duplicates(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize(
     "row, temperature, top_p, expected",
     [
@@ -42,6 +45,7 @@ def test_top_p_examples(sol, row, temperature, top_p, expected):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_defaults_identity(sol):
     """With the defaults nothing is removed and the result is float64."""
     x = np.array([[0.5, -1.25, 3.0], [NEG, 0.0, 2.0]], dtype=np.float32)
@@ -49,12 +53,14 @@ def test_defaults_identity(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_temperature(sol):
     """temperature 0 raises ValueError naming temperature."""
     expect_raises(ValueError, sol.filter_logits, np.zeros((1, 3)), temperature=0.0, match="temperature")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_sample_single_finite_entry(sol):
     """sample: a row with a single finite entry always gives that index (int64, shape (B,))."""
     x = np.full((3, 4), NEG)

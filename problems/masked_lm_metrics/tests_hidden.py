@@ -63,6 +63,7 @@ def random_case(seed, bsz, t_len, vocab, scored=0.3, scale=2.0, integer=False):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,bsz,t_len,vocab", [(1, 1, 8, 5), (2, 4, 16, 11), (3, 3, 1, 7), (4, 2, 40, 30)])
 def test_matches_definition(sol, seed, bsz, t_len, vocab):
     """Random batches with ~30% scored positions match the definition."""
@@ -72,6 +73,7 @@ def test_matches_definition(sol, seed, bsz, t_len, vocab):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_ties_go_to_lowest_index(sol):
     """Small integer logits (many ties): the prediction is the lowest index among the maxima."""
     logits, labels = random_case(5, 6, 20, 4, scored=0.6, integer=True)
@@ -79,6 +81,7 @@ def test_ties_go_to_lowest_index(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_all_equal_logits(sol):
     """Uniform logits: loss log V, and only labels equal to 0 count as correct."""
     logits = np.zeros((2, 3, 5))
@@ -87,6 +90,7 @@ def test_all_equal_logits(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_no_shift(sol):
     """Logits that predict the label at the same position score accuracy 1 (there is no causal shift)."""
     labels = np.array([[-100, 3, -100, 1, 6], [2, -100, -100, 5, 0]])
@@ -98,6 +102,7 @@ def test_no_shift(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_every_position_scored(sol):
     """No label -100: every position counts."""
     logits, labels = random_case(6, 3, 5, 6, scored=1.0)
@@ -105,6 +110,7 @@ def test_every_position_scored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_loss_is_token_level_mean(sol):
     """Rows with different numbers of scored positions: the mean is over positions of the whole batch."""
     logits, labels = random_case(7, 3, 10, 8, scored=1.0)
@@ -113,6 +119,7 @@ def test_loss_is_token_level_mean(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("shape", [(2, 4), (0, 4), (3, 0)])
 def test_nothing_scored_shapes(sol, shape):
     """No scored position (all -100, or an empty batch) gives (nan, nan, 0)."""
@@ -122,6 +129,7 @@ def test_nothing_scored_shapes(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_logits_stable(sol):
     """Logits of magnitude 1e4 and -inf give exact finite results."""
     logits = np.array([[[1e4, 0.0, -1e4], [1e4, 1e4, -np.inf], [-1e4, 0.0, 1e4], [-np.inf, 3.0, -np.inf]]])
@@ -131,6 +139,7 @@ def test_large_logits_stable(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits(sol):
     """float32 logits and int32 labels: floats close to the float64 computation (rtol 1e-6)."""
     logits, labels = random_case(8, 2, 12, 9, scored=0.5)
@@ -140,6 +149,7 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_confident_predictions(sol):
     """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
     gen = np.random.default_rng(23)
@@ -173,6 +183,7 @@ def large_case() -> tuple[np.ndarray, np.ndarray, tuple[float, float, int]]:
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A batch of 8 x 128 positions over a vocabulary of 1000 is accurate and fast."""
     logits, labels, expected = large_case()
@@ -180,6 +191,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("which", ["2-D logits", "empty vocabulary", "labels shape", "label >= V", "label -1",
                                    "float labels"])
 def test_invalid(sol, which):

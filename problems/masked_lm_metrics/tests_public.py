@@ -17,6 +17,7 @@ def nll(row, target):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's example: 3 scored positions, no shift, the tie predicts index 0."""
     loss, accuracy, count = expect_sequence(sol.masked_lm_metrics(LOGITS, LABELS), 3,
@@ -29,6 +30,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_nothing_scored(sol):
     """All labels -100 gives (nan, nan, 0)."""
     loss, accuracy, count = expect_sequence(sol.masked_lm_metrics(LOGITS, np.full((1, 4), -100)), 3,
@@ -39,12 +41,14 @@ def test_nothing_scored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_label_raises(sol):
     """A label outside [0, V) that is not -100 raises ValueError naming labels."""
     expect_raises(ValueError, sol.masked_lm_metrics, LOGITS, np.array([[1, 3, -100, 0]]), match="labels")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_two_rows_token_mean(sol):
     """Two rows with 1 and 3 scored positions: loss and accuracy are means over all 4 positions."""
     logits = np.array([[[2.0, 0.0], [0.0, 1.0], [1.0, 3.0]],

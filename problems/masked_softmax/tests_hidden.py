@@ -40,6 +40,7 @@ def random_case(seed, shape, p_allowed=0.6, magnitude=5.0, dtype=np.float64):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_entry(sol):
     """One allowed entry gets weight exactly 1."""
     expect_allclose(sol.masked_softmax(np.array([[3.5]]), np.array([[True]])), np.array([[1.0]]), **F64,
@@ -47,6 +48,7 @@ def test_single_entry(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_one_dimensional(sol):
     """A 1-D score vector with the default axis."""
     scores = np.array([0.3, -1.2, 2.5, 0.0, 1.0])
@@ -56,6 +58,7 @@ def test_one_dimensional(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("shape", [(6, 7), (3, 5, 9), (2, 3, 4, 8)])
 def test_random_matches_definition(sol, shape):
     """Random float64 scores and masks (some rows fully blocked) match the definition."""
@@ -66,6 +69,7 @@ def test_random_matches_definition(sol, shape):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("axis", [0, 1, -2, -3])
 def test_other_axes(sol, axis):
     """The softmax runs along the requested axis, not always the last one (one slice along it fully blocked)."""
@@ -78,6 +82,7 @@ def test_other_axes(sol, axis):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("mask_shape", [(5,), (4, 5), (1, 4, 5), (3, 1, 1, 5)])
 def test_broadcast_masks(sol, mask_shape):
     """A key-padding (Lk,) or causal (Lq, Lk) mask broadcasts over (B, H, Lq, Lk) scores."""
@@ -89,6 +94,7 @@ def test_broadcast_masks(sol, mask_shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_causal_mask_rows(sol):
     """With a causal mask, row i spreads its weight over keys 0..i only."""
     rng = np.random.default_rng(3)
@@ -99,6 +105,7 @@ def test_causal_mask_rows(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_blocked_values_ignored(sol):
     """Blocked entries holding +inf, -inf, nan or huge values do not change the result."""
     scores = np.array([
@@ -119,6 +126,7 @@ def test_blocked_values_ignored(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_blocked_scores_dominate(sol):
     """Allowed scores far below the blocked ones (e.g. -3e4 vs +1e4) still get all the weight."""
     scores = np.array([
@@ -137,6 +145,7 @@ def test_blocked_scores_dominate(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_magnitude_random(sol):
     """Random scores of magnitude up to 1e5 (float64): no overflow, no NaN."""
     scores, allowed = random_case(21, (8, 12), magnitude=1e5)
@@ -145,6 +154,7 @@ def test_large_magnitude_random(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_blocked_exactly_zero(sol):
     """Blocked entries are exactly 0.0, not merely tiny."""
     scores, allowed = random_case(5, (10, 10), magnitude=2.0)
@@ -154,6 +164,7 @@ def test_blocked_exactly_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_rows_sum_to_one(sol):
     """Every row with an allowed entry sums to 1; fully blocked rows sum to 0."""
     scores, allowed = random_case(9, (200, 33), p_allowed=0.1, magnitude=50.0)
@@ -164,6 +175,7 @@ def test_rows_sum_to_one(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_float32_kept(sol):
     """float32 scores give a float32 result within rtol 1e-4, magnitudes up to 1e4."""
     scores, allowed = random_case(13, (5, 6, 7), magnitude=1e4, dtype=np.float32)
@@ -173,6 +185,7 @@ def test_float32_kept(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_small_scores(sol):
     """float32 scores of ordinary size, with a causal mask: dtype and values."""
     rng = np.random.default_rng(17)
@@ -183,6 +196,7 @@ def test_float32_small_scores(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float16_kept(sol):
     """float16 scores are accepted and give a float16 result (rtol 1e-2, atol 1e-3), fully blocked row included."""
     rng = np.random.default_rng(19)
@@ -194,6 +208,7 @@ def test_float16_kept(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("shape", [(0, 4), (3, 0), (2, 0, 5)])
 def test_empty(sol, shape):
     """Zero-size inputs give an empty array of the same shape and dtype."""
@@ -202,6 +217,7 @@ def test_empty(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_input(sol):
     """A (16, 256, 256) input with a causal mask is correct and fast."""
     rng = np.random.default_rng(99)
@@ -218,6 +234,7 @@ def test_large_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", ["int", "float"])
 def test_non_bool_mask_raises(sol, bad):
     """An int mask or an additive float mask raises ValueError naming allowed."""
@@ -226,6 +243,7 @@ def test_non_bool_mask_raises(sol, bad):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_int_scores_raise(sol):
     """Integer scores raise ValueError naming scores."""
     expect_raises(ValueError, sol.masked_softmax, np.zeros((2, 3), dtype=np.int64), np.ones((2, 3), dtype=bool),
@@ -233,6 +251,7 @@ def test_int_scores_raise(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("mask_shape", [(4,), (2, 2, 3), (3, 3)])
 def test_bad_mask_shape_raises(sol, mask_shape):
     """A mask that does not broadcast to exactly scores.shape raises ValueError naming allowed."""
@@ -241,6 +260,7 @@ def test_bad_mask_shape_raises(sol, mask_shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("axis", [2, -3])
 def test_bad_axis_raises(sol, axis):
     """An axis out of range raises ValueError naming axis."""

@@ -10,6 +10,7 @@ F32 = {"rtol": 1e-4, "atol": 1e-6}   # float32 results
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The 3x3 example of the statement (blocked score ignored, empty row, scores of 1e4)."""
     scores = np.array([[0.0, np.log(3.0), 7.0], [2.0, 2.0, 2.0], [1e4, -1e4, 0.0]])
@@ -19,6 +20,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_fully_masked_row_is_zero(sol):
     """A row with nothing allowed is all zeros, not NaN."""
     scores = np.array([[0.5, -1.0, 2.0], [3.0, 1.0, -2.0]])
@@ -29,6 +31,7 @@ def test_fully_masked_row_is_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_scores_stable(sol):
     """Scores of magnitude 1e4 do not overflow (subtract the maximum of the allowed scores)."""
     scores = np.array([[1e4, 1e4 - np.log(4.0), -1e4]])
@@ -38,6 +41,7 @@ def test_large_scores_stable(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_broadcast_example(sol):
     """The float32 example: the dtype is kept and a (4,) mask broadcasts over the rows."""
     got = sol.masked_softmax(np.zeros((2, 4), dtype=np.float32), np.array([True, True, False, True]))
@@ -47,6 +51,7 @@ def test_float32_broadcast_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_int_mask_raises(sol):
     """An int 0/1 mask is refused with a ValueError naming allowed."""
     expect_raises(ValueError, sol.masked_softmax, np.zeros((2, 3)), np.ones((2, 3), dtype=np.int64),

@@ -95,6 +95,7 @@ def random_seqs(seed, n, lo, hi, vocab=100):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("multiple", [None, 1, 8, 16])
 def test_mlm_plain_batch(sol, multiple):
     """p = 0: the plain right-padded batch (rounded up to pad_to_multiple_of) with labels all -100."""
@@ -105,6 +106,7 @@ def test_mlm_plain_batch(sol, multiple):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_multiple_already_reached(sol):
     """A longest row of exactly 8 with pad_to_multiple_of 8 stays 8 wide."""
     inputs, _, ids, _ = mlm(sol, [[9] * 6, [9]], 2, p=0.0, multiple=8)
@@ -112,6 +114,7 @@ def test_multiple_already_reached(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_mlm_probability_one_labels(sol):
     """p = 1: every content token is labelled with its original id, everything else -100."""
     seqs = random_seqs(3, 10, 1, 20)
@@ -120,6 +123,7 @@ def test_mlm_probability_one_labels(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_content_ids_equal_to_specials(sol):
     """Content tokens whose ids equal pad/cls/sep/mask ids are still eligible (eligibility is by position)."""
     seqs = [[PAD, CLS, 7, SEP, MASK], [EOS, PAD]]
@@ -128,6 +132,7 @@ def test_content_ids_equal_to_specials(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_inputs(sol):
     """No sequences gives three (0, 0) int64 arrays; an empty sequence becomes [CLS] [SEP]."""
     got = expect_sequence(sol.mlm_collate([], **SPECIAL_IDS, vocab_size=30, rng=np.random.default_rng(0)), 3,
@@ -139,6 +144,7 @@ def test_empty_inputs(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,word", [({"mlm_probability": -0.1}, "mlm_probability"),
                                          ({"vocab_size": 0}, "vocab_size"),
                                          ({"pad_to_multiple_of": 0}, "pad_to_multiple_of")])
@@ -149,6 +155,7 @@ def test_mlm_errors(sol, kwargs, word):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible_and_seeded(sol):
     """Same seed gives the same batch; different seeds and successive calls differ."""
     seqs = random_seqs(6, 16, 20, 40)
@@ -164,6 +171,7 @@ def test_reproducible_and_seeded(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random / random state is not used."""
     before = sol.global_random_state()
@@ -172,6 +180,7 @@ def test_global_rng_untouched(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_selection_rate_and_spread(sol):
     """~45,000 content tokens at p = 0.15: selected share in its band; columns selected uniformly."""
     seqs = [np.random.default_rng(8).integers(5, 100, size=90).tolist() for _ in range(500)]
@@ -183,6 +192,7 @@ def test_selection_rate_and_spread(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("statistics")
 def test_corruption_shares(sol):
     """p = 1 on 30,000 copies of token 5, vocab 10: [MASK] 0.81, unchanged 0.11, other ids 0.08 (bands 1e-10)."""
     seqs = [[5] * 100 for _ in range(300)]
@@ -200,6 +210,7 @@ def test_corruption_shares(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_random_ids_uniform(sol):
     """Random replacements are uniform over [0, vocab_size), specials included (8 possible other ids)."""
     seqs = [[5] * 100 for _ in range(300)]
@@ -212,6 +223,7 @@ def test_random_ids_uniform(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_count_per_row_is_binomial(sol):
     """2,000 rows of 50 content tokens at p = 0.15: a row has exactly 8 selected w.p. C(50, 8) 0.15^8 0.85^42."""
     seqs = [[7] * 50 for _ in range(2000)]
@@ -225,6 +237,7 @@ def test_count_per_row_is_binomial(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_total_varies_between_calls(sol):
     """150 calls on 64 content tokens at p = 0.5: the total selected is Binomial(64, 0.5), exactly 32 ~10% of calls."""
     seqs = [[7] * 16 for _ in range(4)]
@@ -239,6 +252,7 @@ def test_total_varies_between_calls(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_corruption_independent_per_position(sol):
     """At p = 1, neighbours in a row, and in a column, are both [MASK] with probability q^2 (q = 0.8 + 0.1 / V)."""
     seqs = [[5] * 50 for _ in range(1000)]  # 50,000 selected positions
@@ -257,6 +271,7 @@ def test_corruption_independent_per_position(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("dtype", [np.int64, np.int32])
 def test_numpy_array_sequences(sol, dtype):
     """Sequences given as 1-D NumPy arrays (int64 or int32) give the same batches as lists."""
@@ -272,6 +287,7 @@ def test_numpy_array_sequences(sol, dtype):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_many_small_batches(sol):
     """100 calls on small random batches: every invariant holds each time."""
     rng = np.random.default_rng(95)
@@ -280,6 +296,7 @@ def test_many_small_batches(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("multiple", [None, 8])
 def test_clm_random(sol, multiple):
     """clm_collate on random sequences matches the definition."""
@@ -292,6 +309,7 @@ def test_clm_random(sol, multiple):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_clm_pad_equals_eos(sol):
     """pad_id == eos_id (GPT-2 style): real eos tokens keep their label; only padding is -100."""
     seqs = [[50, 51, 52], [60]]
@@ -302,6 +320,7 @@ def test_clm_pad_equals_eos(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_clm_empty(sol):
     """clm_collate([]) gives (0, 0) arrays; an empty sequence becomes [eos]."""
     got = expect_sequence(sol.clm_collate([], eos_id=EOS, pad_id=PAD), 3, name="clm_collate([])")
@@ -312,6 +331,7 @@ def test_clm_empty(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_clm_bad_multiple(sol):
     """clm_collate with pad_to_multiple_of 0 raises ValueError naming pad_to_multiple_of."""
     expect_raises(ValueError, sol.clm_collate, [[5]], eos_id=EOS, pad_id=PAD, pad_to_multiple_of=0,

@@ -10,6 +10,7 @@ SPECIAL_IDS = {"cls_id": CLS, "sep_id": SEP, "pad_id": PAD, "mask_token_id": MAS
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_mlm_probability_zero(sol):
     """p = 0: the plain batch [CLS] tokens [SEP], right-padded, labels all -100 (statement example)."""
     got = expect_sequence(sol.mlm_collate([[5, 6], [7]], **SPECIAL_IDS, vocab_size=30, rng=np.random.default_rng(0),
@@ -20,6 +21,7 @@ def test_mlm_probability_zero(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_mlm_probability_one(sol):
     """p = 1, pad_to_multiple_of 4: every content token labelled with its original id; specials/padding -100."""
     seqs = [[11, 12, 13, 14, 15, 16], [21, 22, 23]]
@@ -36,6 +38,7 @@ def test_mlm_probability_one(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_clm_collate_example(sol):
     """clm_collate: tokens + eos, right-padded; labels are the input ids with -100 on padding."""
     got = expect_sequence(sol.clm_collate([[5, 6], [7]], eos_id=EOS, pad_id=PAD), 3, name="clm_collate")
@@ -45,6 +48,7 @@ def test_clm_collate_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_probability(sol):
     """mlm_probability outside [0, 1] raises ValueError naming mlm_probability."""
     expect_raises(ValueError, sol.mlm_collate, [[5]], **SPECIAL_IDS, vocab_size=30, rng=np.random.default_rng(0),

@@ -36,6 +36,7 @@ def check(got, docs, max_len, pad_id, what):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_exact_fit_stays(sol):
     """A document that exactly fills the rest of the row stays in that row."""
     docs = [[1, 2, 3], [4, 5], [6, 7, 8, 9, 10], [11]]
@@ -43,6 +44,7 @@ def test_exact_fit_stays(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_no_going_back(sol):
     """A later short document never goes back into an earlier row with room (greedy, in order)."""
     docs = [[1, 2], [3, 4, 5, 6], [7], [8, 9, 10, 11, 12], [13]]
@@ -50,6 +52,7 @@ def test_no_going_back(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_long_documents_split_from_start(sol):
     """Long documents are split from their start into pieces of max_len, each with its own -100 and positions."""
     docs = [[1, 2], list(range(100, 111)), [7, 8, 9], list(range(200, 208))]
@@ -57,6 +60,7 @@ def test_long_documents_split_from_start(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_real_token_equal_to_pad(sol):
     """A real token whose id equals pad_id keeps its label and position (padding is where nothing was placed)."""
     docs = [[5, 0, 6], [0, 0], [7, 0]]
@@ -64,6 +68,7 @@ def test_real_token_equal_to_pad(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_pad_id_value(sol):
     """Padding uses pad_id (here 50256) in input_ids, 0 in position_ids, -100 in labels."""
     docs = [[1, 2, 3], [4, 5, 6, 7]]
@@ -71,6 +76,7 @@ def test_pad_id_value(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_documents_skipped(sol):
     """Empty documents are skipped and do not start rows."""
     docs = [[], [1, 2], [], [3], [], []]
@@ -78,6 +84,7 @@ def test_empty_documents_skipped(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_no_tokens(sol):
     """No tokens at all: three arrays of shape (0, max_len)."""
     for docs in ([], [[], []]):
@@ -87,6 +94,7 @@ def test_no_tokens(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_max_len_one(sol):
     """max_len 1: every token is its own piece and row, label -100, position 0."""
     docs = [[4, 5, 6], [7]]
@@ -94,6 +102,7 @@ def test_max_len_one(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_array_documents(sol):
     """Documents given as int32 arrays in a tuple give int64 outputs."""
     docs = (np.array([3, 4, 5], dtype=np.int32), np.array([6, 7], dtype=np.int32), np.arange(9, dtype=np.int32))
@@ -101,6 +110,7 @@ def test_array_documents(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 def test_random_corpora(sol):
     """Random corpora (short, long and empty documents) match the simulation."""
     rng = np.random.default_rng(303)
@@ -114,6 +124,7 @@ def test_random_corpora(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_tokens_in_order(sol):
     """Reading the non-padding tokens row by row gives the documents concatenated in order."""
     rng = np.random.default_rng(3031)
@@ -126,6 +137,7 @@ def test_tokens_in_order(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("max_len", [0, -1])
 def test_bad_max_len(sol, max_len):
     """max_len < 1 raises ValueError naming max_len."""

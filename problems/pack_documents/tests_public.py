@@ -14,6 +14,7 @@ def check(got, ids, pos, labels, call):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's first example: two rows, positions restart, -100 at each document's first token."""
     check(sol.pack_documents([[11, 12, 13], [21, 22], [31, 32, 33, 34]], 5, 0),
@@ -24,6 +25,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_statement_long_document(sol):
     """The statement's second example: a long document split into pieces of max_len."""
     check(sol.pack_documents([[1, 2, 3, 4, 5, 6, 7], [8, 9]], 3, 0),
@@ -34,6 +36,7 @@ def test_statement_long_document(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_max_len_zero_raises(sol):
     """max_len 0 raises ValueError naming max_len."""
     expect_raises(ValueError, sol.pack_documents, [[1, 2]], 0, 0, match="max_len")

@@ -54,6 +54,7 @@ CASES = [(1, (12,)), (2, (30,)), (3, (4, 16)), (4, (3, 25))]
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,shape", CASES)
 def test_mask_random(sol, seed, shape):
     """Random packed rows (ids reappear): the mask matches the definition."""
@@ -62,6 +63,7 @@ def test_mask_random(sol, seed, shape):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,shape", CASES)
 def test_positions_random(sol, seed, shape):
     """Random packed rows (ids reappear): positions match the definition."""
@@ -71,6 +73,7 @@ def test_positions_random(sol, seed, shape):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_reappearing_id_is_new_document(sol):
     """[0, 0, 1, 0, 0]: the second run of 0 is a new document (mask and positions)."""
     seg = np.array([0, 0, 1, 0, 0])
@@ -80,6 +83,7 @@ def test_reappearing_id_is_new_document(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_rows_are_independent(sol):
     """A row that starts with the id the previous row ended with still starts a new document."""
     seg = np.array([[5, 5, 6, 6], [6, 6, 6, 2], [2, 2, 2, 2]])
@@ -90,6 +94,7 @@ def test_rows_are_independent(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_document_is_causal(sol):
     """One document per row: the causal mask and positions 0..T-1."""
     seg = np.full((2, 10), 3, dtype=np.int64)
@@ -100,6 +105,7 @@ def test_single_document_is_causal(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_all_distinct_is_identity(sol):
     """Every token its own document: the identity mask and all-zero positions."""
     seg = np.arange(8)
@@ -108,6 +114,7 @@ def test_all_distinct_is_identity(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype", ["int32", "uint8", "int16"])
 def test_other_integer_dtypes(sol, dtype):
     """Any integer dtype is accepted; positions are still int64."""
@@ -118,6 +125,7 @@ def test_other_integer_dtypes(sol, dtype):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_negative_ids(sol):
     """Negative ids (e.g. -1 for padding runs) are ordinary ids."""
     seg = np.array([-1, -1, 4, 4, 4, -1, -1, -1])
@@ -126,6 +134,7 @@ def test_negative_ids(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_length_one(sol):
     """T = 1: a (1, 1) True mask and position 0, unbatched and batched."""
     expect_array(sol.packed_causal_mask(np.array([4])), np.ones((1, 1), dtype=bool), name="packed_causal_mask([4])")
@@ -134,6 +143,7 @@ def test_length_one(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 4)])
 def test_empty(sol, shape):
     """Empty inputs: masks of shape (..., T, T) and positions of the input's shape."""
@@ -145,6 +155,7 @@ def test_empty(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_mask_rows_count_positions(sol):
     """Consistency: row i of the mask holds position_ids[i] + 1 True values (long batch)."""
     seg = random_segments(11, (4, 256), n_ids=4)
@@ -154,6 +165,7 @@ def test_mask_rows_count_positions(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", [np.int64(3), np.zeros((2, 2, 2), dtype=np.int64), np.zeros((1, 1, 1, 1), dtype=int)])
 def test_bad_ndim(sol, bad):
     """segment_ids with 0 or more than 2 dimensions raise ValueError naming segment_ids (both functions)."""
@@ -162,6 +174,7 @@ def test_bad_ndim(sol, bad):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_non_integer_dtype(sol):
     """Float or bool segment_ids raise ValueError naming segment_ids (both functions)."""
     for bad in (np.array([0.0, 0.0, 1.0]), np.array([True, True, False])):

@@ -10,6 +10,7 @@ BATCH = np.array([[1, 1, 2, 2, 1], [4, 4, 4, 4, 4]])
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example_positions(sol):
     """Documents of lengths 3, 2, 4: positions restart at 0."""
     expect_array(sol.packed_position_ids(SEG), np.array([0, 1, 2, 0, 1, 0, 1, 2, 3], dtype=np.int64),
@@ -17,6 +18,7 @@ def test_example_positions(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example_mask(sol):
     """Documents of lengths 3, 2, 4: three lower-triangular blocks."""
     expected = np.zeros((9, 9), dtype=bool)
@@ -26,6 +28,7 @@ def test_example_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example_batch_positions(sol):
     """The batch example: an id that reappears starts a new document."""
     expected = np.array([[0, 1, 0, 1, 0], [0, 1, 2, 3, 4]], dtype=np.int64)
@@ -33,6 +36,7 @@ def test_example_batch_positions(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example_batch_mask(sol):
     """The batch example: row 0 has three documents, row 1 is plain causal."""
     row0 = np.array([[1, 0, 0, 0, 0], [1, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 0, 1]],
@@ -42,6 +46,7 @@ def test_example_batch_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_shape_raises(sol):
     """A 3-D segment_ids raises ValueError naming segment_ids."""
     expect_raises(ValueError, sol.packed_causal_mask, np.zeros((2, 2, 3), dtype=np.int64), match="segment_ids")

@@ -34,6 +34,7 @@ def random_lengths(seed, bsz, max_len):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("side", ["right", "left"])
 @pytest.mark.parametrize("seed,bsz,max_len", [(1, 5, 7), (2, 9, 16), (3, 2, 1)])
 def test_matches_definition(sol, side, seed, bsz, max_len):
@@ -44,6 +45,7 @@ def test_matches_definition(sol, side, seed, bsz, max_len):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_default_side_is_right(sol):
     """Without side, padding goes on the right."""
     lengths = np.array([2, 5, 0, 3])
@@ -52,6 +54,7 @@ def test_default_side_is_right(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("kind", ["list", "tuple", "int32"])
 def test_lengths_types(sol, kind):
     """lengths may be a list, a tuple or an int32 array; the result is still bool."""
@@ -62,6 +65,7 @@ def test_lengths_types(sol, kind):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("side", ["right", "left"])
 def test_empty_batch(sol, side):
     """B == 0 gives a (0, max_len) bool array."""
@@ -70,6 +74,7 @@ def test_empty_batch(sol, side):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_max_len(sol):
     """max_len == 0 with zero lengths gives a (B, 0) bool array."""
     expect_array(sol.padding_mask([0, 0, 0], 0), np.zeros((3, 0), dtype=bool),
@@ -77,6 +82,7 @@ def test_zero_max_len(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_left_is_mirror_of_right(sol):
     """The left-padded mask is the right-padded mask reversed along the row."""
     lengths = random_lengths(11, 30, 40)
@@ -88,6 +94,7 @@ def test_left_is_mirror_of_right(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """A large batch (256 rows of up to 1024 tokens) is exact and fast."""
     lengths = random_lengths(5, 256, 1024)
@@ -99,6 +106,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("lengths,max_len,match", [
     ([2, -1], 4, "lengths"),
     ([2, 5], 4, "lengths"),
@@ -114,6 +122,7 @@ def test_invalid_lengths(sol, lengths, max_len, match):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("side", ["center", "LEFT", "", "l"])
 def test_invalid_side(sol, side):
     """An unknown side raises ValueError naming side."""
@@ -121,6 +130,7 @@ def test_invalid_side(sol, side):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("seed,bsz,t", [(21, 3, 6), (22, 6, 9), (23, 1, 1)])
 def test_bias_matches_definition(sol, causal, seed, bsz, t):
@@ -131,6 +141,7 @@ def test_bias_matches_definition(sol, causal, seed, bsz, t):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("dtype", [bool, np.int32, np.int8])
 def test_bias_mask_dtypes(sol, dtype):
     """attention_mask may be bool or any integer dtype; the result is bool."""
@@ -140,6 +151,7 @@ def test_bias_mask_dtypes(sol, dtype):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_bias_pad_queries_not_blanked(sol):
     """A padding query row still attends to the real keys (only keys are masked)."""
     mask = np.array([[1, 1, 1, 0, 0]])
@@ -149,6 +161,7 @@ def test_bias_pad_queries_not_blanked(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_bias_agrees_with_padding_mask(sol):
     """attention_bias(padding_mask(lengths, T, 'left'), True) keeps a causal pattern among real tokens."""
     lengths = np.array([4, 1, 6, 0])
@@ -160,6 +173,7 @@ def test_bias_agrees_with_padding_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("shape", [(2, 0), (0, 4)])
 def test_bias_empty(sol, shape):
     """T == 0 gives (B, 1, 0, 0); B == 0 gives (0, 1, T, T)."""
@@ -170,6 +184,7 @@ def test_bias_empty(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_bias_large(sol):
     """A batch of 8 sequences of 256 tokens is exact and fast."""
     lengths = random_lengths(31, 8, 256)
@@ -180,6 +195,7 @@ def test_bias_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("mask", [
     np.array([1, 1, 0]),
     np.ones((2, 1, 3), dtype=np.int64),

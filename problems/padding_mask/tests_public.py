@@ -11,6 +11,7 @@ def grid(rows):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_right_padding_example(sol):
     """The right-padding example of the statement."""
     expected = grid([[1, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]])
@@ -18,6 +19,7 @@ def test_right_padding_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_left_padding_example(sol):
     """The left-padding example of the statement: real tokens at the end of each row."""
     expected = grid([[0, 1, 1, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
@@ -26,6 +28,7 @@ def test_left_padding_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_bias_bidirectional_example(sol):
     """attention_bias without causality: every query sees the real keys only."""
     expected = grid([[1, 1, 0], [1, 1, 0], [1, 1, 0]])[None, None]
@@ -34,6 +37,7 @@ def test_bias_bidirectional_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_bias_causal_left_padded_example(sol):
     """attention_bias with causal=True on a left-padded row; the pad query row is all False."""
     expected = grid([[0, 0, 0], [0, 1, 0], [0, 1, 1]])[None, None]
@@ -42,6 +46,7 @@ def test_bias_causal_left_padded_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_length_above_max_len_raises(sol):
     """A length above max_len raises ValueError naming lengths."""
     expect_raises(ValueError, sol.padding_mask, [5], 4, match="lengths")

@@ -44,6 +44,7 @@ def random_pairs(rng, batch, max_prefix, max_target, vocab=50):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_random_batches(sol, seed):
     """Random batches of pairs of different lengths match the definition."""
@@ -52,6 +53,7 @@ def test_random_batches(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_padding_queries_blocked(sol):
     """A padded query attends nothing, even to the prefix."""
     pairs = [([1, 2], [3]), ([4, 5], [6, 7, 8, 9])]
@@ -59,6 +61,7 @@ def test_padding_queries_blocked(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_prefix_never_sees_target(sol):
     """Prefix positions see exactly the prefix; the first target sees the prefix and itself."""
     pairs = [([10, 11, 12, 13], [14, 15, 16])]
@@ -66,6 +69,7 @@ def test_prefix_never_sees_target(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_pad_id_inside_tokens(sol):
     """A real token equal to pad_id is still a token: attended to and labelled."""
     pairs = [([0, 7], [0, 9, 0]), ([3], [0])]
@@ -73,6 +77,7 @@ def test_pad_id_inside_tokens(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_nonzero_pad_id(sol):
     """Padding uses pad_id (here 99); labels stay -100 there."""
     pairs = [([1], [2, 3, 4, 5]), ([6, 7, 8], [9])]
@@ -80,6 +85,7 @@ def test_nonzero_pad_id(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_mixed_empty_parts(sol):
     """Empty prefixes, empty targets and an entirely empty pair in one batch."""
     pairs = [([], [1, 2, 3]), ([4, 5], []), ([], []), ([6], [7])]
@@ -87,12 +93,14 @@ def test_mixed_empty_parts(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_pair_no_padding(sol):
     """One pair: no padding anywhere."""
     check(sol, [([3, 1, 4], [1, 5, 9, 2, 6])], 0, "one pair")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_array_inputs(sol):
     """Tuples and int32 arrays are accepted as sequences; results are int64 and bool."""
     pairs = [(np.array([5, 6], dtype=np.int32), np.array([7], dtype=np.int32)), ((8,), (9, 10, 11))]
@@ -104,6 +112,7 @@ def test_array_inputs(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_batch(sol):
     """No pairs gives shapes (0, 0), (0, 0, 0), (0, 0); all-empty pairs give T = 0."""
     check(sol, [], 0, "an empty list")
@@ -111,6 +120,7 @@ def test_empty_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_batch(sol):
     """A batch of 32 rows up to 128 tokens is exact and fast."""
     rng = np.random.default_rng(9)
@@ -118,6 +128,7 @@ def test_large_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize(
     "pairs",
     [[([1, 2], [3], [4])], [([1, 2], [3]), 7], [([1], [2]), "ab"], [([1], [2]), ([3],)]],

@@ -7,6 +7,7 @@ from judge.checkers import expect_array, expect_sequence
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The two-pair example of the statement (ids, mask, labels)."""
     got = expect_sequence(sol.prefix_lm_batch([([5, 6, 7], [8, 9]), ([11], [12, 13])], pad_id=0), 3,
@@ -25,6 +26,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_prefix_is_causal(sol):
     """An empty prefix gives the causal mask and labels on every token."""
     got = expect_sequence(sol.prefix_lm_batch([([], [4, 5, 6, 7])], pad_id=0), 3,
@@ -34,6 +36,7 @@ def test_empty_prefix_is_causal(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_target_is_bidirectional(sol):
     """An empty target gives the full mask over the row and no label."""
     got = expect_sequence(sol.prefix_lm_batch([([4, 5, 6], [])], pad_id=0), 3,

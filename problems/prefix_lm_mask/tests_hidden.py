@@ -15,6 +15,7 @@ def by_definition(n, p):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,p", [(1, 0), (1, 1), (2, 1), (5, 1), (7, 3), (8, 4), (8, 7), (13, 6), (20, 9)])
 def test_matches_definition(sol, n, p):
     """allowed[i, j] == (j < prefix_len or j <= i) for several sizes."""
@@ -22,6 +23,7 @@ def test_matches_definition(sol, n, p):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_prefix_never_sees_targets(sol):
     """Prefix rows see the whole prefix and no target (seq_len 10, prefix_len 4)."""
     got = sol.prefix_lm_mask(10, 4)
@@ -29,6 +31,7 @@ def test_prefix_never_sees_targets(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("n", [1, 6, 17])
 def test_zero_and_full_prefix(sol, n):
     """prefix_len 0 equals the causal mask and prefix_len seq_len the all-True mask."""
@@ -37,6 +40,7 @@ def test_zero_and_full_prefix(sol, n):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_batched(sol):
     """A (B,) int64 prefix_len gives (B, T, T), slice b built from prefix_len[b]."""
     p = np.array([3, 0, 9, 1, 5, 3])
@@ -45,6 +49,7 @@ def test_batched(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_batched_int32(sol):
     """An int32 prefix_len array works the same way."""
     p = np.array([2, 4], dtype=np.int32)
@@ -53,6 +58,7 @@ def test_batched_int32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_batch_of_one_keeps_batch_axis(sol):
     """prefix_len of shape (1,) gives shape (1, T, T), not (T, T)."""
     expect_array(sol.prefix_lm_mask(5, np.array([2])), by_definition(5, 2)[None],
@@ -60,12 +66,14 @@ def test_batch_of_one_keeps_batch_axis(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_numpy_scalar_prefix(sol):
     """A NumPy integer scalar prefix_len gives a (T, T) mask."""
     expect_array(sol.prefix_lm_mask(6, np.int64(2)), by_definition(6, 2), name="prefix_lm_mask(6, np.int64(2))")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("p", [np.array(3), np.array(0, dtype=np.int32)])
 def test_zero_dim_array_prefix(sol, p):
     """A 0-d integer array prefix_len is an integer, not a batch: the result is (T, T)."""
@@ -74,6 +82,7 @@ def test_zero_dim_array_prefix(sol, p):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty(sol):
     """seq_len 0 gives (0, 0); an empty batch gives (0, T, T)."""
     expect_array(sol.prefix_lm_mask(0, 0), np.zeros((0, 0), dtype=bool), name="prefix_lm_mask(0, 0)")
@@ -82,6 +91,7 @@ def test_empty(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """seq_len 1024 with a batch of 4 prefixes is exact and fast."""
     n, p = 1024, np.array([0, 300, 1023, 1024])
@@ -92,6 +102,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("n,p", [(4, -1), (4, 5), (0, 1), (10, 100)])
 def test_int_out_of_range(sol, n, p):
     """An integer prefix_len outside [0, seq_len] raises ValueError naming prefix_len."""
@@ -99,6 +110,7 @@ def test_int_out_of_range(sol, n, p):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("values", [[2, 5], [-1, 0], [0, 4, 6]])
 def test_array_out_of_range(sol, values):
     """Any value of a prefix_len array outside [0, seq_len] raises ValueError naming prefix_len."""
@@ -106,6 +118,7 @@ def test_array_out_of_range(sol, values):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_prefix_type(sol):
     """A float or 2-D prefix_len raises ValueError naming prefix_len."""
     expect_raises(ValueError, sol.prefix_lm_mask, 4, 2.0, match="prefix_len")
@@ -114,6 +127,7 @@ def test_bad_prefix_type(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_negative_seq_len(sol):
     """A negative seq_len raises ValueError naming seq_len."""
     expect_raises(ValueError, sol.prefix_lm_mask, -2, 0, match="seq_len")

@@ -40,6 +40,7 @@ def check_copies(sol, ids, special, mask_id, what):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_copies_random(sol, seed):
     """Random ids and special masks give one singly-masked copy per non-special position."""
@@ -51,12 +52,14 @@ def test_copies_random(sol, seed):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_copies_no_special(sol):
     """Without special tokens every position gets a copy (K = T)."""
     check_copies(sol, np.array([5, 6, 7, 8, 9, 10]), np.zeros(6, dtype=bool), 1, "no special tokens")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_copies_none_scored(sol):
     """All special or T = 0 gives copies of shape (0, T) and positions of shape (0,)."""
     check_copies(sol, np.array([0, 1]), np.array([True, True]), 3, "all-special ids")
@@ -64,6 +67,7 @@ def test_copies_none_scored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_copies_existing_mask_token(sol):
     """A token already equal to mask_token_id is a position like any other."""
     check_copies(sol, np.array([0, 3, 3, 7, 1]), np.array([True, False, False, False, True]), 3,
@@ -71,12 +75,14 @@ def test_copies_existing_mask_token(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_copies_int32(sol):
     """int32 ids give int64 copies and positions."""
     check_copies(sol, np.array([2, 8, 9, 4], dtype=np.int32), np.array([True, False, False, True]), 103, "int32 ids")
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_copies_errors(sol):
     """A special mask of another length names special_tokens_mask; 2-D ids name input_ids."""
     expect_raises(ValueError, sol.pll_masked_copies, np.array([1, 2, 3]), np.array([True, False]), 0,
@@ -89,6 +95,7 @@ def test_copies_errors(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_score_random(sol, seed):
     """Random logits: only logits[k, positions[k]] and the original token at that position count."""
@@ -102,6 +109,7 @@ def test_score_random(sol, seed):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_score_empty(sol):
     """K = 0 gives 0.0."""
     expect_float(sol.pll_score(np.zeros((0, 3, 5)), np.array([0, 1, 2]), np.zeros(0, dtype=np.int64)), 0.0,
@@ -109,6 +117,7 @@ def test_score_empty(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_score_large_and_float32(sol):
     """Logits of magnitude 1e4 are stable; float32 logits are scored in float64."""
     ids = np.array([0, 2, 1])
@@ -125,6 +134,7 @@ def test_score_large_and_float32(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_score_minus_inf(sol):
     """A target whose logit is -inf makes the score -inf."""
     logits = np.zeros((2, 3, 4))
@@ -134,6 +144,7 @@ def test_score_minus_inf(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_score_errors(sol):
     """Wrongly shaped logits name logits; an out-of-range position names positions."""
     expect_raises(ValueError, sol.pll_score, np.zeros((2, 3, 4)), np.array([1, 1, 3]), np.array([0, 1, 2]),
@@ -145,6 +156,7 @@ def test_score_errors(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_score_negative_position(sol):
     """A negative position (outside [0, T), even though numpy would wrap it) names positions."""
     expect_raises(ValueError, sol.pll_score, np.zeros((2, 3, 4)), np.array([1, 1, 3]), np.array([-1, 1]),
@@ -177,6 +189,7 @@ class ToyMLM:
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("correctness")
 def test_end_to_end(sol):
     """copies -> toy model -> pll_score equals the PLL of the definition for a sentence with specials."""
     vocab, mask_id = 12, 11
@@ -196,6 +209,7 @@ def test_end_to_end(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_pppl_token_weighted(sol):
     """A corpus of sentences of different lengths is token-weighted."""
     scores = np.array([-12.5, -3.25, -40.0, -0.5])
@@ -205,6 +219,7 @@ def test_pppl_token_weighted(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_pppl_zero_count_sentence(sol):
     """A sentence with no scored token (score 0.0, count 0) does not change the corpus value."""
     expect_float(sol.pseudo_perplexity(np.array([-6.0, 0.0, -3.0]), np.array([3, 0, 1])), math.exp(9 / 4),
@@ -212,6 +227,7 @@ def test_pppl_zero_count_sentence(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_pppl_uniform_large_corpus(sol):
     """1,000 sentences scored by a uniform model over 50 tokens give exactly 50."""
     rng = np.random.default_rng(4)
@@ -222,6 +238,7 @@ def test_pppl_uniform_large_corpus(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize(
     "scores, counts",
     [([-1.0, -2.0], [1]), ([-1.0], [-1]), ([-4.0, -1.0], [3, -1]), ([], []), ([0.0, 0.0], [0, 0])],
@@ -234,6 +251,7 @@ def test_pppl_errors(sol, scores, counts):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_pppl_scores_not_1d(sol):
     """pll_scores of shape (2, 1) (counts of the same shape) raises ValueError naming pll_scores."""
     expect_raises(ValueError, sol.pseudo_perplexity, np.array([[-6.0], [-3.0]]), np.array([[3], [1]]),

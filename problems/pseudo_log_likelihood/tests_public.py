@@ -12,6 +12,7 @@ SPECIAL = np.array([True, False, False, True])
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_copies_example(sol):
     """The masked copies and positions of the statement example."""
     got = expect_sequence(sol.pll_masked_copies(IDS, SPECIAL, 3), 2, name="pll_masked_copies(ids, special, 3)")
@@ -20,6 +21,7 @@ def test_copies_example(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_score_example(sol):
     """pll_score on the statement example."""
     logits = np.zeros((2, 4, 5))
@@ -29,6 +31,7 @@ def test_score_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_pseudo_perplexity_example(sol):
     """pseudo_perplexity([-6, -3], [3, 1]) = exp(9 / 4)."""
     expect_float(sol.pseudo_perplexity(np.array([-6.0, -3.0]), np.array([3, 1])), math.exp(9 / 4),
@@ -36,6 +39,7 @@ def test_pseudo_perplexity_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_uniform_model(sol):
     """A uniform model over 10 tokens has pseudo-perplexity 10."""
     expect_float(sol.pseudo_perplexity(np.array([-4 * math.log(10)]), np.array([4])), 10.0, rtol=1e-9, atol=1e-9,
@@ -43,6 +47,7 @@ def test_uniform_model(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_zero_tokens_raises(sol):
     """A corpus with no scored token raises ValueError naming num_scored_tokens."""
     expect_raises(ValueError, sol.pseudo_perplexity, np.array([0.0]), np.array([0]), match="num_scored_tokens")

@@ -39,6 +39,7 @@ def distinct_data(n, seed, dtype=np.int64):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,batch_size,block_size", [(9, 5, 8), (50, 16, 1), (300, 64, 32), (2000, 8, 256)])
 def test_windows_and_shift(sol, n, batch_size, block_size):
     """Every row is a window data[s:s+block_size] with s in range, and y is the same window one token later."""
@@ -48,6 +49,7 @@ def test_windows_and_shift(sol, n, batch_size, block_size):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_uint16_data(sol):
     """uint16 data (as nanoGPT stores it) gives int64 windows with the right values."""
     data = distinct_data(500, 7, dtype=np.uint16)
@@ -56,6 +58,7 @@ def test_uint16_data(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_start_exact(sol):
     """N = block_size + 1 (one possible start): exact rows for several sizes."""
     for block_size in (1, 3, 17):
@@ -66,6 +69,7 @@ def test_single_start_exact(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_batch(sol):
     """batch_size 0 gives two int64 arrays of shape (0, block_size)."""
     x, y, what = call(sol, np.arange(20, dtype=np.int64), 0, 5, seed=0)
@@ -74,6 +78,7 @@ def test_zero_batch(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_every_start_reachable(sol):
     """With 32 possible starts and 20,000 rows, every start from 0 to N - block_size - 1 appears."""
     data = np.arange(40, dtype=np.int64)
@@ -91,6 +96,7 @@ def test_every_start_reachable(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_starts_uniform(sol):
     """The 32 possible starts are drawn uniformly (chi-square over 32,000 rows, z = 7)."""
     data = np.arange(40, dtype=np.int64)
@@ -101,6 +107,7 @@ def test_starts_uniform(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_rows_independent(sol):
     """Rows get their own starts (not one start for the whole batch)."""
     data = np.arange(1000, dtype=np.int64)
@@ -112,6 +119,7 @@ def test_rows_independent(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_rows_drawn_with_replacement(sol):
     """64 rows over 64 possible starts repeat some start (all distinct has probability 64!/64^64 < 1e-26)."""
     data = np.arange(64 + 16, dtype=np.int64)
@@ -124,6 +132,7 @@ def test_rows_drawn_with_replacement(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_consecutive_rows_independent(sol):
     """The step between the starts of consecutive rows, mod N - block_size, is uniform (chi-square, z = 7)."""
     data = np.arange(40, dtype=np.int64)
@@ -136,6 +145,7 @@ def test_consecutive_rows_independent(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible(sol):
     """Two fresh generators with the same seed give the same batch."""
     data = np.arange(500, dtype=np.int64)
@@ -146,6 +156,7 @@ def test_reproducible(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_seeds_differ(sol):
     """Different seeds give different batches (randomness comes from rng)."""
     data = np.arange(5000, dtype=np.int64)
@@ -156,6 +167,7 @@ def test_seeds_differ(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_rng_advances(sol):
     """Two calls with one generator give different batches (the generator's state is used and advanced)."""
     data = np.arange(5000, dtype=np.int64)
@@ -167,6 +179,7 @@ def test_rng_advances(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random / random state is not used."""
     before = sol.global_random_state()
@@ -176,6 +189,7 @@ def test_global_rng_untouched(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_errors(sol):
     """Invalid arguments raise ValueError naming the argument."""
     rng = np.random.default_rng(0)

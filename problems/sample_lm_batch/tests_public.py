@@ -7,6 +7,7 @@ from judge.checkers import CheckFailure, expect_array, expect_raises, expect_seq
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_start(sol):
     """N = block_size + 1: the only start is 0, so every row is data[:-1] / data[1:]."""
     data = np.arange(100, 105, dtype=np.int64)
@@ -17,6 +18,7 @@ def test_single_start(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_shape_and_shift(sol):
     """The statement's call: int64 (3, 4) windows of data, y is x moved one token right, starts in 0..5."""
     data = np.arange(100, 110, dtype=np.int64)
@@ -30,6 +32,7 @@ def test_statement_shape_and_shift(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_too_short_raises(sol):
     """len(data) < block_size + 1 raises ValueError naming block_size."""
     expect_raises(ValueError, sol.sample_lm_batch, np.arange(4), 2, 4, rng=np.random.default_rng(0),

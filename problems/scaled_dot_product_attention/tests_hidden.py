@@ -48,6 +48,7 @@ def qkv(seed, q_shape, k_shape, v_shape, dtype=np.float64, magnitude=1.0):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("shapes", [
     ((4, 3), (6, 3), (6, 2)),
     ((2, 3, 5, 8), (2, 3, 7, 8), (2, 3, 7, 4)),
@@ -61,6 +62,7 @@ def test_no_mask_matches_definition(sol, shapes):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_random_allowed_mask(sol):
     """A random full bool mask (with some fully masked query rows) matches the definition."""
     q, k, v = qkv(5, (2, 3, 6, 4), (2, 3, 5, 4), (2, 3, 5, 3))
@@ -73,6 +75,7 @@ def test_random_allowed_mask(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("lq, lk", [(5, 5), (2, 6), (6, 2), (1, 4), (4, 1)])
 def test_causal_top_left(sol, lq, lk):
     """is_causal=True is top-left aligned (j <= i) for every Lq, Lk."""
@@ -83,6 +86,7 @@ def test_causal_top_left(sol, lq, lk):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_causal_equals_tril_mask(sol):
     """is_causal=True gives the same result as allowed=tril(ones((Lq, Lk)))."""
     q, k, v = qkv(8, (3, 4, 5), (3, 7, 5), (3, 7, 2))
@@ -95,6 +99,7 @@ def test_causal_equals_tril_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_causal_ignores_future(sol):
     """With is_causal, changing keys and values after position i leaves output row i unchanged."""
     q, k, v = qkv(12, (6, 4), (6, 4), (6, 3))
@@ -110,6 +115,7 @@ def test_causal_ignores_future(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("scale", [0.0, 0.3, 2.0, -1.0])
 def test_explicit_scale(sol, scale):
     """An explicit scale multiplies the scores (0 gives a plain average of the allowed values)."""
@@ -121,6 +127,7 @@ def test_explicit_scale(sol, scale):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_default_scale_uses_d_not_dv(sol):
     """The default scale is 1/sqrt(d), d the size of q and k, even when dv differs."""
     q, k, v = qkv(30, (5, 9), (6, 9), (6, 2))
@@ -129,6 +136,7 @@ def test_default_scale_uses_d_not_dv(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("shapes", [
     ((2, 3, 4, 5), (2, 1, 6, 5), (2, 1, 6, 2)),
     ((3, 4, 5), (6, 5), (6, 2)),
@@ -142,6 +150,7 @@ def test_broadcast_leading_dims(sol, shapes):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_key_padding_mask(sol):
     """A (B, 1, 1, Lk) key-padding mask broadcasts over heads and queries."""
     q, k, v = qkv(50, (2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 4))
@@ -152,6 +161,7 @@ def test_key_padding_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_no_keys(sol):
     """Lk = 0: nothing to attend, every output row is zeros."""
     q, k, v = qkv(60, (2, 3, 4), (2, 0, 4), (2, 0, 5))
@@ -160,6 +170,7 @@ def test_no_keys(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_no_queries(sol):
     """Lq = 0 gives an empty (..., 0, dv) result."""
     q, k, v = qkv(61, (2, 0, 4), (2, 3, 4), (2, 3, 5))
@@ -168,6 +179,7 @@ def test_no_queries(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_scores_stable(sol):
     """Scores of magnitude up to 1e4 give no overflow or NaN."""
     q, k, v = qkv(70, (3, 5, 4), (3, 6, 4), (3, 6, 3))
@@ -179,6 +191,7 @@ def test_large_scores_stable(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_float32_random(sol):
     """float32 inputs give a float32 result within rtol 1e-4 (with a mask)."""
     q, k, v = qkv(80, (2, 2, 5, 8), (2, 2, 7, 8), (2, 2, 7, 4), dtype=np.float32)
@@ -189,6 +202,7 @@ def test_float32_random(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_causal(sol):
     """float32 causal attention: dtype kept, values within rtol 1e-4."""
     q, k, v = qkv(82, (3, 6, 4), (3, 6, 4), (3, 6, 4), dtype=np.float32)
@@ -197,6 +211,7 @@ def test_float32_causal(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_input(sol):
     """A (4, 8, 128, 64) causal attention is correct and fast."""
     q, k, v = qkv(90, (4, 8, 128, 64), (4, 8, 128, 64), (4, 8, 128, 64))
@@ -212,6 +227,7 @@ def test_large_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", ["int", "float"])
 def test_non_bool_mask_raises(sol, bad):
     """An int or additive float mask raises ValueError naming allowed."""
@@ -221,6 +237,7 @@ def test_non_bool_mask_raises(sol, bad):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("mask_shape", [(3, 4), (5, 2, 3, 3), (4,)])
 def test_bad_mask_shape_raises(sol, mask_shape):
     """A mask that does not broadcast to batch + (Lq, Lk) (or would enlarge it) raises ValueError naming allowed."""
@@ -230,6 +247,7 @@ def test_bad_mask_shape_raises(sol, mask_shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_shape_mismatch_raises(sol):
     """k with another feature size raises naming k; v with another length raises naming v."""
     q, k, v = qkv(2, (3, 4), (5, 4), (5, 2))
@@ -238,6 +256,7 @@ def test_shape_mismatch_raises(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_inputs_raise(sol):
     """1-D q, k or v, integer q and non-broadcastable leading dims raise ValueError (naming q, k, v)."""
     q, k, v = qkv(3, (2, 3, 4), (3, 5, 4), (3, 5, 2))
@@ -250,6 +269,7 @@ def test_bad_inputs_raise(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_mask_and_causal_together_raise(sol):
     """allowed plus is_causal=True raises ValueError naming is_causal, even when the mask is itself causal."""
     q, k, v = qkv(4, (2, 4, 3), (2, 4, 3), (2, 4, 3))

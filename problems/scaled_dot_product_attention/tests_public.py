@@ -12,6 +12,7 @@ F32 = {"rtol": 1e-4, "atol": 1e-5}   # float32 results
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_causal_top_left_example(sol):
     """Statement example 1: is_causal with Lq=2, Lk=5 is top-left aligned (query i sees keys 0..i)."""
     got = sol.scaled_dot_product_attention(np.zeros((2, 3)), np.zeros((5, 3)), np.eye(5), is_causal=True)
@@ -21,6 +22,7 @@ def test_causal_top_left_example(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_default_scale_example(sol):
     """Statement example 2: the default scale is 1/sqrt(d) with d = 4 (not dv = 2)."""
     q = np.array([[2 * np.log(3.0), 0.0, 0.0, 0.0]])
@@ -31,6 +33,7 @@ def test_default_scale_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_padding_mask_example(sol):
     """Statement example 3: float32 kept, a (Lk,) key-padding mask, an explicit scale that multiplies."""
     q = np.array([[1.0, 0.0]], dtype=np.float32)
@@ -42,6 +45,7 @@ def test_float32_padding_mask_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_fully_masked_query_is_zero(sol):
     """Statement example 3, second call: a query with no allowed key outputs zeros, not NaN."""
     got = sol.scaled_dot_product_attention(np.zeros((2, 2)), np.zeros((2, 2)), np.array([[1.0, 2.0], [3.0, 4.0]]),
@@ -51,6 +55,7 @@ def test_fully_masked_query_is_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_allowed_with_is_causal_raises(sol):
     """Passing allowed together with is_causal=True raises ValueError naming is_causal."""
     x = np.zeros((3, 2))

@@ -33,6 +33,7 @@ BIG_SPECIAL = padded_special(BIG_ROWS, [BIG_WIDTH - 2 * (r % 8) for r in range(B
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("p", [0.0, 1.0])
 def test_degenerate_exact(sol, p):
     """p = 0 selects nothing and p = 1 selects exactly the non-special positions."""
@@ -43,6 +44,7 @@ def test_degenerate_exact(sol, p):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_int_special_mask(sol):
     """A 0/1 integer special_tokens_mask works like the bool one (1 = special)."""
     special = padded_special(3, [6, 3, 8], 8)
@@ -51,6 +53,7 @@ def test_int_special_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("shape", [(0, 7), (4, 0), (0, 0), (1, 1)])
 def test_empty_and_tiny(sol, shape):
     """Empty and 1x1 inputs give a bool array of the same shape."""
@@ -60,6 +63,7 @@ def test_empty_and_tiny(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("p", [-0.01, 1.01])
 def test_bad_probability_hidden(sol, p):
     """mlm_probability outside [0, 1] raises ValueError naming mlm_probability."""
@@ -68,6 +72,7 @@ def test_bad_probability_hidden(sol, p):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("shape", [(5,), (2, 3, 4)])
 def test_bad_ndim(sol, shape):
     """A special_tokens_mask that is not 2-D raises ValueError naming special_tokens_mask."""
@@ -76,6 +81,7 @@ def test_bad_ndim(sol, shape):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible(sol):
     """Two generators with the same seed give the same selection."""
     special = padded_special(16, [40] * 16, 40)
@@ -85,6 +91,7 @@ def test_reproducible(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_seeds_and_calls_differ(sol):
     """Different seeds, and two calls on one generator, give different selections."""
     special = padded_special(16, [40] * 16, 40)
@@ -98,6 +105,7 @@ def test_seeds_and_calls_differ(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random state is not used."""
     before = sol.global_random_state()
@@ -106,6 +114,7 @@ def test_global_rng_untouched(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 @pytest.mark.parametrize("p,seed", [(0.15, 100), (0.5, 101), (0.03, 102), (0.0125, 103)])
 def test_selection_rate(sol, p, seed):
     """The share of selected eligible positions matches mlm_probability (Bernstein band, 1e-10)."""
@@ -123,6 +132,7 @@ def test_selection_rate(sol, p, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_positions_uniform(sol):
     """Every eligible column is selected equally often (chi-square, z = 7)."""
     special = padded_special(3000, [66] * 3000, 66)
@@ -133,6 +143,7 @@ def test_positions_uniform(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_count_per_row_is_binomial(sol):
     """The number selected per row is Binomial(100, 0.15), not a fixed count: P(exactly 15) = 0.1111."""
     special = padded_special(4000, [102] * 4000, 102)
@@ -147,6 +158,7 @@ def test_count_per_row_is_binomial(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_total_varies_between_calls(sol):
     """150 calls on 64 eligible positions at p = 0.5: the total is Binomial(64, 0.5), exactly 32 only ~10% of calls."""
     special = padded_special(4, [18] * 4, 18)
@@ -161,6 +173,7 @@ def test_total_varies_between_calls(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_rows_independent(sol):
     """Rows are drawn independently: two rows agree at a position with probability p^2 + (1-p)^2."""
     special = padded_special(2000, [66] * 2000, 66)
@@ -174,6 +187,7 @@ def test_rows_independent(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_mixed_specials_large(sol):
     """A random special pattern: specials never selected, every eligible position selected at p = 1."""
     special = np.random.default_rng(9).random((64, 300)) < 0.3

@@ -12,6 +12,7 @@ SPECIAL = np.array(
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_probability_one_statement_example(sol):
     """mlm_probability 1.0 selects exactly the non-special positions (statement example)."""
     got = sol.select_mlm_positions(SPECIAL, 1.0, rng=np.random.default_rng(0))
@@ -19,6 +20,7 @@ def test_probability_one_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_probability_zero(sol):
     """mlm_probability 0.0 selects nothing."""
     got = sol.select_mlm_positions(SPECIAL, 0.0, rng=np.random.default_rng(0))
@@ -26,6 +28,7 @@ def test_probability_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_specials_never_selected(sol):
     """With mlm_probability 0.5, the result is bool (B, T) and False at every special position."""
     got = sol.select_mlm_positions(SPECIAL, 0.5, rng=np.random.default_rng(1))
@@ -34,6 +37,7 @@ def test_specials_never_selected(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_probability(sol):
     """mlm_probability outside [0, 1] raises ValueError naming mlm_probability."""
     expect_raises(ValueError, sol.select_mlm_positions, SPECIAL, 1.5, rng=np.random.default_rng(0),

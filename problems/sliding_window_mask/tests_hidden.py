@@ -15,6 +15,7 @@ def by_definition(n, w):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,w", [(1, 1), (2, 1), (5, 2), (8, 3), (10, 4), (16, 5), (33, 7), (9, 8)])
 def test_matches_definition(sol, n, w):
     """allowed[i, j] == (0 <= i - j < window) for several sizes."""
@@ -22,6 +23,7 @@ def test_matches_definition(sol, n, w):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,w", [(7, 7), (7, 8), (3, 1000)])
 def test_window_at_least_length(sol, n, w):
     """window >= seq_len equals the causal mask (window == seq_len included)."""
@@ -30,6 +32,7 @@ def test_window_at_least_length(sol, n, w):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_window_counts_itself(sol):
     """Every row of a long sequence sees exactly min(i + 1, window) keys."""
     got = sol.sliding_window_mask(40, 6)
@@ -38,6 +41,7 @@ def test_window_counts_itself(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_diagonal_and_no_future(sol):
     """The diagonal is allowed and nothing above it, for window 2."""
     got = sol.sliding_window_mask(12, 2)
@@ -45,6 +49,7 @@ def test_diagonal_and_no_future(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty(sol):
     """seq_len 0 gives a (0, 0) bool array for any valid window."""
     expect_array(sol.sliding_window_mask(0, 1), np.zeros((0, 0), dtype=bool), name="sliding_window_mask(0, 1)")
@@ -52,6 +57,7 @@ def test_empty(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large(sol):
     """seq_len 2048 with window 256 is exact and fast."""
     n, w = 2048, 256
@@ -60,6 +66,7 @@ def test_large(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("w", [0, -1, -5])
 def test_bad_window(sol, w):
     """window < 1 raises ValueError naming window."""
@@ -67,6 +74,7 @@ def test_bad_window(sol, w):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("n", [-1, -4])
 def test_negative_length(sol, n):
     """A negative seq_len raises ValueError naming seq_len."""

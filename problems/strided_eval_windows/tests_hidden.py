@@ -44,6 +44,7 @@ def random_logprobs(rng, windows):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,max_length,stride", [(40, 16, 8), (40, 16, 4), (41, 16, 16), (7, 3, 1),
                                                   (100, 10, 7), (1000, 64, 48)])
 def test_windows_match_loop(sol, n, max_length, stride):
@@ -53,6 +54,7 @@ def test_windows_match_loop(sol, n, max_length, stride):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_short_text_one_window(sol):
     """num_tokens <= max_length: one window (0, num_tokens, 1)."""
     for n in (2, 5, 16):
@@ -61,6 +63,7 @@ def test_short_text_one_window(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_tiny_texts(sol):
     """num_tokens 0 gives shape (0, 3); num_tokens 1 gives one window that scores nothing."""
     expect_array(sol.strided_eval_windows(0, 4, 2), np.zeros((0, 3), dtype=np.int64),
@@ -70,6 +73,7 @@ def test_tiny_texts(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_ends_exactly(sol):
     """A window ending exactly at num_tokens is the last one (no trailing window)."""
     expect_array(sol.strided_eval_windows(12, 4, 4), windows_by_loop(12, 4, 4), name="strided_eval_windows(12, 4, 4)")
@@ -77,6 +81,7 @@ def test_ends_exactly(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_every_token_scored_once(sol):
     """With stride < max_length every token but the first is scored exactly once, with context in its window."""
     for n, max_length, stride in [(97, 10, 3), (200, 32, 31), (50, 8, 1)]:
@@ -94,6 +99,7 @@ def test_every_token_scored_once(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_long_text_fast(sol):
     """A 1,000,000-token text with max_length 1024 and stride 512 is exact and fast."""
     expect_array(sol.strided_eval_windows(1_000_000, 1024, 512), windows_by_loop(1_000_000, 1024, 512),
@@ -101,6 +107,7 @@ def test_long_text_fast(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_window_errors(sol):
     """Invalid arguments raise ValueError naming the argument."""
     expect_raises(ValueError, sol.strided_eval_windows, -1, 4, 2, match="num_tokens")
@@ -110,6 +117,7 @@ def test_window_errors(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,max_length,stride", [(40, 16, 8), (40, 16, 16), (123, 20, 5)])
 def test_perplexity_token_weighted(sol, n, max_length, stride):
     """Perplexity = exp(-sum / count) over scored tokens only, ignoring entry 0 and re-seen tokens (rtol 1e-9)."""
@@ -120,6 +128,7 @@ def test_perplexity_token_weighted(sol, n, max_length, stride):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_perplexity_uniform_model(sol):
     """A uniform model over 50 ids has perplexity exactly 50 however the windows overlap (rtol 1e-9)."""
     windows = windows_by_loop(30, 8, 3)
@@ -129,6 +138,7 @@ def test_perplexity_uniform_model(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_perplexity_nothing_scored(sol):
     """No scored token (a 1-token text) gives nan."""
     windows = np.array([[0, 1, 1]], dtype=np.int64)
@@ -137,6 +147,7 @@ def test_perplexity_nothing_scored(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_perplexity_errors(sol):
     """Mismatched arguments raise ValueError naming the argument."""
     windows = np.array([[0, 4, 1], [2, 6, 4]], dtype=np.int64)

@@ -7,6 +7,7 @@ from judge.checkers import expect_array, expect_float, expect_raises
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_overlapping(sol):
     """strided_eval_windows(10, 4, 2) from the statement."""
     expected = np.array([[0, 4, 1], [2, 6, 4], [4, 8, 6], [6, 10, 8]], dtype=np.int64)
@@ -14,6 +15,7 @@ def test_statement_overlapping(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_disjoint(sol):
     """strided_eval_windows(10, 4, 4) from the statement: each chunk's first token is not scored."""
     expected = np.array([[0, 4, 1], [4, 8, 5], [8, 10, 9]], dtype=np.int64)
@@ -21,6 +23,7 @@ def test_statement_disjoint(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_perplexity(sol):
     """The statement's perplexity example: exp(1.2) (rtol 1e-9)."""
     windows = np.array([[0, 4, 1], [2, 6, 4]], dtype=np.int64)
@@ -30,6 +33,7 @@ def test_statement_perplexity(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_stride_too_large_raises(sol):
     """stride > max_length raises ValueError naming stride."""
     expect_raises(ValueError, sol.strided_eval_windows, 10, 4, 5, match="stride")

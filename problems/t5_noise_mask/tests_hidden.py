@@ -65,6 +65,7 @@ COUNTS = [  # (length, density, mean span, num_noise, num_spans), worked by hand
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("length,d,mu,k,s", COUNTS)
 def test_counts(sol, length, d, mu, k, s):
     """Exact number of noise tokens and spans (round half-to-even, clamped), starting non-noise, ending noise."""
@@ -73,6 +74,7 @@ def test_counts(sol, length, d, mu, k, s):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("length,d,mu,expected", [
     (2, 0.15, 3.0, [0, 1]),
     (20, 0.15, 3.0, [0] * 17 + [1] * 3),
@@ -86,6 +88,7 @@ def test_forced_masks(sol, length, d, mu, expected):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("length", [1, 0, -5])
 def test_bad_length(sol, length):
     """length < 2 raises ValueError naming length."""
@@ -93,6 +96,7 @@ def test_bad_length(sol, length):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,word", [({"noise_density": -0.1}, "noise_density"),
                                          ({"noise_density": 1.5}, "noise_density"),
                                          ({"mean_noise_span_length": 0.5}, "mean_noise_span_length")])
@@ -102,6 +106,7 @@ def test_bad_parameters(sol, kwargs, word):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible_and_seeded(sol):
     """Same seed gives the same mask; different seeds and successive calls differ."""
     a = sol.t5_noise_mask(512, rng=np.random.default_rng(8))
@@ -117,6 +122,7 @@ def test_reproducible_and_seeded(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random / random state is not used."""
     before = sol.global_random_state()
@@ -125,6 +131,7 @@ def test_global_rng_untouched(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("statistics")
 def test_joint_split_uniform(sol):
     """length 10, 5 noise in 2 spans, 5 non-noise in 2 runs: all 4 x 4 splits equally likely (800 calls)."""
     counts = np.zeros((4, 4))
@@ -158,6 +165,7 @@ def expect_first_runs(firsts, m, k, bins, what):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_first_run_length_distribution(sol):
     """length 40: 15 noise in 5 spans, 25 others in 5 runs; first-run lengths follow the uniform splits (chi-square)."""
     rng = np.random.default_rng(13)
@@ -173,6 +181,7 @@ def test_first_run_length_distribution(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_many_long_masks(sol):
     """100 masks of length 568: each has exactly 85 noise tokens in 28 spans, starting non-noise."""
     rng = np.random.default_rng(12)

@@ -18,6 +18,7 @@ def runs(mask):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_length_10_single_span(sol):
     """length 10: 2 noise tokens in 1 span, so the mask is exactly 8 x False then 2 x True."""
     got = sol.t5_noise_mask(10, rng=np.random.default_rng(0))
@@ -25,6 +26,7 @@ def test_length_10_single_span(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_length_100_counts(sol):
     """length 100 (statement example): 15 noise tokens in 5 noise spans, 5 non-noise spans, starts non-noise."""
     got = sol.t5_noise_mask(100, rng=np.random.default_rng(1))
@@ -38,6 +40,7 @@ def test_length_100_counts(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_length_too_small(sol):
     """length < 2 raises ValueError naming length."""
     expect_raises(ValueError, sol.t5_noise_mask, 1, rng=np.random.default_rng(0), match="length")

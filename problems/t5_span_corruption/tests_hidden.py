@@ -27,6 +27,7 @@ def check(sol, ids, mask, vocab_size, eos_id=None, name="t5_span_corruption"):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_starts_with_noise(sol):
     """A mask starting with noise: sentinels are numbered within each output, in order of appearance."""
     got = expect_sequence(sol.t5_span_corruption(np.arange(10, 16), np.array([1, 1, 0, 1, 0, 0], dtype=bool),
@@ -36,12 +37,14 @@ def test_starts_with_noise(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_ends_with_non_noise(sol):
     """A mask ending with non-noise: the targets end with a sentinel before eos."""
     check(sol, np.array([4, 8, 15, 16, 23, 42]), np.array([0, 1, 1, 0, 0, 0], dtype=bool), 50)
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_all_noise(sol):
     """Everything is noise: inputs are one sentinel + eos, targets the tokens + eos."""
     got = expect_sequence(sol.t5_span_corruption(np.array([7, 8, 9]), np.ones(3, dtype=bool), vocab_size=32100),
@@ -51,6 +54,7 @@ def test_all_noise(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty(sol):
     """L = 0: both outputs are just [eos_id]."""
     got = expect_sequence(sol.t5_span_corruption(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool),
@@ -60,6 +64,7 @@ def test_empty(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("mask", [[1], [0]])
 def test_single_token(sol, mask):
     """L = 1, noise or not."""
@@ -67,18 +72,21 @@ def test_single_token(sol, mask):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_and_one_ids_kept(sol):
     """Real tokens with ids 0 and 1 are kept as tokens (no filtering of pad or eos ids)."""
     check(sol, np.array([0, 1, 0, 5, 0, 1, 0]), np.array([0, 0, 1, 1, 0, 1, 0], dtype=bool), 100)
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_custom_eos(sol):
     """eos_id is what gets appended (here 2)."""
     check(sol, np.arange(20, 30), np.array([0, 0, 1, 0, 0, 1, 1, 0, 1, 1], dtype=bool), 1000, eos_id=2)
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_int32_input(sol):
     """int32 input_ids still give int64 outputs."""
     ids = np.arange(300, 312, dtype=np.int32)
@@ -87,6 +95,7 @@ def test_int32_input(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_alternating_many_sentinels(sol):
     """L = 200 alternating: 100 sentinels in each output, counting down from vocab_size - 1."""
     ids = np.arange(1000, 1200)
@@ -95,6 +104,7 @@ def test_alternating_many_sentinels(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,length,p", [(1, 512, 0.15), (2, 100, 0.5), (3, 37, 0.9), (4, 568, 0.3)])
 def test_random_masks(sol, seed, length, p):
     """Random token ids and random masks (any pattern) match the definition."""
@@ -105,6 +115,7 @@ def test_random_masks(sol, seed, length, p):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_t5_style_mask(sol):
     """A T5-shaped mask (15 noise tokens in 5 spans, L = 100): 5 sentinels in each output."""
     mask = np.zeros(100, dtype=bool)
@@ -114,12 +125,14 @@ def test_t5_style_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_smallest_vocab(sol):
     """vocab_size equal to the number of sentinels needed is enough (the last sentinel is 0)."""
     check(sol, np.array([9, 9, 9, 9, 9]), np.array([1, 0, 1, 0, 1], dtype=bool), 3)
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("vocab_size", [2, 0])
 def test_vocab_too_small(sol, vocab_size):
     """Fewer ids than sentinels needed (or vocab_size < 1) raises ValueError naming vocab_size."""
@@ -128,6 +141,7 @@ def test_vocab_too_small(sol, vocab_size):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_shapes(sol):
     """2-D input_ids raise ValueError naming input_ids; a mismatched mask names noise_mask."""
     expect_raises(ValueError, sol.t5_span_corruption, np.zeros((2, 3), dtype=np.int64),

@@ -7,6 +7,7 @@ from judge.checkers import expect_array, expect_raises, expect_sequence
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """L = 40, tokens 100..139, noise at 25-26 and 36-39, vocab 32100 (the statement's example)."""
     ids = np.arange(100, 140)
@@ -19,6 +20,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_no_noise(sol):
     """No noise: inputs are the tokens + eos; targets are one sentinel + eos."""
     got = expect_sequence(sol.t5_span_corruption(np.array([5, 6, 7]), np.zeros(3, dtype=bool), vocab_size=100),
@@ -29,6 +31,7 @@ def test_no_noise(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_shape_mismatch(sol):
     """noise_mask of another length raises ValueError naming noise_mask."""
     expect_raises(ValueError, sol.t5_span_corruption, np.arange(5), np.zeros(4, dtype=bool), vocab_size=100,

@@ -57,6 +57,7 @@ def random_words(seed, n_words, max_len, specials=True):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 @pytest.mark.parametrize("n,p,cap,k", [(10, 0.15, None, 2), (30, 0.15, None, 4), (50, 0.15, None, 8),
                                        (3, 0.15, None, 1), (22, 0.0, None, 1), (512, 0.15, None, 77),
                                        (512, 0.15, 20, 20), (40, 0.5, 0, 0)])
@@ -71,6 +72,7 @@ def test_budget_with_single_token_words(sol, n, p, cap, k):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_nothing_fits(sol):
     """p = 0 gives budget 1; when every word has 2 tokens nothing is selected."""
     word_ids = np.array([-1, 0, 0, 1, 1, 2, 2, -1])
@@ -79,6 +81,7 @@ def test_nothing_fits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("word_ids", [np.zeros(0, dtype=np.int64), np.full(5, -1), np.array([7])])
 def test_edge_inputs(sol, word_ids):
     """Empty input, only specials, and a single one-token word (budget 1: it is taken)."""
@@ -87,6 +90,7 @@ def test_edge_inputs(sol, word_ids):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [10, 11, 12, 13])
 def test_invariants_random_words(sol, seed):
     """Random word lengths 1-4 (T about 260, budget 39): whole words, maximal, and exactly the budget."""
@@ -100,6 +104,7 @@ def test_invariants_random_words(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_many_calls_invariants(sol):
     """200 calls on mixed word lengths: every result is whole-word, within budget and maximal."""
     rng = np.random.default_rng(20)
@@ -109,6 +114,7 @@ def test_many_calls_invariants(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("statistics")
 def test_word_order_uniform_by_word(sol):
     """Words [3 tokens, 1, 1, 1], budget 3: the long word is taken iff visited first, probability 1/4."""
     word_ids = np.array([-1, 0, 0, 0, 1, 2, 3, -1])
@@ -123,6 +129,7 @@ def test_word_order_uniform_by_word(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("statistics")
 def test_pairs_uniform(sol):
     """Six one-token words, budget 2: each of the 15 pairs equally likely (600 calls, chi-square z = 7)."""
     word_ids = np.array([-1, 0, 1, 2, 3, 4, 5, -1])
@@ -139,6 +146,7 @@ def test_pairs_uniform(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_reproducible_and_seeded(sol):
     """Same seed gives the same mask; different seeds and successive calls differ."""
     word_ids = random_words(50, 150, 3)
@@ -153,6 +161,7 @@ def test_reproducible_and_seeded(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_global_rng_untouched(sol):
     """The global np.random / random state is not used."""
     before = sol.global_random_state()
@@ -161,6 +170,7 @@ def test_global_rng_untouched(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_word_ids_not_starting_at_zero(sol):
     """Word ids are labels, not positions: any distinct non-negative ids work (p = 1 takes every word)."""
     word_ids = np.array([-1, 42, 42, 7, 1000, 1000, 1000, 3, -1, -1])
@@ -169,6 +179,7 @@ def test_word_ids_not_starting_at_zero(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("args,word", [((np.array([0, 1, 2]), 1.5), "mlm_probability"),
                                        ((np.zeros((2, 3), dtype=np.int64), 0.15), "word_ids"),
                                        ((np.array([-1, 0, 1, 0, -1]), 0.15), "word_ids"),
@@ -179,6 +190,7 @@ def test_errors(sol, args, word):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_negative_max_predictions(sol):
     """max_predictions < 0 raises ValueError naming max_predictions."""
     expect_raises(ValueError, sol.whole_word_mask, np.array([0, 1, 2]), 0.15, rng=np.random.default_rng(0),

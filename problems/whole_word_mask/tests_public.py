@@ -10,6 +10,7 @@ WORD_IDS = np.array([-1, 0, 1, 1, 1, 2, 3, -1])
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_probability_one(sol):
     """p = 1: budget 8 >= 6 word tokens, every word is taken, the specials are not."""
     got = sol.whole_word_mask(WORD_IDS, 1.0, rng=np.random.default_rng(0))
@@ -17,6 +18,7 @@ def test_probability_one(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
 def test_statement_budget_two(sol, seed):
     """p = 0.25: budget round(8 * 0.25) = 2; the 3-token word never fits, so exactly two one-token words."""
@@ -33,6 +35,7 @@ def test_statement_budget_two(sol, seed):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_probability(sol):
     """mlm_probability outside [0, 1] raises ValueError naming mlm_probability."""
     expect_raises(ValueError, sol.whole_word_mask, WORD_IDS, -0.5, rng=np.random.default_rng(0),

@@ -30,6 +30,7 @@ def case(seed, shape, vocab, scale=3.0, share=0.6, shift=0.0):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,shape,vocab", [(1, (4, 9), 7), (2, (12,), 5), (3, (2, 3, 4), 6)],
                          ids=["2d-mask", "1d-mask", "3d-mask"])
 def test_random_inputs(sol, seed, shape, vocab):
@@ -40,6 +41,7 @@ def test_random_inputs(sol, seed, shape, vocab):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_mean_over_masked_in_only(sol):
     """The mean divides by the masked-in count (3 of 20), not by every position."""
     logits, _ = case(4, (4, 5), 8, shift=2.0)
@@ -50,6 +52,7 @@ def test_mean_over_masked_in_only(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_square_then_mean(sol):
     """log Z of opposite signs: the mean of the squares, not the square of the mean."""
     logits = np.array([[5.0, 5.0, 5.0], [-5.0, -5.0, -5.0], [0.0, 1.0, 2.0]])
@@ -59,6 +62,7 @@ def test_square_then_mean(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_garbage_in_masked_out_positions(sol):
     """nan, -inf, +inf and 1e308 at masked-out positions are ignored."""
     logits, _ = case(5, (2, 4), 5)
@@ -73,6 +77,7 @@ def test_garbage_in_masked_out_positions(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_large_logits(sol):
     """Positive and negative logits of magnitude 1e4."""
     logits = np.array([[1e4, 1e4 - 1.0, -1e4], [-1e4, -1e4, -1e4 + 0.5], [9e3, -9e3, 0.0]])
@@ -82,6 +87,7 @@ def test_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_negative_infinity_entries(sol):
     """-inf logits at masked-in positions add nothing to Z."""
     logits = np.array([[0.0, -np.inf, 1.0], [-np.inf, -np.inf, 3.0]])
@@ -91,6 +97,7 @@ def test_negative_infinity_entries(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_empty_and_all_masked_out(sol):
     """An empty batch, or every position masked out: 0.0."""
     expect_float(sol.z_loss(np.zeros((0, 4)), np.zeros(0, dtype=bool)), 0.0, rtol=0, atol=0,
@@ -101,6 +108,7 @@ def test_empty_and_all_masked_out(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_single_row(sol):
     """1-D logits (V,) with a 0-d mask: one position."""
     logits = np.array([1.0, 2.0, 3.0])
@@ -110,6 +118,7 @@ def test_single_row(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 @pytest.mark.parametrize("coefficient", [0.0, 1e-4, 3.0])
 def test_coefficient(sol, coefficient):
     """The result scales with the coefficient (0 gives 0.0)."""
@@ -119,6 +128,7 @@ def test_coefficient(sol, coefficient):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_float32_logits(sol):
     """float32 logits: computed in float64, returned as a float."""
     logits, mask = case(7, (4, 6), 9, shift=10.0)
@@ -128,6 +138,7 @@ def test_float32_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_large_batch(sol):
     """An (8, 128, 256) batch with half the positions masked in."""
     logits, mask = case(8, (8, 128), 256, scale=5.0, share=0.5, shift=-3.0)
@@ -136,6 +147,7 @@ def test_large_batch(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_mask(sol):
     """A non-bool mask, or a mask of the wrong shape, raises ValueError naming mask."""
     logits, mask = case(9, (2, 3), 4)
@@ -146,6 +158,7 @@ def test_invalid_mask(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_coefficient(sol):
     """A negative coefficient raises ValueError naming coefficient."""
     logits, mask = case(10, (2,), 4)
@@ -153,6 +166,7 @@ def test_invalid_coefficient(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_invalid_logits(sol):
     """Logits with V = 0, or 0-d logits, raise ValueError naming logits."""
     expect_raises(ValueError, sol.z_loss, np.zeros((3, 0)), np.ones(3, dtype=bool), match="logits")

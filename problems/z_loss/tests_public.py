@@ -16,6 +16,7 @@ def statement_input():
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_statement_example(sol):
     """The statement's example, with coefficient 1 and with the default 1e-4."""
     logits, mask = statement_input()
@@ -25,6 +26,7 @@ def test_statement_example(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_statement_large_logits(sol):
     """Logits of magnitude 1e4: log Z = 1e4 + ln 2."""
     got = sol.z_loss(np.array([[1e4, 1e4, 0.0, -1e4]]), np.array([True]))
@@ -32,6 +34,7 @@ def test_statement_large_logits(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_nothing_masked_in(sol):
     """No masked-in position: 0.0."""
     expect_float(sol.z_loss(np.zeros((2, 3)), np.zeros(2, dtype=bool)), 0.0, rtol=0, atol=0,
@@ -39,6 +42,7 @@ def test_nothing_masked_in(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_integer_mask_rejected(sol):
     """A 0/1 integer mask raises ValueError naming mask."""
     logits, _ = statement_input()
