@@ -17,7 +17,14 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
-DEFAULT_IMPORTS = ["numpy", "math", "typing", "functools", "itertools", "collections", "dataclasses"]
+# What a learner's file may import unless problem.toml says otherwise: NumPy and the pure, side-effect-free standard
+# modules a NumPy programmer reaches for. The sandbox, not this list, keeps a submission from doing harm; the list
+# keeps the exercise honest (no torch or scipy, no files, network or processes).
+DEFAULT_IMPORTS = [
+    "numpy", "math", "cmath", "typing", "functools", "itertools", "collections", "dataclasses", "operator",
+    "numbers", "bisect", "heapq", "re", "string", "enum", "abc", "copy", "fractions", "decimal", "statistics",
+    "types", "contextlib", "warnings", "__future__",
+]
 PUBLIC_TESTS = "tests_public.py"
 HIDDEN_TESTS = "tests_hidden.py"
 
