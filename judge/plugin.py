@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from judge.checkers.base import CheckFailure
+from judge.checkers.base import CheckFailure, public_name
 from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
 from judge.results import UNCATEGORIZED
 
@@ -175,9 +175,9 @@ class JudgePlugin:
                 return "failed", msg + suffix
             if text.startswith("Timeout"):
                 return "timeout", "the test ran past its time limit"
-            return "failed", (text + suffix) if full else f"check failed: {_doc_line(item)}"
+            return "failed", (text + suffix) if full else f"check failed: {public_name(_doc_line(item))}"
         if isinstance(exc, AssertionError):
-            return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
+            return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {public_name(_doc_line(item))}"
         name = type(exc).__name__ if exc is not None else "unknown"
         if full:
             return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"

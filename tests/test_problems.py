@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import REPO, judge_json
+from test_privacy import leaked_input
 
-from judge.problems import problem_ids
+from judge.problems import load_problem, problem_ids
 from judge.results import validate_result
 
 IDS = problem_ids(REPO)
@@ -35,7 +36,12 @@ def test_submit_reference_starter_mutants(problem_id, tmp_db):
     validate_result(start)
     assert code == 1 and start["score"] == 0
     # judge validate (above) runs every mutant; here three of them go through the real command line.
+    summary = load_problem(REPO, problem_id).hidden_feedback == "summary"
     for mutant in sorted((REPO / "solutions" / problem_id / "mutants").glob("*.py"))[:3]:
         code, res = judge_json("submit", problem_id, str(mutant), "--db", tmp_db)
         validate_result(res)
         assert code == 1 and res["score"] < res["max_score"], mutant.name
+        if summary:  # what hidden tests say follows the policy (test_privacy.py checks the ids)
+            for t in res["tests"]:
+                if t["visibility"] == "hidden":
+                    assert leaked_input(t["message"]) is None, f"{mutant.name}: {t['name']}: {t['message']}"

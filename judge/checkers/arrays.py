@@ -14,15 +14,13 @@ def check_array_form(got: Any, expected: np.ndarray, name: str, dtype: Any = Non
     want = np.dtype(dtype) if dtype is not None else expected.dtype
     if type(got) is not np.ndarray:
         raise CheckFailure(
-            f"wrong type: {name} should be a numpy.ndarray, got {type_name(got)}",
-        )
+            f"wrong type: {name} should be a numpy.ndarray, got {type_name(got)}", name=name)
     if got.dtype != want:
-        raise CheckFailure(f"wrong dtype: {name} should have dtype {want}, got {got.dtype}")
+        raise CheckFailure(f"wrong dtype: {name} should have dtype {want}, got {got.dtype}", name=name)
     if got.shape != expected.shape:
         raise CheckFailure(
             f"wrong shape: {name} has shape {got.shape}",
-            f"wrong shape: {name} should have shape {expected.shape}, got {got.shape}",
-        )
+            f"wrong shape: {name} should have shape {expected.shape}, got {got.shape}", name=name)
 
 
 def _grid(a: np.ndarray) -> str:
@@ -41,9 +39,10 @@ def expect_array(got: Any, expected: np.ndarray, *, name: str = "result", dtype:
         return
     bad = np.argwhere(~same)
     first = tuple(bad[0])
-    summary = f"wrong values: {name} differs at {len(bad)} of {expected.size} positions"
+    summary = f"wrong values: {name} differs at {len(bad)} positions"  # the size would tell a hidden input
     detail = (
-        f"{summary}; first at index {index_text(first)}: expected {show(expected[first])}, got {show(got[first])}"
+        f"wrong values: {name} differs at {len(bad)} of {expected.size} positions; first at index "
+        f"{index_text(first)}: expected {show(expected[first])}, got {show(got[first])}"
     )
     if expected.dtype == bool and expected.ndim == 2 and max(expected.shape) <= 16:
         detail += f"\n  expected ({name}, 1 = True):\n{_grid(expected)}\n  got:\n{_grid(got)}"
@@ -54,4 +53,4 @@ def expect_array(got: Any, expected: np.ndarray, *, name: str = "result", dtype:
         detail += f"\n  got:\n{_grid(got[lead])}"
     elif expected.size <= 32:
         detail += f"\n  expected: {show(expected)}\n  got:      {show(got)}"
-    raise CheckFailure(summary, detail)
+    raise CheckFailure(summary, detail, name=name)

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
+_GROUP = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NUMBER = re.compile(r"(?<![A-Za-z_\d.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?:x\d+)*(?![\d.]|-D)")
+
+
+def public_name(name: str) -> str:
+    """``name`` as a hidden test under the ``summary`` feedback policy may show it: without the inputs it names.
+    Call arguments and index lists become ``...`` and other numbers ``N``: ``causal_mask(2048)`` ->
+    ``causal_mask(...)``, ``dispersion over 200 calls`` -> ``dispersion over N calls``; words and dtype names
+    (``float32``) stay."""
+    previous = None
+    while previous != name:  # innermost groups first, so nested ones collapse too
+        previous, name = name, _GROUP.sub(lambda m: "\0" if m.group(0)[0] == "(" else "\1", name)
+    name = name.replace("\0", "(...)").replace("\1", "[...]")
+    return _NUMBER.sub("N", name)
+
 
 class CheckFailure(AssertionError):
-    """A failed check. ``summary`` is safe to show for hidden tests; ``detail`` may show inputs and values."""
+    """A failed check. ``summary`` is safe to show for hidden tests; ``detail`` may show inputs and values.
+    ``name`` is what the check called the value: the summary shows it only as :func:`public_name` does."""
 
-    def __init__(self, summary: str, detail: str | None = None) -> None:
+    def __init__(self, summary: str, detail: str | None = None, *, name: str | None = None) -> None:
         super().__init__(detail or summary)
-        self.summary = summary
+        self.summary = summary.replace(name, public_name(name)) if name else summary
         self.detail = detail or summary
 
 

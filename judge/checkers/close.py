@@ -29,11 +29,12 @@ def expect_allclose(
         return
     bad = np.argwhere(bad_mask)
     first = tuple(bad[0])
-    summary = f"wrong values: {name} is outside the tolerance at {len(bad)} of {expected.size} positions"
+    summary = f"wrong values: {name} is outside the tolerance at {len(bad)} positions"  # no size: see arrays.py
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(finite & (e != 0), err / np.abs(e), 0.0)
     detail = (
-        f"{summary} (rtol={rtol:g}, atol={atol:g}); first at index {index_text(first)}: "
+        f"wrong values: {name} is outside the tolerance at {len(bad)} of {expected.size} positions "
+        f"(rtol={rtol:g}, atol={atol:g}); first at index {index_text(first)}: "
         f"expected {show(expected[first])}, got {show(got[first])}"
     )
     if tol_bad.any():
@@ -45,4 +46,4 @@ def expect_allclose(
         detail += f"; an infinity that does not match at {int(inf_bad.sum())} positions"
     if expected.size <= 16:
         detail += f"\n  expected: {show(expected)}\n  got:      {show(got)}"
-    raise CheckFailure(summary, detail)
+    raise CheckFailure(summary, detail, name=name)

@@ -53,7 +53,7 @@ def expect_band(
     text = f"statistical check failed: {name} = {observed:.4f}, expected within [{low:.4f}, {high:.4f}]{size}"
     if hint:
         text += f" ({hint})"
-    raise CheckFailure(text, text)
+    raise CheckFailure(text, text, name=name)
 
 
 def expect_proportion(
@@ -63,7 +63,7 @@ def expect_proportion(
     low, high = proportion_band(n, p, fail_prob)
     observed = successes / n if n else float("nan")
     if n == 0:
-        raise CheckFailure(f"statistical check failed: {name}: no samples")
+        raise CheckFailure(f"statistical check failed: {name}: no samples", name=name)
     expect_band(observed, low, high, name=name, n=n, hint=hint)
 
 
@@ -82,4 +82,4 @@ def expect_uniform(counts: Any, *, name: str, hint: str | None = None) -> None:
     )
     if hint:
         text += f" ({hint})"
-    raise CheckFailure(text, text)
+    raise CheckFailure(text, text, name=name)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
@@ -45,7 +46,7 @@ def check(sol, logits_list, labels_list, name):
 
 @pytest.mark.points(3)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3], ids=cases())
 def test_uneven_micro_batches(sol, seed):
     """Micro-batches of different sizes, lengths and padding: total sum / total count."""
     rng = np.random.default_rng(seed)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 INF = float("inf")
@@ -38,8 +39,8 @@ def random_allowed(seed, shape):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
-@pytest.mark.parametrize("fill", ["-inf", "min"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"], ids=cases())
+@pytest.mark.parametrize("fill", ["-inf", "min"], ids=cases())
 def test_every_dtype_and_fill(sol, dtype, fill):
     """0 where allowed, -inf or finfo(dtype).min where blocked, in the requested dtype."""
     allowed = random_allowed(1, (5, 7))
@@ -58,7 +59,7 @@ def test_defaults(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("dtype", [np.float16, np.dtype("float64")])
+@pytest.mark.parametrize("dtype", [np.float16, np.dtype("float64")], ids=cases())
 def test_dtype_objects(sol, dtype):
     """dtype may also be a NumPy dtype or scalar type, not only a name."""
     allowed = random_allowed(9, (3, 4))
@@ -79,7 +80,7 @@ def test_min_of_requested_dtype(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("shape", [(0, 4), (7,), (2, 1, 3, 3)])
+@pytest.mark.parametrize("shape", [(0, 4), (7,), (2, 1, 3, 3)], ids=cases())
 def test_any_shape(sol, shape):
     """Empty, 1-D and 4-D bool masks keep their shape."""
     allowed = random_allowed(3, shape)
@@ -90,7 +91,7 @@ def test_any_shape(sol, shape):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "complex128"])
+@pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "complex128"], ids=cases())
 def test_non_float_dtype(sol, dtype):
     """A dtype that is not a real float raises ValueError naming dtype (with either fill)."""
     allowed = np.ones((2, 2), dtype=bool)
@@ -100,7 +101,7 @@ def test_non_float_dtype(sol, dtype):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("fill", ["inf", "-1e9", "MIN", "", "neg_inf"])
+@pytest.mark.parametrize("fill", ["inf", "-1e9", "MIN", "", "neg_inf"], ids=cases())
 def test_unknown_fill(sol, fill):
     """An unknown fill raises ValueError naming fill."""
     expect_raises(ValueError, sol.to_additive_mask, np.ones((2, 2), dtype=bool), fill=fill, match="fill")
@@ -108,7 +109,7 @@ def test_unknown_fill(sol, fill):
 
 @pytest.mark.points(2)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"], ids=cases())
 def test_combine_min_masks_never_overflow(sol, dtype):
     """Causal (1,1,T,T) + padding (B,1,1,T) 'min' masks: shape (B,1,T,T), no -inf where both block."""
     T = 5
@@ -155,7 +156,7 @@ def test_combine_bias_adds_up(sol):
                 [-1.0e38, -1.0e38, -1.0e38, -1.0e38, 0.0]),
     ("float16", [-65504.0, -60000.0, -30000.0, -40000.0, -1.0],
                 [-2.0, -10000.0, -30000.0, -40000.0, -65504.0]),
-])
+], ids=cases())
 def test_combine_overflow_not_only_min_plus_min(sol, dtype, values_a, values_b):
     """Any sum below the dtype's range is clamped to finfo.min, not only min + min (e.g. min plus a large bias)."""
     a = np.array(values_a, dtype=dtype)
@@ -189,7 +190,7 @@ def test_combine_roundtrip(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("which", ["a", "b"])
+@pytest.mark.parametrize("which", ["a", "b"], ids=cases())
 def test_combine_non_float(sol, which):
     """A bool or int input raises ValueError naming that argument."""
     good = np.zeros((2, 2), dtype=np.float32)

@@ -7,6 +7,7 @@ closed forms stated in the statement, or, for num_layers >= T, from Warshall's t
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -43,7 +44,7 @@ def random_mask(seed, T, density):
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,T,density,L", [(1, 9, 0.15, 1), (2, 12, 0.12, 2), (3, 12, 0.1, 3),
-                                              (4, 20, 0.06, 5), (5, 16, 0.2, 2)])
+                                              (4, 20, 0.06, 5), (5, 16, 0.2, 2)], ids=cases())
 def test_random_masks(sol, seed, T, density, L):
     """Random sparse masks (no diagonal guarantee, empty rows, future keys) match the layer-by-layer definition."""
     allowed = random_mask(seed, T, density)
@@ -53,7 +54,7 @@ def test_random_masks(sol, seed, T, density, L):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("T,w,L", [(30, 3, 4), (50, 5, 7), (40, 4, 1), (25, 1, 10)])
+@pytest.mark.parametrize("T,w,L", [(30, 3, 4), (50, 5, 7), (40, 4, 1), (25, 1, 10)], ids=cases())
 def test_sliding_window_closed_form(sol, T, w, L):
     """Sliding window w over L layers: reach[i, j] == (0 <= i - j <= L * (w - 1))."""
     d = np.arange(T)[:, None] - np.arange(T)[None, :]
@@ -63,7 +64,7 @@ def test_sliding_window_closed_form(sol, T, w, L):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("L", [1, 2, 6, 100])
+@pytest.mark.parametrize("L", [1, 2, 6, 100], ids=cases())
 def test_causal_never_sees_future(sol, L):
     """The causal mask gives the causal mask back at every depth."""
     causal = np.tril(np.ones((24, 24), dtype=bool))
@@ -72,7 +73,7 @@ def test_causal_never_sees_future(sol, L):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("L", [100, 127])
+@pytest.mark.parametrize("L", [100, 127], ids=cases())
 def test_long_causal_stack(sol, L):
     """Causal 128x128 over 100+ layers: path counts (~1e66) overflow float32 and int64, the reach must not."""
     causal = np.tril(np.ones((128, 128), dtype=bool))
@@ -117,7 +118,7 @@ def test_many_layers_dense(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("L", [128, 10**9])
+@pytest.mark.parametrize("L", [128, 10**9], ids=cases())
 def test_huge_depth_saturates(sol, L):
     """num_layers >= T (up to 10**9) gives the transitive closure, quickly (T = 128)."""
     allowed = random_mask(8, 128, 0.01)
@@ -139,7 +140,7 @@ def test_tiny(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("L", [-1, -5])
+@pytest.mark.parametrize("L", [-1, -5], ids=cases())
 def test_negative_layers(sol, L):
     """A negative num_layers raises ValueError naming num_layers."""
     expect_raises(ValueError, sol.attention_reach, window(5, 2), L, match="num_layers")
@@ -148,7 +149,7 @@ def test_negative_layers(sol, L):
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
 @pytest.mark.parametrize("bad", [np.ones((3, 4), dtype=bool), np.ones(4, dtype=bool), np.ones((2, 3, 3), dtype=bool),
-                                 np.eye(3, dtype=np.int64)])
+                                 np.eye(3, dtype=np.int64)], ids=cases())
 def test_bad_allowed(sol, bad):
     """A non-square, non-2-D or non-bool allowed raises ValueError naming allowed."""
     expect_raises(ValueError, sol.attention_reach, bad, 1, match="allowed")

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     expect_array,
@@ -85,7 +86,7 @@ def full_batch(seed, rows, length, vocab=100):
     {"mlm_probability": 0.6, "mask_replace_prob": 0.5, "random_replace_prob": 0.5},
     {"mlm_probability": 0.6, "mask_replace_prob": 0.3, "random_replace_prob": 0.7},
     {"mlm_probability": 0.9, "mask_replace_prob": 0.0, "random_replace_prob": 0.25},
-], ids=["defaults", "p=0.5", "pm=pr=0.5", "pm=0.3,pr=0.7", "pm=0,pr=0.25"])
+], ids=cases())
 def test_invariants(sol, kwargs):
     """Every call: int64 outputs, labels -100 off the selection and original on it, specials never selected."""
     ids, special = padded_batch(1, 64, 40)
@@ -471,7 +472,7 @@ def test_corruption_independent_per_position(sol):
     ({"mask_replace_prob": 0.9, "random_replace_prob": 0.2}, "replace_prob"),
     ({"mask_replace_prob": 0.6, "random_replace_prob": 0.6}, "replace_prob"),
     ({"vocab": 0}, "vocab_size"),
-], ids=["p<0", "p>1", "pm>1", "pm<0", "pr<0", "pr>1", "sum 1.1", "sum 1.2", "vocab 0"])
+], ids=cases())
 def test_invalid_arguments(sol, kwargs, match):
     """Probabilities outside [0, 1], pm + pr > 1 or vocab_size < 1 raise ValueError naming the argument."""
     ids, special = padded_batch(45, 4, 10)
@@ -494,7 +495,7 @@ def test_invalid_shapes_and_dtypes(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("pm,pr", [(0.5, 0.5), (0.25, 0.75), (0.0, 1.0), (1.0, 0.0)])
+@pytest.mark.parametrize("pm,pr", [(0.5, 0.5), (0.25, 0.75), (0.0, 1.0), (1.0, 0.0)], ids=cases())
 def test_sum_exactly_one_allowed(sol, pm, pr):
     """mask_replace_prob + random_replace_prob == 1 is allowed (nothing is left unchanged but by chance)."""
     ids, special = padded_batch(49, 32, 40)

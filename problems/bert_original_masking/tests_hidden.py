@@ -9,6 +9,7 @@ import itertools
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_raises, expect_sequence, expect_uniform
 
 
@@ -56,7 +57,7 @@ TABLE = {5: 1, 10: 2, 30: 4, 50: 8, 70: 10, 128: 19, 512: 20}
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n", sorted(TABLE))
+@pytest.mark.parametrize("n", sorted(TABLE), ids=cases())
 def test_count_table(sol, n):
     """K = min(20, max(1, round(T * 0.15))) with T counting [CLS]/[SEP], half-to-even (10 -> 2, 30 -> 4, 70 -> 10)."""
     special = ends_special(n)
@@ -68,7 +69,7 @@ def test_count_table(sol, n):
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,p,m,k", [(3, 0.15, 20, 1), (7, 0.0, 20, 1), (25, 0.1, 20, 2), (9, 0.5, 20, 4),
-                                     (11, 0.5, 20, 6), (40, 0.5, 20, 20), (40, 0.5, 0, 0)])
+                                     (11, 0.5, 20, 6), (40, 0.5, 20, 20), (40, 0.5, 0, 0)], ids=cases())
 def test_count_formula(sol, n, p, m, k):
     """More counts: at least 1 (even at p = 0), half-to-even (2.5 -> 2, 4.5 -> 4, 5.5 -> 6), capped, cap 0 -> none."""
     special = ends_special(n)
@@ -87,7 +88,7 @@ def test_fewer_candidates_than_k(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("special", [np.ones(6, dtype=bool), np.zeros(0, dtype=bool)])
+@pytest.mark.parametrize("special", [np.ones(6, dtype=bool), np.zeros(0, dtype=bool)], ids=cases())
 def test_no_candidates(sol, special):
     """All-special or empty sequences give an empty int64 array."""
     got = sol.choose_mask_positions(special, masked_lm_prob=0.15, max_predictions=20, rng=np.random.default_rng(3))
@@ -107,7 +108,8 @@ def test_int_special_mask(sol):
 @pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,word", [({"masked_lm_prob": 1.2, "max_predictions": 20}, "masked_lm_prob"),
                                          ({"masked_lm_prob": -0.1, "max_predictions": 20}, "masked_lm_prob"),
-                                         ({"masked_lm_prob": 0.15, "max_predictions": -1}, "max_predictions")])
+                                         ({"masked_lm_prob": 0.15, "max_predictions": -1}, "max_predictions")],
+                         ids=cases())
 def test_choose_errors(sol, kwargs, word):
     """Invalid masked_lm_prob or max_predictions raise ValueError naming the argument."""
     expect_raises(ValueError, sol.choose_mask_positions, ends_special(10), rng=np.random.default_rng(0),
@@ -166,7 +168,7 @@ def test_pairs_uniform(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,n,m", [(10, 128, 20), (11, 40, 6), (12, 512, 77)])
+@pytest.mark.parametrize("seed,n,m", [(10, 128, 20), (11, 40, 6), (12, 512, 77)], ids=cases())
 def test_to_sparse_random(sol, seed, n, m):
     """to_sparse_labels matches the definition on random labels (ids may be 0)."""
     labels = random_labels(seed, n, 0.12)
@@ -180,7 +182,7 @@ def test_to_sparse_random(sol, seed, n, m):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("n,m", [(6, 4), (0, 0), (5, 0)])
+@pytest.mark.parametrize("n,m", [(6, 4), (0, 0), (5, 0)], ids=cases())
 def test_to_sparse_nothing_selected(sol, n, m):
     """No label selected: all padding (zeros, weights 0.0); max_predictions 0 gives empty arrays."""
     got = expect_sequence(sol.to_sparse_labels(np.full(n, -100, dtype=np.int64), m), 3, name="to_sparse_labels")
@@ -202,7 +204,7 @@ def test_to_sparse_exactly_full(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("m", [0, 3, 17])
+@pytest.mark.parametrize("m", [0, 3, 17], ids=cases())
 def test_to_sparse_overflow(sol, m):
     """More selected labels than max_predictions raises ValueError naming max_predictions."""
     labels = np.arange(20, dtype=np.int64) + 1000
@@ -220,7 +222,7 @@ def test_to_sparse_errors(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,n,m", [(20, 128, 20), (21, 64, 64), (22, 9, 3)])
+@pytest.mark.parametrize("seed,n,m", [(20, 128, 20), (21, 64, 64), (22, 9, 3)], ids=cases())
 def test_round_trip(sol, seed, n, m):
     """from_sparse_labels(*to_sparse_labels(labels, m), T) == labels."""
     labels = random_labels(seed, n, 0.15)
@@ -259,7 +261,7 @@ def test_from_sparse_empty(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("case", ["length", "range", "duplicate", "seq_len"])
+@pytest.mark.parametrize("case", ["length", "range", "duplicate", "seq_len"], ids=cases())
 def test_from_sparse_errors(sol, case):
     """Mismatched lengths, a weighted position outside [0, seq_len), duplicates or seq_len < 0 raise ValueError."""
     pos, ids, w, n, word = np.array([1, 2]), np.array([5, 6]), np.array([1.0, 1.0]), 4, "positions"

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises
 
 RTOL = 1e-7  # float64 closed form
@@ -48,7 +49,8 @@ def random_case(seed, bsz, t_len, vocab, ignored=0.25):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,bsz,t_len,vocab", [(1, 1, 6, 5), (2, 3, 7, 11), (3, 5, 2, 4), (4, 2, 33, 17)])
+@pytest.mark.parametrize("seed,bsz,t_len,vocab", [(1, 1, 6, 5), (2, 3, 7, 11), (3, 5, 2, 4), (4, 2, 33, 17)],
+                         ids=cases())
 def test_matches_definition(sol, seed, bsz, t_len, vocab):
     """Random batches (several rows, ignored labels) match the shifted token-level mean."""
     logits, labels = random_case(seed, bsz, t_len, vocab)
@@ -107,7 +109,7 @@ def test_first_label_and_last_logits_unused(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n", [1, 7, 100])
+@pytest.mark.parametrize("n", [1, 7, 100], ids=cases())
 def test_num_items_in_batch(sol, n):
     """With num_items_in_batch the sum of the scored nll is divided by it."""
     logits, labels = random_case(12, 2, 8, 6)
@@ -147,14 +149,14 @@ def test_all_ignored(sol):
     labels = np.full((2, 4), -100)
     labels[:, 0] = 1  # the first label is never a target
     expect_float(sol.causal_lm_loss(logits, labels), math.nan, rtol=0.0, atol=0.0,
-                 name="causal_lm_loss(every target -100)")
+                 name="causal_lm_loss with every target ignored")
     expect_float(sol.causal_lm_loss(logits, labels, num_items_in_batch=5), 0.0, rtol=0.0, atol=0.0,
-                 name="causal_lm_loss(every target -100, num_items_in_batch=5)")
+                 name="causal_lm_loss with every target ignored and num_items_in_batch given")
 
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("t_len", [0, 1])
+@pytest.mark.parametrize("t_len", [0, 1], ids=cases())
 def test_too_short(sol, t_len):
     """T == 0 or T == 1: nothing is scored, nan (0.0 with num_items_in_batch)."""
     logits = np.zeros((3, t_len, 5))
@@ -237,7 +239,7 @@ def test_large(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("which", ["2-D logits", "labels shape", "label >= V", "label -1", "float labels"])
+@pytest.mark.parametrize("which", ["2-D logits", "labels shape", "label >= V", "label -1", "float labels"], ids=cases())
 def test_invalid_logits_or_labels(sol, which):
     """Bad shapes, dtypes or target values raise ValueError naming logits or labels."""
     logits, labels = random_case(18, 2, 4, 5, ignored=0.0)
@@ -257,7 +259,7 @@ def test_invalid_logits_or_labels(sol, which):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("n", [0, -4, 2.5, 4.0, True])
+@pytest.mark.parametrize("n", [0, -4, 2.5, 4.0, True], ids=cases())
 def test_invalid_num_items(sol, n):
     """num_items_in_batch that is not an integer >= 1 raises ValueError naming it."""
     logits, labels = random_case(19, 2, 4, 5)

@@ -5,6 +5,7 @@ import functools
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -25,7 +26,7 @@ def test_single_token(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n", [2, 3, 7, 16, 33])
+@pytest.mark.parametrize("n", [2, 3, 7, 16, 33], ids=cases())
 def test_matches_definition(sol, n):
     """allowed[i, j] == (j <= i) for several lengths."""
     expect_array(sol.causal_mask(n), by_definition(n), name=f"causal_mask({n})")
@@ -70,7 +71,7 @@ def test_zero_length(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("n", [-1, -7])
+@pytest.mark.parametrize("n", [-1, -7], ids=cases())
 def test_negative(sol, n):
     """Negative lengths raise ValueError naming seq_len."""
     expect_raises(ValueError, sol.causal_mask, n, match="seq_len")

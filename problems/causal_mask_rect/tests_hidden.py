@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -20,7 +21,7 @@ SHAPES = [(1, 1), (1, 7), (7, 1), (3, 8), (8, 3), (6, 6), (4, 13), (13, 4), (16,
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("q_len,k_len", SHAPES)
+@pytest.mark.parametrize("q_len,k_len", SHAPES, ids=cases())
 def test_top_left_definition(sol, q_len, k_len):
     """top_left: allowed[i, j] == (j <= i) for several shapes."""
     expect_array(sol.causal_mask_rect(q_len, k_len, align="top_left"),
@@ -30,7 +31,7 @@ def test_top_left_definition(sol, q_len, k_len):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("q_len,k_len", SHAPES)
+@pytest.mark.parametrize("q_len,k_len", SHAPES, ids=cases())
 def test_bottom_right_definition(sol, q_len, k_len):
     """bottom_right: allowed[i, j] == (j <= i + k_len - q_len) for several shapes."""
     expect_array(sol.causal_mask_rect(q_len, k_len, align="bottom_right"),
@@ -64,7 +65,7 @@ def test_empty_rows_kept(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("q_len,k_len", [(0, 0), (0, 5), (5, 0)])
+@pytest.mark.parametrize("q_len,k_len", [(0, 0), (0, 5), (5, 0)], ids=cases())
 def test_zero_lengths(sol, q_len, k_len):
     """Zero lengths give empty bool arrays of shape (q_len, k_len) under both alignments."""
     for align in ("top_left", "bottom_right"):
@@ -95,7 +96,7 @@ def test_large(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("args,name", [((-1, 4), "q_len"), ((4, -1), "k_len"), ((-3, 2), "q_len")])
+@pytest.mark.parametrize("args,name", [((-1, 4), "q_len"), ((4, -1), "k_len"), ((-3, 2), "q_len")], ids=cases())
 def test_negative_lengths(sol, args, name):
     """A negative length raises ValueError naming that argument."""
     expect_raises(ValueError, sol.causal_mask_rect, *args, match=name)
@@ -103,7 +104,7 @@ def test_negative_lengths(sol, args, name):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("align", ["bottom-right", "causal", "", "BOTTOM_RIGHT", "lower_right"])
+@pytest.mark.parametrize("align", ["bottom-right", "causal", "", "BOTTOM_RIGHT", "lower_right"], ids=cases())
 def test_unknown_align(sol, align):
     """Any align other than 'top_left' / 'bottom_right' raises ValueError naming align."""
     expect_raises(ValueError, sol.causal_mask_rect, 3, 5, align=align, match="align")

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_raises
 
 F64 = {"rtol": 1e-6, "atol": 1e-10}  # float64 results
@@ -45,7 +46,8 @@ def case(seed, b, t, d, dtype=np.float64, gain=1.0):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("b, t, d, h", [(1, 1, 4, 1), (2, 7, 12, 3), (3, 6, 16, 4), (2, 5, 6, 6), (1, 9, 8, 2)])
+@pytest.mark.parametrize("b, t, d, h", [(1, 1, 4, 1), (2, 7, 12, 3), (3, 6, 16, 4), (2, 5, 6, 6), (1, 9, 8, 2)],
+                         ids=cases())
 def test_matches_definition(sol, b, t, d, h):
     """Random inputs and weights match the loop definition for several (B, T, D, n_heads)."""
     x, w_qkv, w_out = case(b * 100 + t * 10 + d + h, b, t, d, gain=2.0)
@@ -124,7 +126,7 @@ def test_float32(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("b, t", [(2, 0), (0, 3)])
+@pytest.mark.parametrize("b, t", [(2, 0), (0, 3)], ids=cases())
 def test_empty(sol, b, t):
     """T = 0 or B = 0 gives an empty (B, T, D) array."""
     x, w_qkv, w_out = case(9, b, t, 4)
@@ -156,7 +158,7 @@ def test_large_input(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("n_heads", [0, -2, 3, 16, 2.0])
+@pytest.mark.parametrize("n_heads", [0, -2, 3, 16, 2.0], ids=cases())
 def test_bad_n_heads(sol, n_heads):
     """n_heads < 1, not dividing D = 8, or not an int (2.0) raises ValueError naming n_heads."""
     x, w_qkv, w_out = case(11, 1, 3, 8)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -148,7 +149,7 @@ def test_errors(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("bad", [2, -1])
+@pytest.mark.parametrize("bad", [2, -1], ids=cases())
 def test_mask_value_errors(sol, bad):
     """An attention_mask value other than 0 and 1 (above 1 or negative) raises ValueError naming attention_mask."""
     ids = np.zeros((2, 3), dtype=np.int64)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_bool, expect_float, expect_raises, expect_sequence
 
 
@@ -32,7 +33,7 @@ def check(sol, logits, ids, start, what):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3], ids=cases())
 def test_random(sol, seed):
     """Random logits and ids match the definition for several continuation starts."""
     rng = np.random.default_rng(300 + seed)
@@ -120,7 +121,7 @@ def test_long_sequence(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("start", [0, -1, 5, 9])
+@pytest.mark.parametrize("start", [0, -1, 5, 9], ids=cases())
 def test_bad_start(sol, start):
     """continuation_start outside [1, T] raises ValueError naming continuation_start."""
     expect_raises(ValueError, sol.continuation_logprob, np.zeros((4, 3)), np.array([0, 1, 2, 0]), start,

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
@@ -47,7 +48,7 @@ def corpus(seed, rows, length, vocab, scale=2.0):
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,rows,length,vocab", [(1, 4, 10, 6), (2, 8, 3, 11), (3, 1, 40, 5)],
-                         ids=["4x10", "8x3", "1x40"])
+                         ids=cases())
 def test_random_corpus(sol, seed, rows, length, vocab):
     """Random logits and padded sequences: exp of the token-weighted mean loss."""
     logits, labels = corpus(seed, rows, length, vocab)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_float, expect_raises
 
 LOGITS = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [1.0, 1.0, 1.0], [0.0, -1.0, 3.0]])
@@ -60,7 +61,7 @@ PYTORCH_NONE = {0.0: [0.417030, 0.153178, 0.0, 0.065884], 0.1: [0.513697, 0.3365
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("reduction,eps", sorted(PYTORCH))
+@pytest.mark.parametrize("reduction,eps", sorted(PYTORCH), ids=cases())
 def test_pytorch_observed(sol, reduction, eps):
     """Matches PyTorch's printed mean / sum for the statement's example (6 decimals)."""
     expect_float(sol.cross_entropy(LOGITS, TARGETS, reduction=reduction, label_smoothing=eps), PYTORCH[reduction, eps],
@@ -69,7 +70,7 @@ def test_pytorch_observed(sol, reduction, eps):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("eps", [0.0, 0.1])
+@pytest.mark.parametrize("eps", [0.0, 0.1], ids=cases())
 def test_pytorch_observed_none(sol, eps):
     """Matches PyTorch's printed per-item losses for the statement's example (6 decimals)."""
     expect_allclose(sol.cross_entropy(LOGITS, TARGETS, reduction="none", label_smoothing=eps),
@@ -79,8 +80,8 @@ def test_pytorch_observed_none(sol, eps):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("eps", [0.0, 0.1, 0.35, 1.0])
-@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("eps", [0.0, 0.1, 0.35, 1.0], ids=cases())
+@pytest.mark.parametrize("reduction", ["mean", "sum"], ids=cases())
 def test_matches_definition(sol, reduction, eps):
     """Random logits with ~20% ignored targets match the definition (mean and sum, several eps)."""
     logits, targets = random_case(int(eps * 100) + 7, 60, 9)
@@ -91,7 +92,7 @@ def test_matches_definition(sol, reduction, eps):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("eps", [0.0, 0.2])
+@pytest.mark.parametrize("eps", [0.0, 0.2], ids=cases())
 def test_none_matches_definition(sol, eps):
     """reduction='none': each item's cost, exactly 0.0 at ignored items."""
     logits, targets = random_case(41, 40, 6, ignored=0.4)
@@ -102,7 +103,7 @@ def test_none_matches_definition(sol, eps):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("reduction", ["mean", "none"], ids=cases())
 def test_nd_classes_last(sol, reduction):
     """(B, T, C) logits with (B, T) targets: classes are on the last axis; 'none' has shape (B, T)."""
     gen = np.random.default_rng(5)
@@ -120,7 +121,7 @@ def test_nd_classes_last(sol, reduction):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("eps", [0.0, 0.1])
+@pytest.mark.parametrize("eps", [0.0, 0.1], ids=cases())
 def test_all_ignored(sol, eps):
     """Every target ignored: mean nan, sum 0.0, none all zeros (with or without smoothing)."""
     targets = np.full(4, -100)
@@ -146,7 +147,7 @@ def test_empty_batch(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("eps", [0.0, 0.1])
+@pytest.mark.parametrize("eps", [0.0, 0.1], ids=cases())
 def test_large_logits_stable(sol, eps):
     """Logits of magnitude 1e4 give exact finite results (no overflow to nan or inf)."""
     logits = np.array([[1e4, 0.0, -1e4], [1e4, 0.0, -1e4], [1e4, 0.0, -1e4], [1e4, 1e4, -1e4], [-1e4, -1e4, -1e4]])
@@ -184,7 +185,7 @@ def test_neg_inf_cases(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("reduction", ["mean", "none"], ids=cases())
 def test_float32_logits(sol, reduction):
     """float32 logits are upcast: a float / float64 array close to the float64 computation (rtol 1e-6)."""
     logits, targets = random_case(17, 30, 5)
@@ -200,7 +201,7 @@ def test_float32_logits(sol, reduction):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("reduction", ["mean", "none"])
+@pytest.mark.parametrize("reduction", ["mean", "none"], ids=cases())
 def test_float32_confident_predictions(sol, reduction):
     """float32 logits are upcast before the log-softmax: losses near 1e-5 keep their digits (rtol 1e-6)."""
     gen = np.random.default_rng(31)
@@ -218,7 +219,7 @@ def test_float32_confident_predictions(sol, reduction):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("dtype", [np.int32, np.int16])
+@pytest.mark.parametrize("dtype", [np.int32, np.int16], ids=cases())
 def test_targets_int_dtypes(sol, dtype):
     """targets of any integer dtype are accepted."""
     logits, targets = random_case(23, 20, 4)
@@ -228,7 +229,7 @@ def test_targets_int_dtypes(sol, dtype):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("ignore_index", [0, -1, 3])
+@pytest.mark.parametrize("ignore_index", [0, -1, 3], ids=cases())
 def test_custom_ignore_index(sol, ignore_index):
     """Items whose target equals ignore_index (even a valid class) are ignored."""
     logits, _ = random_case(29, 24, 5)
@@ -285,7 +286,7 @@ def test_large(sol):
     (np.array([0, 1, 1, 2]), {"reduction": "Mean"}, "reduction"),
     (np.array([0, 1, 1, 2]), {"label_smoothing": -0.1}, "label_smoothing"),
     (np.array([0, 1, 1, 2]), {"label_smoothing": 1.5}, "label_smoothing"),
-])
+], ids=cases())
 def test_invalid(sol, targets, kwargs, match):
     """Out-of-range or mis-shaped targets, an unknown reduction or a bad label_smoothing raise ValueError."""
     expect_raises(ValueError, sol.cross_entropy, LOGITS, targets, match=match, **kwargs)

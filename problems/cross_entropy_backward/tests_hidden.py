@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_raises
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
@@ -93,7 +94,7 @@ def test_central_differences(sol, reduction, eps):
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,shape,num_classes", [(1, (10,), 4), (2, (4, 6), 7), (3, (2, 3, 4), 3)],
-                         ids=["1d-batch", "2d-batch", "3d-batch"])
+                         ids=cases())
 def test_closed_form(sol, seed, shape, num_classes):
     """Random logits with ignored items match (softmax - onehot) / N."""
     logits, targets = random_case(seed, shape, num_classes)
@@ -122,7 +123,7 @@ def test_none_equals_sum(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("eps", [0.1, 0.5, 1.0])
+@pytest.mark.parametrize("eps", [0.1, 0.5, 1.0], ids=cases())
 def test_label_smoothing(sol, eps):
     """Label smoothing spreads eps over all C classes, the target included."""
     logits, targets = random_case(13, (6,), 5)
@@ -160,7 +161,7 @@ def test_single_item_no_batch_axis(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("ignore_index", [-1, 0])
+@pytest.mark.parametrize("ignore_index", [-1, 0], ids=cases())
 def test_custom_ignore_index(sol, ignore_index):
     """Another ignore_index (also one inside [0, C)) is ignored; -100 is then an invalid target."""
     logits, targets = random_case(15, (8,), 4, ignored_share=0.0)
@@ -251,7 +252,7 @@ def test_large_batch(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("bad", [[0, 1, -1, 2], [0, 3, 1, 2], [0, 1, 2, 7]], ids=["-1", "C", "7"])
+@pytest.mark.parametrize("bad", [[0, 1, -1, 2], [0, 3, 1, 2], [0, 1, 2, 7]], ids=cases())
 def test_invalid_targets(sol, bad):
     """A valid target outside [0, C) raises ValueError naming targets."""
     logits, _ = random_case(18, (4,), 3)
@@ -273,7 +274,7 @@ def test_targets_shape_or_dtype(sol):
 @pytest.mark.parametrize("kw,name", [({"reduction": "avg"}, "reduction"), ({"reduction": "MEAN"}, "reduction"),
                                      ({"label_smoothing": 1.5}, "label_smoothing"),
                                      ({"label_smoothing": -0.1}, "label_smoothing")],
-                         ids=["avg", "MEAN", "eps-1.5", "eps-neg"])
+                         ids=cases())
 def test_invalid_options(sol, kw, name):
     """An unknown reduction or a label_smoothing outside [0, 1] raises ValueError naming it."""
     logits, targets = random_case(20, (3,), 4)

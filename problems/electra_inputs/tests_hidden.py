@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises, expect_sequence
 
 
@@ -41,7 +42,7 @@ def random_batch(seed, b, t, vocab, mask_p=0.15):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,b,t,vocab", [(1, 8, 16, 30), (2, 32, 128, 1000), (3, 4, 64, 6)])
+@pytest.mark.parametrize("seed,b,t,vocab", [(1, 8, 16, 30), (2, 32, 128, 1000), (3, 4, 64, 6)], ids=cases())
 def test_random_batches(sol, seed, b, t, vocab):
     """Random batches with padding, where many samples equal the original, match the definition."""
     check(sol, *random_batch(seed, b, t, vocab), name=f"electra_inputs(random {b}x{t})")
@@ -90,7 +91,7 @@ def test_bool_masks_and_int32(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("shape", [(0, 5), (3, 0)])
+@pytest.mark.parametrize("shape", [(0, 5), (3, 0)], ids=cases())
 def test_empty(sol, shape):
     """Empty batches give empty int64 arrays of the same shape."""
     z = np.zeros(shape, dtype=np.int64)
@@ -128,7 +129,7 @@ def test_input_not_modified(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("which", ["masked_positions", "generator_samples", "attention_mask"])
+@pytest.mark.parametrize("which", ["masked_positions", "generator_samples", "attention_mask"], ids=cases())
 def test_mismatched_shapes(sol, which):
     """An argument whose shape differs from input_ids raises ValueError naming it."""
     args = {"masked_positions": np.zeros((2, 4), dtype=bool), "generator_samples": np.zeros((2, 4), dtype=np.int64),

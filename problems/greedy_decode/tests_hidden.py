@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -43,7 +44,7 @@ CHAIN = np.array(
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2], ids=cases())
 def test_random_tables(sol, seed):
     """Random float tables and prompts match the step-by-step definition."""
     rng = np.random.default_rng(100 + seed)
@@ -161,7 +162,7 @@ def test_large(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("case", ["empty_prompt", "one_dim", "out_of_vocab", "negative_id"])
+@pytest.mark.parametrize("case", ["empty_prompt", "one_dim", "out_of_vocab", "negative_id"], ids=cases())
 def test_bad_prompt(sol, case):
     """A prompt that is not (B, P >= 1) with ids in [0, V) raises ValueError naming prompt."""
     prompt = {
@@ -175,7 +176,7 @@ def test_bad_prompt(sol, case):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("case", ["not_square", "one_dim", "three_dim", "empty_vocab"])
+@pytest.mark.parametrize("case", ["not_square", "one_dim", "three_dim", "empty_vocab"], ids=cases())
 def test_bad_table(sol, case):
     """A table that is not (V, V) with V >= 1 raises ValueError naming bigram_logits."""
     table, prompt = {

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -139,7 +140,7 @@ def test_large_corpus(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("block_size", [0, -3])
+@pytest.mark.parametrize("block_size", [0, -3], ids=cases())
 def test_bad_block_size(sol, block_size):
     """block_size < 1 raises ValueError naming block_size."""
     expect_raises(ValueError, sol.group_texts, [[1, 2, 3]], block_size, match="block_size")

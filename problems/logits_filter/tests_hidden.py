@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_allclose, expect_array, expect_proportion, expect_raises
 
 NEG = -np.inf
@@ -54,7 +55,7 @@ def check_filter(sol, x, name, **kw):
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize(
     "temperature, top_k, top_p",
-    [(1.0, 5, 1.0), (0.7, 0, 0.9), (1.3, 8, 0.75), (0.4, 3, 0.95), (2.5, 0, 0.5), (1.0, 20, 0.3)],
+    [(1.0, 5, 1.0), (0.7, 0, 0.9), (1.3, 8, 0.75), (0.4, 3, 0.95), (2.5, 0, 0.5), (1.0, 20, 0.3)], ids=cases(),
 )
 def test_random_rows(sol, temperature, top_k, top_p):
     """Random logits match the definition for several (temperature, top_k, top_p)."""

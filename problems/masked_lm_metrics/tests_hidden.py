@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_float, expect_int, expect_raises, expect_sequence
 
 RTOL = 1e-7  # float64 closed form
@@ -64,7 +65,8 @@ def random_case(seed, bsz, t_len, vocab, scored=0.3, scale=2.0, integer=False):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,bsz,t_len,vocab", [(1, 1, 8, 5), (2, 4, 16, 11), (3, 3, 1, 7), (4, 2, 40, 30)])
+@pytest.mark.parametrize("seed,bsz,t_len,vocab", [(1, 1, 8, 5), (2, 4, 16, 11), (3, 3, 1, 7), (4, 2, 40, 30)],
+                         ids=cases())
 def test_matches_definition(sol, seed, bsz, t_len, vocab):
     """Random batches with ~30% scored positions match the definition."""
     logits, labels = random_case(seed, bsz, t_len, vocab)
@@ -120,7 +122,7 @@ def test_loss_is_token_level_mean(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("shape", [(2, 4), (0, 4), (3, 0)])
+@pytest.mark.parametrize("shape", [(2, 4), (0, 4), (3, 0)], ids=cases())
 def test_nothing_scored_shapes(sol, shape):
     """No scored position (all -100, or an empty batch) gives (nan, nan, 0)."""
     logits = np.zeros(shape + (6,))
@@ -193,7 +195,7 @@ def test_large(sol):
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
 @pytest.mark.parametrize("which", ["2-D logits", "empty vocabulary", "labels shape", "label >= V", "label -1",
-                                   "float labels"])
+                                   "float labels"], ids=cases())
 def test_invalid(sol, which):
     """Bad shapes, dtypes or label values raise ValueError naming logits or labels."""
     logits, labels = random_case(10, 2, 4, 5, scored=1.0)

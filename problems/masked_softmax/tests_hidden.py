@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_array, expect_raises
 
 F64 = {"rtol": 1e-6, "atol": 1e-12}  # float64: closed form, tight
@@ -59,7 +60,7 @@ def test_one_dimensional(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("shape", [(6, 7), (3, 5, 9), (2, 3, 4, 8)])
+@pytest.mark.parametrize("shape", [(6, 7), (3, 5, 9), (2, 3, 4, 8)], ids=cases())
 def test_random_matches_definition(sol, shape):
     """Random float64 scores and masks (some rows fully blocked) match the definition."""
     scores, allowed = random_case(sum(shape), shape, p_allowed=0.5)
@@ -70,7 +71,7 @@ def test_random_matches_definition(sol, shape):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("axis", [0, 1, -2, -3])
+@pytest.mark.parametrize("axis", [0, 1, -2, -3], ids=cases())
 def test_other_axes(sol, axis):
     """The softmax runs along the requested axis, not always the last one (one slice along it fully blocked)."""
     scores, allowed = random_case(7, (4, 5, 6))
@@ -83,7 +84,7 @@ def test_other_axes(sol, axis):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("mask_shape", [(5,), (4, 5), (1, 4, 5), (3, 1, 1, 5)])
+@pytest.mark.parametrize("mask_shape", [(5,), (4, 5), (1, 4, 5), (3, 1, 1, 5)], ids=cases())
 def test_broadcast_masks(sol, mask_shape):
     """A key-padding (Lk,) or causal (Lq, Lk) mask broadcasts over (B, H, Lq, Lk) scores."""
     rng = np.random.default_rng(11)
@@ -209,7 +210,7 @@ def test_float16_kept(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("shape", [(0, 4), (3, 0), (2, 0, 5)])
+@pytest.mark.parametrize("shape", [(0, 4), (3, 0), (2, 0, 5)], ids=cases())
 def test_empty(sol, shape):
     """Zero-size inputs give an empty array of the same shape and dtype."""
     got = sol.masked_softmax(np.zeros(shape), np.zeros(shape, dtype=bool))
@@ -235,7 +236,7 @@ def test_large_input(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("bad", ["int", "float"])
+@pytest.mark.parametrize("bad", ["int", "float"], ids=cases())
 def test_non_bool_mask_raises(sol, bad):
     """An int mask or an additive float mask raises ValueError naming allowed."""
     mask = np.ones((2, 3), dtype=np.int64) if bad == "int" else np.zeros((2, 3))
@@ -252,7 +253,7 @@ def test_int_scores_raise(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("mask_shape", [(4,), (2, 2, 3), (3, 3)])
+@pytest.mark.parametrize("mask_shape", [(4,), (2, 2, 3), (3, 3)], ids=cases())
 def test_bad_mask_shape_raises(sol, mask_shape):
     """A mask that does not broadcast to exactly scores.shape raises ValueError naming allowed."""
     expect_raises(ValueError, sol.masked_softmax, np.zeros((2, 3)), np.ones(mask_shape, dtype=bool),
@@ -261,7 +262,7 @@ def test_bad_mask_shape_raises(sol, mask_shape):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("axis", [2, -3])
+@pytest.mark.parametrize("axis", [2, -3], ids=cases())
 def test_bad_axis_raises(sol, axis):
     """An axis out of range raises ValueError naming axis."""
     expect_raises(ValueError, sol.masked_softmax, np.zeros((2, 3)), np.ones((2, 3), dtype=bool), axis=axis,

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     expect_array,
@@ -96,7 +97,7 @@ def random_seqs(seed, n, lo, hi, vocab=100):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("multiple", [None, 1, 8, 16])
+@pytest.mark.parametrize("multiple", [None, 1, 8, 16], ids=cases())
 def test_mlm_plain_batch(sol, multiple):
     """p = 0: the plain right-padded batch (rounded up to pad_to_multiple_of) with labels all -100."""
     seqs = random_seqs(1, 6, 0, 13)
@@ -147,7 +148,7 @@ def test_empty_inputs(sol):
 @pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,word", [({"mlm_probability": -0.1}, "mlm_probability"),
                                          ({"vocab_size": 0}, "vocab_size"),
-                                         ({"pad_to_multiple_of": 0}, "pad_to_multiple_of")])
+                                         ({"pad_to_multiple_of": 0}, "pad_to_multiple_of")], ids=cases())
 def test_mlm_errors(sol, kwargs, word):
     """Invalid mlm_probability, vocab_size or pad_to_multiple_of raise ValueError naming it."""
     args = {**SPECIAL_IDS, "vocab_size": 30, "rng": np.random.default_rng(0), **kwargs}
@@ -272,7 +273,7 @@ def test_corruption_independent_per_position(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+@pytest.mark.parametrize("dtype", [np.int64, np.int32], ids=cases())
 def test_numpy_array_sequences(sol, dtype):
     """Sequences given as 1-D NumPy arrays (int64 or int32) give the same batches as lists."""
     seqs = random_seqs(11, 5, 0, 9)
@@ -297,7 +298,7 @@ def test_many_small_batches(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("multiple", [None, 8])
+@pytest.mark.parametrize("multiple", [None, 8], ids=cases())
 def test_clm_random(sol, multiple):
     """clm_collate on random sequences matches the definition."""
     seqs = random_seqs(10, 7, 0, 12)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises, expect_sequence
 
 
@@ -138,7 +139,7 @@ def test_tokens_in_order(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("max_len", [0, -1])
+@pytest.mark.parametrize("max_len", [0, -1], ids=cases())
 def test_bad_max_len(sol, max_len):
     """max_len < 1 raises ValueError naming max_len."""
     expect_raises(ValueError, sol.pack_documents, [[1, 2, 3]], max_len, 0, match="max_len")

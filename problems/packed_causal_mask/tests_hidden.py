@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -55,7 +56,7 @@ CASES = [(1, (12,)), (2, (30,)), (3, (4, 16)), (4, (3, 25))]
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,shape", CASES)
+@pytest.mark.parametrize("seed,shape", CASES, ids=cases())
 def test_mask_random(sol, seed, shape):
     """Random packed rows (ids reappear): the mask matches the definition."""
     seg = random_segments(seed, shape)
@@ -64,7 +65,7 @@ def test_mask_random(sol, seed, shape):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,shape", CASES)
+@pytest.mark.parametrize("seed,shape", CASES, ids=cases())
 def test_positions_random(sol, seed, shape):
     """Random packed rows (ids reappear): positions match the definition."""
     seg = random_segments(seed, shape)
@@ -115,7 +116,7 @@ def test_all_distinct_is_identity(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("dtype", ["int32", "uint8", "int16"])
+@pytest.mark.parametrize("dtype", ["int32", "uint8", "int16"], ids=cases())
 def test_other_integer_dtypes(sol, dtype):
     """Any integer dtype is accepted; positions are still int64."""
     seg = random_segments(9, (2, 11)).astype(dtype)
@@ -144,7 +145,7 @@ def test_length_one(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 4)])
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 4)], ids=cases())
 def test_empty(sol, shape):
     """Empty inputs: masks of shape (..., T, T) and positions of the input's shape."""
     seg = np.zeros(shape, dtype=np.int64)
@@ -166,7 +167,8 @@ def test_mask_rows_count_positions(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("bad", [np.int64(3), np.zeros((2, 2, 2), dtype=np.int64), np.zeros((1, 1, 1, 1), dtype=int)])
+@pytest.mark.parametrize("bad", [np.int64(3), np.zeros((2, 2, 2), dtype=np.int64), np.zeros((1, 1, 1, 1), dtype=int)],
+                         ids=cases())
 def test_bad_ndim(sol, bad):
     """segment_ids with 0 or more than 2 dimensions raise ValueError naming segment_ids (both functions)."""
     expect_raises(ValueError, sol.packed_causal_mask, bad, match="segment_ids")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -35,8 +36,8 @@ def random_lengths(seed, bsz, max_len):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("side", ["right", "left"])
-@pytest.mark.parametrize("seed,bsz,max_len", [(1, 5, 7), (2, 9, 16), (3, 2, 1)])
+@pytest.mark.parametrize("side", ["right", "left"], ids=cases())
+@pytest.mark.parametrize("seed,bsz,max_len", [(1, 5, 7), (2, 9, 16), (3, 2, 1)], ids=cases())
 def test_matches_definition(sol, side, seed, bsz, max_len):
     """padding_mask matches the definition for random lengths, full rows and empty rows, both sides."""
     lengths = random_lengths(seed, bsz, max_len)
@@ -55,7 +56,7 @@ def test_default_side_is_right(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("kind", ["list", "tuple", "int32"])
+@pytest.mark.parametrize("kind", ["list", "tuple", "int32"], ids=cases())
 def test_lengths_types(sol, kind):
     """lengths may be a list, a tuple or an int32 array; the result is still bool."""
     values = [4, 0, 6, 1]
@@ -66,7 +67,7 @@ def test_lengths_types(sol, kind):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("side", ["right", "left"], ids=cases())
 def test_empty_batch(sol, side):
     """B == 0 gives a (0, max_len) bool array."""
     expect_array(sol.padding_mask(np.zeros(0, dtype=np.int64), 5, side=side), np.zeros((0, 5), dtype=bool),
@@ -115,7 +116,7 @@ def test_large(sol):
     ([1, 2], -1, "max_len"),
     (np.zeros(0, dtype=np.int64), -1, "max_len"),
     (np.zeros(0, dtype=np.int64), -3, "max_len"),
-])
+], ids=cases())
 def test_invalid_lengths(sol, lengths, max_len, match):
     """Negative or too-long lengths, 2-D lengths and a negative max_len (even with no rows) raise ValueError."""
     expect_raises(ValueError, sol.padding_mask, lengths, max_len, match=match)
@@ -123,7 +124,7 @@ def test_invalid_lengths(sol, lengths, max_len, match):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("side", ["center", "LEFT", "", "l"])
+@pytest.mark.parametrize("side", ["center", "LEFT", "", "l"], ids=cases())
 def test_invalid_side(sol, side):
     """An unknown side raises ValueError naming side."""
     expect_raises(ValueError, sol.padding_mask, [1, 2], 3, side=side, match="side")
@@ -131,8 +132,8 @@ def test_invalid_side(sol, side):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("causal", [False, True])
-@pytest.mark.parametrize("seed,bsz,t", [(21, 3, 6), (22, 6, 9), (23, 1, 1)])
+@pytest.mark.parametrize("causal", [False, True], ids=cases())
+@pytest.mark.parametrize("seed,bsz,t", [(21, 3, 6), (22, 6, 9), (23, 1, 1)], ids=cases())
 def test_bias_matches_definition(sol, causal, seed, bsz, t):
     """attention_bias matches the definition on random 0/1 masks (holes included), causal or not."""
     mask = np.random.default_rng(seed).integers(0, 2, size=(bsz, t))
@@ -142,7 +143,7 @@ def test_bias_matches_definition(sol, causal, seed, bsz, t):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("dtype", [bool, np.int32, np.int8])
+@pytest.mark.parametrize("dtype", [bool, np.int32, np.int8], ids=cases())
 def test_bias_mask_dtypes(sol, dtype):
     """attention_mask may be bool or any integer dtype; the result is bool."""
     mask = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1]]).astype(dtype)
@@ -174,7 +175,7 @@ def test_bias_agrees_with_padding_mask(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("shape", [(2, 0), (0, 4)])
+@pytest.mark.parametrize("shape", [(2, 0), (0, 4)], ids=cases())
 def test_bias_empty(sol, shape):
     """T == 0 gives (B, 1, 0, 0); B == 0 gives (0, 1, T, T)."""
     b, t = shape
@@ -201,7 +202,7 @@ def test_bias_large(sol):
     np.ones((2, 1, 3), dtype=np.int64),
     np.array([[1, 2, 0]]),
     np.array([[1, -1, 0]]),
-])
+], ids=cases())
 def test_bias_invalid(sol, mask):
     """A mask that is not 2-D, or holds values other than 0 and 1, raises ValueError naming attention_mask."""
     expect_raises(ValueError, sol.attention_bias, mask, False, match="attention_mask")

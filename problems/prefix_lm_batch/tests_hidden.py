@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises, expect_sequence
 
 
@@ -45,7 +46,7 @@ def random_pairs(rng, batch, max_prefix, max_target, vocab=50):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2], ids=cases())
 def test_random_batches(sol, seed):
     """Random batches of pairs of different lengths match the definition."""
     rng = np.random.default_rng(700 + seed)

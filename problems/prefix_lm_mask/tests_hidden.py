@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
 
 
@@ -16,7 +17,7 @@ def by_definition(n, p):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n,p", [(1, 0), (1, 1), (2, 1), (5, 1), (7, 3), (8, 4), (8, 7), (13, 6), (20, 9)])
+@pytest.mark.parametrize("n,p", [(1, 0), (1, 1), (2, 1), (5, 1), (7, 3), (8, 4), (8, 7), (13, 6), (20, 9)], ids=cases())
 def test_matches_definition(sol, n, p):
     """allowed[i, j] == (j < prefix_len or j <= i) for several sizes."""
     expect_array(sol.prefix_lm_mask(n, p), by_definition(n, p), name=f"prefix_lm_mask({n}, {p})")
@@ -32,7 +33,7 @@ def test_prefix_never_sees_targets(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("n", [1, 6, 17])
+@pytest.mark.parametrize("n", [1, 6, 17], ids=cases())
 def test_zero_and_full_prefix(sol, n):
     """prefix_len 0 equals the causal mask and prefix_len seq_len the all-True mask."""
     expect_array(sol.prefix_lm_mask(n, 0), np.tril(np.ones((n, n), dtype=bool)), name=f"prefix_lm_mask({n}, 0)")
@@ -74,7 +75,7 @@ def test_numpy_scalar_prefix(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("p", [np.array(3), np.array(0, dtype=np.int32)])
+@pytest.mark.parametrize("p", [np.array(3), np.array(0, dtype=np.int32)], ids=cases())
 def test_zero_dim_array_prefix(sol, p):
     """A 0-d integer array prefix_len is an integer, not a batch: the result is (T, T)."""
     expect_array(sol.prefix_lm_mask(5, p), by_definition(5, int(p)),
@@ -103,7 +104,7 @@ def test_large(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("n,p", [(4, -1), (4, 5), (0, 1), (10, 100)])
+@pytest.mark.parametrize("n,p", [(4, -1), (4, 5), (0, 1), (10, 100)], ids=cases())
 def test_int_out_of_range(sol, n, p):
     """An integer prefix_len outside [0, seq_len] raises ValueError naming prefix_len."""
     expect_raises(ValueError, sol.prefix_lm_mask, n, p, match="prefix_len")
@@ -111,7 +112,7 @@ def test_int_out_of_range(sol, n, p):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("values", [[2, 5], [-1, 0], [0, 4, 6]])
+@pytest.mark.parametrize("values", [[2, 5], [-1, 0], [0, 4, 6]], ids=cases())
 def test_array_out_of_range(sol, values):
     """Any value of a prefix_len array outside [0, seq_len] raises ValueError naming prefix_len."""
     expect_raises(ValueError, sol.prefix_lm_mask, 4, np.array(values), match="prefix_len")

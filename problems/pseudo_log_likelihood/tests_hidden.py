@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_float, expect_raises, expect_sequence
 
 
@@ -41,7 +42,7 @@ def check_copies(sol, ids, special, mask_id, what):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2], ids=cases())
 def test_copies_random(sol, seed):
     """Random ids and special masks give one singly-masked copy per non-special position."""
     rng = np.random.default_rng(500 + seed)
@@ -96,7 +97,7 @@ def test_copies_errors(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2], ids=cases())
 def test_score_random(sol, seed):
     """Random logits: only logits[k, positions[k]] and the original token at that position count."""
     rng = np.random.default_rng(600 + seed)

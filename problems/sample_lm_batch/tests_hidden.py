@@ -4,6 +4,7 @@ with fixed seeds (false-failure rate below 1e-9), so that any correct draw order
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_raises, expect_sequence, expect_uniform
 
 
@@ -40,7 +41,8 @@ def distinct_data(n, seed, dtype=np.int64):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n,batch_size,block_size", [(9, 5, 8), (50, 16, 1), (300, 64, 32), (2000, 8, 256)])
+@pytest.mark.parametrize("n,batch_size,block_size", [(9, 5, 8), (50, 16, 1), (300, 64, 32), (2000, 8, 256)],
+                         ids=cases())
 def test_windows_and_shift(sol, n, batch_size, block_size):
     """Every row is a window data[s:s+block_size] with s in range, and y is the same window one token later."""
     data = distinct_data(n, n)

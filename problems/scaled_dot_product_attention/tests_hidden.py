@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_raises
 
 F64 = {"rtol": 1e-6, "atol": 1e-12}  # float64: closed form, tight
@@ -53,7 +54,7 @@ def qkv(seed, q_shape, k_shape, v_shape, dtype=np.float64, magnitude=1.0):
     ((4, 3), (6, 3), (6, 2)),
     ((2, 3, 5, 8), (2, 3, 7, 8), (2, 3, 7, 4)),
     ((1, 1), (1, 1), (1, 1)),
-])
+], ids=cases())
 def test_no_mask_matches_definition(sol, shapes):
     """Without a mask every key is attended; values match the loop definition."""
     q, k, v = qkv(len(shapes[1]) + shapes[0][-1], *shapes)
@@ -76,7 +77,7 @@ def test_random_allowed_mask(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("lq, lk", [(5, 5), (2, 6), (6, 2), (1, 4), (4, 1)])
+@pytest.mark.parametrize("lq, lk", [(5, 5), (2, 6), (6, 2), (1, 4), (4, 1)], ids=cases())
 def test_causal_top_left(sol, lq, lk):
     """is_causal=True is top-left aligned (j <= i) for every Lq, Lk."""
     q, k, v = qkv(lq * 10 + lk, (2, lq, 4), (2, lk, 4), (2, lk, 3))
@@ -116,7 +117,7 @@ def test_causal_ignores_future(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("scale", [0.0, 0.3, 2.0, -1.0])
+@pytest.mark.parametrize("scale", [0.0, 0.3, 2.0, -1.0], ids=cases())
 def test_explicit_scale(sol, scale):
     """An explicit scale multiplies the scores (0 gives a plain average of the allowed values)."""
     q, k, v = qkv(20, (2, 5, 6), (2, 7, 6), (2, 7, 3))
@@ -141,7 +142,7 @@ def test_default_scale_uses_d_not_dv(sol):
     ((2, 3, 4, 5), (2, 1, 6, 5), (2, 1, 6, 2)),
     ((3, 4, 5), (6, 5), (6, 2)),
     ((2, 1, 4, 5), (1, 3, 6, 5), (3, 6, 2)),
-])
+], ids=cases())
 def test_broadcast_leading_dims(sol, shapes):
     """Leading dims of q, k, v broadcast (shared keys across heads, 2-D keys for a batch of queries)."""
     q, k, v = qkv(40, *shapes)
@@ -228,7 +229,7 @@ def test_large_input(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("bad", ["int", "float"])
+@pytest.mark.parametrize("bad", ["int", "float"], ids=cases())
 def test_non_bool_mask_raises(sol, bad):
     """An int or additive float mask raises ValueError naming allowed."""
     x = np.zeros((3, 2))
@@ -238,7 +239,7 @@ def test_non_bool_mask_raises(sol, bad):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("mask_shape", [(3, 4), (5, 2, 3, 3), (4,)])
+@pytest.mark.parametrize("mask_shape", [(3, 4), (5, 2, 3, 3), (4,)], ids=cases())
 def test_bad_mask_shape_raises(sol, mask_shape):
     """A mask that does not broadcast to batch + (Lq, Lk) (or would enlarge it) raises ValueError naming allowed."""
     q, k, v = qkv(1, (2, 3, 4), (2, 3, 4), (2, 3, 4))

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_proportion, expect_raises, expect_uniform
 
 
@@ -34,7 +35,7 @@ BIG_SPECIAL = padded_special(BIG_ROWS, [BIG_WIDTH - 2 * (r % 8) for r in range(B
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("p", [0.0, 1.0])
+@pytest.mark.parametrize("p", [0.0, 1.0], ids=cases())
 def test_degenerate_exact(sol, p):
     """p = 0 selects nothing and p = 1 selects exactly the non-special positions."""
     special = padded_special(5, [9, 4, 2, 7, 12], 12)
@@ -54,7 +55,7 @@ def test_int_special_mask(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("shape", [(0, 7), (4, 0), (0, 0), (1, 1)])
+@pytest.mark.parametrize("shape", [(0, 7), (4, 0), (0, 0), (1, 1)], ids=cases())
 def test_empty_and_tiny(sol, shape):
     """Empty and 1x1 inputs give a bool array of the same shape."""
     special = np.zeros(shape, dtype=bool)
@@ -64,7 +65,7 @@ def test_empty_and_tiny(sol, shape):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("p", [-0.01, 1.01])
+@pytest.mark.parametrize("p", [-0.01, 1.01], ids=cases())
 def test_bad_probability_hidden(sol, p):
     """mlm_probability outside [0, 1] raises ValueError naming mlm_probability."""
     expect_raises(ValueError, sol.select_mlm_positions, np.zeros((2, 3), dtype=bool), p,
@@ -73,7 +74,7 @@ def test_bad_probability_hidden(sol, p):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("shape", [(5,), (2, 3, 4)])
+@pytest.mark.parametrize("shape", [(5,), (2, 3, 4)], ids=cases())
 def test_bad_ndim(sol, shape):
     """A special_tokens_mask that is not 2-D raises ValueError naming special_tokens_mask."""
     expect_raises(ValueError, sol.select_mlm_positions, np.zeros(shape, dtype=bool), 0.15,
@@ -115,7 +116,7 @@ def test_global_rng_untouched(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("statistics")
-@pytest.mark.parametrize("p,seed", [(0.15, 100), (0.5, 101), (0.03, 102), (0.0125, 103)])
+@pytest.mark.parametrize("p,seed", [(0.15, 100), (0.5, 101), (0.03, 102), (0.0125, 103)], ids=cases())
 def test_selection_rate(sol, p, seed):
     """The share of selected eligible positions matches mlm_probability (Bernstein band, 1e-10)."""
     got = checked(sol.select_mlm_positions(BIG_SPECIAL, p, rng=np.random.default_rng(seed)), BIG_SPECIAL,

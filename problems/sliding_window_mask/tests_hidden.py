@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_int, expect_raises
 
 
@@ -16,7 +17,7 @@ def by_definition(n, w):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n,w", [(1, 1), (2, 1), (5, 2), (8, 3), (10, 4), (16, 5), (33, 7), (9, 8)])
+@pytest.mark.parametrize("n,w", [(1, 1), (2, 1), (5, 2), (8, 3), (10, 4), (16, 5), (33, 7), (9, 8)], ids=cases())
 def test_matches_definition(sol, n, w):
     """allowed[i, j] == (0 <= i - j < window) for several sizes."""
     expect_array(sol.sliding_window_mask(n, w), by_definition(n, w), name=f"sliding_window_mask({n}, {w})")
@@ -24,7 +25,7 @@ def test_matches_definition(sol, n, w):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n,w", [(7, 7), (7, 8), (3, 1000)])
+@pytest.mark.parametrize("n,w", [(7, 7), (7, 8), (3, 1000)], ids=cases())
 def test_window_at_least_length(sol, n, w):
     """window >= seq_len equals the causal mask (window == seq_len included)."""
     expect_array(sol.sliding_window_mask(n, w), np.tril(np.ones((n, n), dtype=bool)),
@@ -67,7 +68,7 @@ def test_large(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("w", [0, -1, -5])
+@pytest.mark.parametrize("w", [0, -1, -5], ids=cases())
 def test_bad_window(sol, w):
     """window < 1 raises ValueError naming window."""
     expect_raises(ValueError, sol.sliding_window_mask, 6, w, match="window")
@@ -75,7 +76,7 @@ def test_bad_window(sol, w):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("n", [-1, -4])
+@pytest.mark.parametrize("n", [-1, -4], ids=cases())
 def test_negative_length(sol, n):
     """A negative seq_len raises ValueError naming seq_len."""
     expect_raises(ValueError, sol.sliding_window_mask, n, 3, match="seq_len")

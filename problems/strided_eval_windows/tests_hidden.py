@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_float, expect_raises
 
 
@@ -46,7 +47,7 @@ def random_logprobs(rng, windows):
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize("n,max_length,stride", [(40, 16, 8), (40, 16, 4), (41, 16, 16), (7, 3, 1),
-                                                  (100, 10, 7), (1000, 64, 48)])
+                                                  (100, 10, 7), (1000, 64, 48)], ids=cases())
 def test_windows_match_loop(sol, n, max_length, stride):
     """Windows (begin, end, score_from) match the loop over the definition."""
     expect_array(sol.strided_eval_windows(n, max_length, stride), windows_by_loop(n, max_length, stride),
@@ -118,7 +119,7 @@ def test_window_errors(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("n,max_length,stride", [(40, 16, 8), (40, 16, 16), (123, 20, 5)])
+@pytest.mark.parametrize("n,max_length,stride", [(40, 16, 8), (40, 16, 16), (123, 20, 5)], ids=cases())
 def test_perplexity_token_weighted(sol, n, max_length, stride):
     """Perplexity = exp(-sum / count) over scored tokens only, ignoring entry 0 and re-seen tokens (rtol 1e-9)."""
     windows = windows_by_loop(n, max_length, stride)

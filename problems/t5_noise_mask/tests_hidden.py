@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     chi2_critical,
@@ -66,7 +67,7 @@ COUNTS = [  # (length, density, mean span, num_noise, num_spans), worked by hand
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("length,d,mu,k,s", COUNTS)
+@pytest.mark.parametrize("length,d,mu,k,s", COUNTS, ids=cases())
 def test_counts(sol, length, d, mu, k, s):
     """Exact number of noise tokens and spans (round half-to-even, clamped), starting non-noise, ending noise."""
     got = sol.t5_noise_mask(length, noise_density=d, mean_noise_span_length=mu, rng=np.random.default_rng(length))
@@ -80,7 +81,7 @@ def test_counts(sol, length, d, mu, k, s):
     (20, 0.15, 3.0, [0] * 17 + [1] * 3),
     (6, 0.5, 1.0, [0, 1, 0, 1, 0, 1]),
     (10, 1.0, 3.0, [0] + [1] * 9),
-])
+], ids=cases())
 def test_forced_masks(sol, length, d, mu, expected):
     """Parameters that leave only one possible mask give exactly that mask."""
     got = sol.t5_noise_mask(length, noise_density=d, mean_noise_span_length=mu, rng=np.random.default_rng(3))
@@ -89,7 +90,7 @@ def test_forced_masks(sol, length, d, mu, expected):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("length", [1, 0, -5])
+@pytest.mark.parametrize("length", [1, 0, -5], ids=cases())
 def test_bad_length(sol, length):
     """length < 2 raises ValueError naming length."""
     expect_raises(ValueError, sol.t5_noise_mask, length, rng=np.random.default_rng(0), match="length")
@@ -99,7 +100,7 @@ def test_bad_length(sol, length):
 @pytest.mark.category("argument checks")
 @pytest.mark.parametrize("kwargs,word", [({"noise_density": -0.1}, "noise_density"),
                                          ({"noise_density": 1.5}, "noise_density"),
-                                         ({"mean_noise_span_length": 0.5}, "mean_noise_span_length")])
+                                         ({"mean_noise_span_length": 0.5}, "mean_noise_span_length")], ids=cases())
 def test_bad_parameters(sol, kwargs, word):
     """noise_density outside [0, 1] or mean_noise_span_length < 1 raise ValueError naming it."""
     expect_raises(ValueError, sol.t5_noise_mask, 50, rng=np.random.default_rng(0), match=word, **kwargs)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises, expect_sequence
 
 
@@ -65,7 +66,7 @@ def test_empty(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("edge cases")
-@pytest.mark.parametrize("mask", [[1], [0]])
+@pytest.mark.parametrize("mask", [[1], [0]], ids=cases())
 def test_single_token(sol, mask):
     """L = 1, noise or not."""
     check(sol, np.array([42]), np.array(mask, dtype=bool), 100)
@@ -105,7 +106,7 @@ def test_alternating_many_sentinels(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed,length,p", [(1, 512, 0.15), (2, 100, 0.5), (3, 37, 0.9), (4, 568, 0.3)])
+@pytest.mark.parametrize("seed,length,p", [(1, 512, 0.15), (2, 100, 0.5), (3, 37, 0.9), (4, 568, 0.3)], ids=cases())
 def test_random_masks(sol, seed, length, p):
     """Random token ids and random masks (any pattern) match the definition."""
     g = np.random.default_rng(seed)
@@ -133,7 +134,7 @@ def test_smallest_vocab(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
-@pytest.mark.parametrize("vocab_size", [2, 0])
+@pytest.mark.parametrize("vocab_size", [2, 0], ids=cases())
 def test_vocab_too_small(sol, vocab_size):
     """Fewer ids than sentinels needed (or vocab_size < 1) raises ValueError naming vocab_size."""
     expect_raises(ValueError, sol.t5_span_corruption, np.array([9, 9, 9, 9, 9]),

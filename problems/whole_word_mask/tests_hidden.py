@@ -10,6 +10,7 @@ import itertools
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_proportion, expect_raises, expect_uniform
 
 
@@ -60,7 +61,7 @@ def random_words(seed, n_words, max_len, specials=True):
 @pytest.mark.category("edge cases")
 @pytest.mark.parametrize("n,p,cap,k", [(10, 0.15, None, 2), (30, 0.15, None, 4), (50, 0.15, None, 8),
                                        (3, 0.15, None, 1), (22, 0.0, None, 1), (512, 0.15, None, 77),
-                                       (512, 0.15, 20, 20), (40, 0.5, 0, 0)])
+                                       (512, 0.15, 20, 20), (40, 0.5, 0, 0)], ids=cases())
 def test_budget_with_single_token_words(sol, n, p, cap, k):
     """One-token words fill the budget exactly: max(1, round(T * p)) with T incl. specials, half-to-even, capped."""
     word_ids = np.concatenate([[-1], np.arange(n - 2), [-1]])
@@ -82,7 +83,7 @@ def test_nothing_fits(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("word_ids", [np.zeros(0, dtype=np.int64), np.full(5, -1), np.array([7])])
+@pytest.mark.parametrize("word_ids", [np.zeros(0, dtype=np.int64), np.full(5, -1), np.array([7])], ids=cases())
 def test_edge_inputs(sol, word_ids):
     """Empty input, only specials, and a single one-token word (budget 1: it is taken)."""
     got = sol.whole_word_mask(word_ids, 0.15, rng=np.random.default_rng(2))
@@ -91,7 +92,7 @@ def test_edge_inputs(sol, word_ids):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("seed", [10, 11, 12, 13])
+@pytest.mark.parametrize("seed", [10, 11, 12, 13], ids=cases())
 def test_invariants_random_words(sol, seed):
     """Random word lengths 1-4 (T about 260, budget 39): whole words, maximal, and exactly the budget."""
     word_ids = random_words(seed, 100, 4)
@@ -183,7 +184,7 @@ def test_word_ids_not_starting_at_zero(sol):
 @pytest.mark.parametrize("args,word", [((np.array([0, 1, 2]), 1.5), "mlm_probability"),
                                        ((np.zeros((2, 3), dtype=np.int64), 0.15), "word_ids"),
                                        ((np.array([-1, 0, 1, 0, -1]), 0.15), "word_ids"),
-                                       ((np.array([-2, 0, 1]), 0.15), "word_ids")])
+                                       ((np.array([-2, 0, 1]), 0.15), "word_ids")], ids=cases())
 def test_errors(sol, args, word):
     """Bad probability, 2-D word_ids, a non-contiguous word, or an id below -1 raise ValueError naming it."""
     expect_raises(ValueError, sol.whole_word_mask, *args, rng=np.random.default_rng(0), match=word)

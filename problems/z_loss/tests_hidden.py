@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises
 
 TOL = {"rtol": 1e-9, "atol": 1e-15}
@@ -32,7 +33,7 @@ def case(seed, shape, vocab, scale=3.0, share=0.6, shift=0.0):
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
 @pytest.mark.parametrize("seed,shape,vocab", [(1, (4, 9), 7), (2, (12,), 5), (3, (2, 3, 4), 6)],
-                         ids=["2d-mask", "1d-mask", "3d-mask"])
+                         ids=cases())
 def test_random_inputs(sol, seed, shape, vocab):
     """Random logits and masks: coefficient * mean of log Z squared over the masked-in positions."""
     logits, mask = case(seed, shape, vocab, shift=4.0)
@@ -119,7 +120,7 @@ def test_single_row(sol):
 
 @pytest.mark.points(1)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("coefficient", [0.0, 1e-4, 3.0])
+@pytest.mark.parametrize("coefficient", [0.0, 1e-4, 3.0], ids=cases())
 def test_coefficient(sol, coefficient):
     """The result scales with the coefficient (0 gives 0.0)."""
     logits, mask = case(6, (3, 5), 4, shift=1.0)

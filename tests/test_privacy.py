@@ -1,0 +1,74 @@
+"""Hidden tests say no more than their problem's feedback policy allows: under ``summary`` their ids carry no
+parameter values and their messages name no inputs (what the README promises learners)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import REPO
+
+from judge.case_ids import neutral_test_id
+from judge.checkers import CheckFailure, expect_array, expect_float
+from judge.checkers.base import public_name
+from judge.problems import load_problem, problem_ids
+from judge.runner import collect_tests
+
+IDS = problem_ids(REPO)
+# an argument list or index with a number in it, or a keyword given a number: what a summary must not show
+INPUT_IN_MESSAGE = re.compile(r"\w\([^)]*\d|\w\[[^\]]*\d|\w=-?\d")
+
+
+def leaked_input(message: str) -> str | None:
+    """The part of a hidden test's message that shows an input, or None. Statistical bands (observed value,
+    band and sample size) are allowed, as the README says; their name part is checked."""
+    m = INPUT_IN_MESSAGE.search(message.split(" = ")[0] if message.startswith("statistical") else message)
+    return m.group(0) if m else None
+
+
+@pytest.mark.parametrize("problem_id", IDS)
+def test_hidden_test_ids_show_no_inputs(problem_id):
+    """Every hidden test id of a summary-policy problem is plain or uses caseN / plain-word ids."""
+    problem = load_problem(REPO, problem_id)
+    tests = collect_tests(problem)
+    hidden = [t["name"] for t in tests if t["visibility"] == "hidden"]
+    assert hidden
+    if problem.hidden_feedback == "summary":
+        shown = [name for name in hidden if not neutral_test_id(name)]
+        assert not shown, f"{problem_id}: hidden test ids show inputs: {shown[:5]}; use ids=cases()"
+
+
+def test_the_id_rule_rejects_values():
+    assert neutral_test_id("test_x[case3]") and neutral_test_id("test_x[case0-negative]")
+    for name in ("test_x[2048]", "test_x[512-0.15-20-20]", "test_x[p=0.5]", "test_x[1d-batch]", "test_x[-1]"):
+        assert not neutral_test_id(name), name
+
+
+def test_check_summaries_name_no_inputs():
+    """A checker's summary (what a hidden test shows) hides the arguments in its name; its detail keeps them."""
+    import numpy as np
+
+    with pytest.raises(CheckFailure) as caught:
+        expect_array(np.zeros((4, 4), bool), np.ones((4, 4), bool), name="causal_mask(2048)")
+    assert caught.value.summary == "wrong values: causal_mask(...) differs at 16 positions"
+    assert "causal_mask(2048)" in caught.value.detail and "of 16 positions" in caught.value.detail
+    with pytest.raises(CheckFailure) as caught:
+        expect_float(0.5, float("nan"), rtol=0, atol=0, name="loss with every target ignored, L_past=5, L_new=3")
+    assert caught.value.summary == ("wrong value: loss with every target ignored, L_past=N, L_new=N should be NaN, "
+                                    "got a number")
+    assert leaked_input(caught.value.summary) is None
+    assert public_name("attention_reach(random 128x128 mask, 3) over 200 calls, float32") == \
+        "attention_reach(...) over N calls, float32"
+
+
+@pytest.mark.parametrize("message,leak", [
+    ("wrong values: causal_mask(2048) differs at 3 positions", "k(2048"),
+    ("wrong value: f(L_past=5) is outside the tolerance", "f(L_past=5"),
+    ("wrong value: kv L_past=5", "t=5"),
+    ("wrong values: mask[0, 1] differs at 1 positions", "k[0, 1"),
+    ("wrong values: causal_mask(...) differs at 3 positions", None),
+    ("statistical check failed: share of masked tokens = 0.2000, expected within [0.1400, 0.1600] over 1,000 "
+     "samples", None),
+])
+def test_the_message_rule(message, leak):
+    assert leaked_input(message) == leak
