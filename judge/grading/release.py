@@ -1,9 +1,11 @@
 """``judge release``: the student distribution, and the scan that proves it leaks nothing.
 
-A release holds the judge package, ``pyproject.toml``, the README, a student Makefile, ``problems/tracks.toml``
-and, per problem, ``problem.toml``, the statement, the starter and the public tests. It never holds hidden tests,
-reference solutions or mutants. ``.judge-release.json`` at its root records, per problem, how many hidden tests
-(and points) exist, so ``judge submit`` in a release can say plainly that they run at grading.
+A release holds the judge package, ``pyproject.toml``, a student README and Makefile (set-up and the learner
+commands only, each of which works in the release), ``problems/tracks.toml``, the curriculum README listing only
+the released problems and, per problem, ``problem.toml``, the statement, the starter and the public tests. It
+never holds hidden tests, reference solutions or mutants. ``.judge-release.json`` at its root records, per
+problem, how many hidden tests (and points) exist, so ``judge submit`` in a release can say plainly that they run
+at grading.
 
 After writing, every file of the release is scanned for the secrets of every problem in the source repository:
 a file named like a hidden test or a solution, any line of a hidden test, reference or mutant that is
@@ -28,7 +30,7 @@ MIN_LINE = 24
 PROBLEM_FILES = ("problem.toml", "README.md", "starter.py", PUBLIC_TESTS)
 
 STUDENT_MAKEFILE = """\
-# Student release of lm-judge: `make install` once, then use the judge command (see README.md).
+# Student release of lm-judge: `make install` once, then `. .venv/bin/activate` (see README.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -42,14 +44,94 @@ $(STAMP): pyproject.toml
 \ttouch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the judge
+\t@echo "Installed. Now run this in your shell (every judge command needs it):  . .venv/bin/activate"
 
-demo: $(STAMP) ## list the problems and run the public tests of the first one on its starter
+demo: $(STAMP) ## list the problems, then run the public tests of the first one on its untouched starter
 \t$(BIN)/judge list
-\t-$(BIN)/judge test causal_mask problems/causal_mask/starter.py
+\t@echo
+\t@echo "The next report is MEANT TO FAIL: it tests the untouched starter of {first}, which you will write."
+\t@$(BIN)/judge test {first} problems/{first}/starter.py || echo "(that failure was expected)"
+\t@echo
+\t@echo "Now run this in your shell (every judge command needs it):  . .venv/bin/activate"
+\t@echo "then:  judge next"
 
 clean:
 \trm -rf $(VENV) .judge
 """
+
+STUDENT_README = """\
+# lm-judge: causal vs masked language models, in NumPy
+
+Exercises for the chapter on **causal vs masked language models**: you implement the pieces that make the
+difference real (attention masks, masked-LM corruption, next-token data, losses, attention, decoding) in pure
+NumPy, and the `judge` command tests your code and reports a score. This release holds {count} problem(s); the
+learning path is in [problems/README.md](problems/README.md).
+
+## Set up (two commands)
+
+```sh
+make install               # creates .venv and installs the judge (Python 3.10 or newer)
+. .venv/bin/activate       # in every new shell: without it you get "judge: command not found"
+```
+
+## The five commands
+
+```sh
+judge list                 # the problems in learning order, your best score, your progress
+judge show {first}    # the statement: contract, conventions, examples
+judge start {first}   # copies the starter to workspace/{first}.py
+judge test {first}    # the public tests on workspace/{first}.py, with full feedback
+judge submit {first}  # the same tests, recorded in your history
+```
+
+Also: `judge next` (what to do next), `judge hint ID` (the statement's hints, one at a time),
+`judge history` (past submissions; `judge history --attempt N` shows one in full and what changed).
+
+## A 30-second walkthrough
+
+1. `judge next` names the first problem; `judge show {first}` prints its statement.
+2. `judge start {first}`, then edit `workspace/{first}.py` in your editor.
+3. `judge test {first}` until every public test passes; each failure says what was expected and what you got.
+4. `judge submit {first}` records the attempt; `judge list` shows your progress.
+
+## Your score here and your grade
+
+This release has only the **public** tests. The hidden tests stay with your instructor and run when your
+work is graded, so your grade can be lower than the score you see here: read each statement's conventions
+(mask polarity, -100, dtypes, errors) carefully, and test the edge cases it names. Your solution may import NumPy
+and the standard modules `judge show ID` lists; anything else (torch, scipy, os, ...) is the verdict `forbidden`.
+
+Exit codes: 0 every test passed, 1 some test did not, 2 a usage or input error (one line says what to fix),
+3 the judge itself failed.
+"""
+
+
+def student_readme(ids: list[str]) -> str:
+    """The README of a release: set-up, the learner commands and what a release's score means."""
+    return STUDENT_README.format(count=len(ids), first=ids[0])
+
+
+def released_problems_readme(text: str, ids: list[str]) -> str:
+    """problems/README.md for a release: list items of problems that are not released are dropped, and so are the
+    track sections they leave empty; links to problems that are not released become plain names."""
+    released = set(ids)
+    item = re.compile(r"^- \[(\w+)\]\(\1/\)")
+    sections: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.startswith("#"):
+            sections.append([])
+        sections[-1].append(line)
+    out: list[str] = []
+    for section in sections:
+        items = [line for line in section if item.match(line)]
+        kept = [line for line in section if not (m := item.match(line)) or m.group(1) in released]
+        if items and len(kept) == len(section) - len(items):
+            continue  # a track with none of its problems released
+        out.extend(kept)
+    body = "\n".join(out).replace("runs public and\nhidden tests and records your score",
+                                   "records your score\n(the hidden tests run when your instructor grades)")
+    return re.sub(r"\[(\w+)\]\(\1/\)", lambda m: m.group(0) if m.group(1) in released else f"`{m.group(1)}`",
+                  body) + "\n"
 
 
 @dataclass
@@ -161,17 +243,20 @@ def build_release(root: Path, out: Path, problems: list[str]) -> ReleaseReport:
     report = ReleaseReport(out, ids)
     package = Path(__file__).resolve().parent.parent
     shutil.copytree(package, out / "judge", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
-        if (root / name).is_file():
-            shutil.copyfile(root / name, out / name)
-        elif (package.parent / name).is_file():
-            shutil.copyfile(package.parent / name, out / name)
-    (out / "Makefile").write_text(STUDENT_MAKEFILE)
+    if (root / "pyproject.toml").is_file():
+        shutil.copyfile(root / "pyproject.toml", out / "pyproject.toml")
+    elif (package.parent / "pyproject.toml").is_file():
+        shutil.copyfile(package.parent / "pyproject.toml", out / "pyproject.toml")
+    in_order = [p.id for p in sorted(loaded, key=lambda p: (p.track.position, p.order, p.id))]
+    first = in_order[0] if in_order else ""
+    (out / "README.md").write_text(student_readme(in_order))
+    (out / "Makefile").write_text(STUDENT_MAKEFILE.replace("{first}", first))
     (out / ".gitignore").write_text(".venv/\nworkspace/\n.judge/\n__pycache__/\n*.egg-info/\n")
     (out / "problems").mkdir()
     shutil.copyfile(root / "problems" / "tracks.toml", out / "problems" / "tracks.toml")
     if (root / "problems" / "README.md").is_file():
-        shutil.copyfile(root / "problems" / "README.md", out / "problems" / "README.md")
+        (out / "problems" / "README.md").write_text(
+            released_problems_readme((root / "problems" / "README.md").read_text(), in_order))
     hidden = {}
     for problem in loaded:
         target = out / "problems" / problem.id
