@@ -1,4 +1,4 @@
-# Two commands on a fresh machine: `make demo` (set up, then judge a reference and a mutant) and `make test`.
+# On a fresh machine: `make demo` (set up, then one report that is meant to fail), then `. .venv/bin/activate`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,9 +13,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the judge with its dependencies
 
-demo: $(STAMP) ## submit a reference solution and a known-wrong one, and show both score reports
-	$(BIN)/judge submit causal_mask solutions/causal_mask/reference.py --db .judge/demo.db
-	-$(BIN)/judge submit causal_mask solutions/causal_mask/mutants/diagonal_excluded.py --db .judge/demo.db
+# The demo's one report is meant to fail (the untouched starter); a real judge failure (exit 2 or 3) still fails make.
+demo: $(STAMP) ## set up, then check the judge works: the public tests of the first problem on its untouched starter
+	@echo
+	@echo "The report below is MEANT TO FAIL: it runs the public tests of the first problem, causal_mask, on its"
+	@echo "untouched starter (problems/causal_mask/starter.py), the function you will write. A report means the judge works."
+	@echo
+	@status=0; $(BIN)/judge test causal_mask problems/causal_mask/starter.py || status=$$?; \
+	  if [ $$status -ne 1 ]; then echo "make demo: the judge failed (exit $$status)"; exit 1; fi
+	@echo
+	@echo "(That failure was expected.) Set-up is done. Now activate the environment in your shell:"
+	@echo
+	@echo "    . .venv/bin/activate"
+	@echo
+	@echo "Every judge command needs it (else: 'judge: command not found'). Then start with:  judge next"
 
 test: $(STAMP) ## the whole test suite: judge internals, every verdict, and judge validate over every problem
 	$(BIN)/python -m pytest -q
