@@ -100,3 +100,15 @@ def test_flagged_submissions_and_common_failures(graded):
     (top,) = db.execute("SELECT COUNT(*) AS n FROM test_results WHERE status NOT IN ('passed', 'missing') "
                         "AND message != '' GROUP BY status, message ORDER BY n DESC LIMIT 1").fetchone()
     assert counts and counts[0] == top
+
+
+def test_points_by_kind_of_test_match_the_gradebook(graded):
+    """The class's share of each kind of test's points agrees with the graded results."""
+    _, _, parser, db = graded
+    rows = parser.find("tr", **{"data-category": "correctness"})
+    assert len(rows) == 1
+    score, max_score = db.execute(
+        "SELECT SUM(score), SUM(max_score) FROM grades WHERE problem='probe' AND status NOT IN ('missing', "
+        "'judge_error')").fetchone()
+    assert 0 < score < max_score
+    assert float(rows[0]["data-share"]) == pytest.approx(score / max_score, rel=1e-5)

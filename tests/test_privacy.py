@@ -21,7 +21,10 @@ INPUT_IN_MESSAGE = re.compile(r"\w\([^)]*\d|\w\[[^\]]*\d|\w=-?\d")
 
 def leaked_input(message: str) -> str | None:
     """The part of a hidden test's message that shows an input, or None. Statistical bands (observed value,
-    band and sample size) are allowed, as the README says; their name part is checked."""
+    band and sample size) are allowed, as the README says; their name part is checked. The learner's own frame
+    (``your code raised X (line N, in f: <your source line>)``) is the learner's code, not an input."""
+    if message.startswith("your code raised"):
+        message = message.split(" (line ", 1)[0]
     m = INPUT_IN_MESSAGE.search(message.split(" = ")[0] if message.startswith("statistical") else message)
     return m.group(0) if m else None
 
@@ -67,6 +70,7 @@ def test_check_summaries_name_no_inputs():
     ("wrong value: kv L_past=5", "t=5"),
     ("wrong values: mask[0, 1] differs at 1 positions", "k[0, 1"),
     ("wrong values: causal_mask(...) differs at 3 positions", None),
+    ("your code raised ValueError (line 19, in f: x = np.asarray(x, dtype=np.float64)[0])", None),
     ("statistical check failed: share of masked tokens = 0.2000, expected within [0.1400, 0.1600] over 1,000 "
      "samples", None),
 ])

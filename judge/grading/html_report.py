@@ -8,10 +8,13 @@ judge's tests) can read them back.
 
 from __future__ import annotations
 
+import json
 import statistics
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
+
+from judge.results import category_scores
 
 from .gradebook import FLAG_VERDICTS, Gradebook
 from .outputs import problem_max_scores, student_total
@@ -129,6 +132,8 @@ def build_report(book: Gradebook, title: str = "Class report") -> str:
                        f'</span> {100 * rate:.0f}%</td></tr>')
         out.append("</table>")
 
+    out.extend(category_section(book, problems))
+
     out.append("<h2>Most common failure messages</h2>")
     for p in problems:
         rows = book.db.execute(
@@ -165,6 +170,35 @@ def build_report(book: Gradebook, title: str = "Class report") -> str:
                    f'<td>{", ".join(kinds)}</td><td><code>{escape(message[:300])}</code></td></tr>')
     out.append("</table></body></html>")
     return "\n".join(out) + "\n"
+
+
+def category_section(book: Gradebook, problems: list[str]) -> list[str]:
+    """The class's share of the points of each kind of test (correctness, edge cases, argument checks, statistics),
+    per problem, over submitted files: where the class loses its points."""
+    out = ["<h2>Points by kind of test</h2>",
+           '<p class="muted">Share of each kind\'s points the class earned, over submitted files.</p>']
+    for p in problems:
+        totals: dict[str, list[float]] = {}
+        for (text,) in book.db.execute(
+                "SELECT g.result_json FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+                "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') AND g.result_json IS NOT NULL",
+                (p,)):
+            result = json.loads(text)
+            for c in result.get("categories") or category_scores(result["tests"]):
+                got = totals.setdefault(c["category"], [0.0, 0.0])
+                got[0] += c["score"]
+                got[1] += c["max_score"]
+        if not totals:
+            continue
+        out.append(f'<h3><code>{escape(p)}</code></h3><table class="categories" data-problem="{escape(p)}">'
+                   "<tr><th>kind of test</th><th>points earned</th><th>share</th></tr>")
+        for name, (score, max_score) in totals.items():
+            share = score / max_score if max_score else 0.0
+            out.append(f'<tr data-category="{escape(name)}" data-share="{share:.6g}"><td>{escape(name)}</td>'
+                       f'<td class="num">{score:g}/{max_score:g}</td><td><span class="rate" '
+                       f'style="width:{share * 8:.2f}rem"></span> {100 * share:.0f}%</td></tr>')
+        out.append("</table>")
+    return out
 
 
 def write_report(book: Gradebook, out: Path, title: str = "Class report") -> Path:
