@@ -330,3 +330,14 @@ def test_validate_requires_a_known_category_on_every_test(tmp_path):
     hidden.write_text(text.replace('category("correctness")', 'category("maths")'))
     code, report = judge_json("validate", "probe", root=root)
     assert code == 1 and any("test_hidden_secret_size has 'maths'" in e for e in report[0]["errors"])
+
+
+def test_the_all_ignored_causal_lm_loss_message_says_what_failed(tmp_db):
+    """The hidden message once cut off at 'wrong value: causal_lm_loss(every target -100)' now says which property
+    failed, without an input."""
+    code, result = judge_json("submit", "causal_lm_loss", "solutions/causal_lm_loss/mutants/nan_before_num_items.py",
+                              "--db", tmp_db)
+    (test,) = [t for t in result["tests"] if t["name"] == "test_all_ignored"]
+    assert test["status"] == "failed" and test["visibility"] == "hidden"
+    assert test["message"] == ("wrong value: causal_lm_loss with every target ignored and num_items_in_batch given "
+                               "is NaN, but a number is expected")
