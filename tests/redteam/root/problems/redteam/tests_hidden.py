@@ -7,6 +7,7 @@ SECRET = "REDTEAM-HIDDEN-SECRET-7f3a91"
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_hidden_mask(sol):
     """The 6x6 mask."""
     assert SECRET
