@@ -32,6 +32,12 @@ class CheckFailure(AssertionError):
         self.summary = summary.replace(name, public_name(name)) if name else summary
         self.detail = detail or summary
 
+    @classmethod
+    def elided(cls, detail: str) -> CheckFailure:
+        """A failure whose detail is ``detail`` and whose summary is ``detail`` without the inputs and values it
+        names (:func:`public_name`): for a test's own message that interpolates values."""
+        return cls(public_name(detail), detail)
+
 
 def type_name(value: Any) -> str:
     t = type(value)

@@ -25,9 +25,9 @@ def checked_positions(got, special, k, name):
     if not (isinstance(got, np.ndarray) and got.dtype == np.int64 and got.shape == (k,)):
         expect_array(got, np.zeros(k, dtype=np.int64), name=f"{name} (K = {k})")
     if k and (np.any(np.diff(got) <= 0) or got[0] < 0 or got[-1] >= len(special)):
-        raise CheckFailure(f"wrong values: {name} must be sorted, distinct and inside the sequence")
+        raise CheckFailure.elided(f"wrong values: {name} must be sorted, distinct and inside the sequence")
     if k and np.any(np.asarray(special)[got]):
-        raise CheckFailure(f"wrong values: {name} contains a special position")
+        raise CheckFailure.elided(f"wrong values: {name} contains a special position")
     return got
 
 

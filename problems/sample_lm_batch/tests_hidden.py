@@ -28,7 +28,7 @@ def check_windows(data, x, y, batch_size, block_size, what):
     last = len(data) - block_size - 1
     bad = np.flatnonzero((starts < 0) | (starts > last))
     if bad.size:
-        raise CheckFailure(f"{what}: row {bad[0]} does not start at an index in 0..{last} (N - block_size - 1)")
+        raise CheckFailure.elided(f"{what}: row {bad[0]} does not start at an index in 0..{last} (N - block_size - 1)")
     index = starts[:, None] + np.arange(block_size)
     expect_array(x, data[index].astype(np.int64), name=f"x of {what} (rows must be data[s:s+block_size])")
     expect_array(y, data[index + 1].astype(np.int64), name=f"y of {what} (rows must be data[s+1:s+1+block_size])")
@@ -93,7 +93,7 @@ def test_every_start_reachable(sol):
             hint = "rng.integers excludes its upper bound: the starts are rng.integers(0, N - block_size)"
         elif missing == [0]:
             hint = "start 0 (the first window of the data) must be possible"
-        raise CheckFailure(f"{what}: starts {missing[:5]} never drawn in 20,000 rows (each should appear "
+        raise CheckFailure.elided(f"{what}: starts {missing[:5]} never drawn in 20,000 rows (each should appear "
                            f"~625 times); {hint}")
 
 
@@ -116,7 +116,7 @@ def test_rows_independent(sol):
     x, y, what = call(sol, data, 64, 16, seed=3042)
     starts = check_windows(data, x, y, 64, 16, what)
     if len(set(starts.tolist())) < 8:
-        raise CheckFailure(f"{what}: only {len(set(starts.tolist()))} distinct starts among 64 rows "
+        raise CheckFailure.elided(f"{what}: only {len(set(starts.tolist()))} distinct starts among 64 rows "
                            "(984 possible starts); draw one start per row")
 
 
@@ -128,7 +128,7 @@ def test_rows_drawn_with_replacement(sol):
     x, y, what = call(sol, data, 64, 16, seed=3043)
     starts = check_windows(data, x, y, 64, 16, what)
     if len(set(starts.tolist())) == 64:
-        raise CheckFailure(f"{what}: the 64 rows use 64 distinct starts out of 64; independent draws with "
+        raise CheckFailure.elided(f"{what}: the 64 rows use 64 distinct starts out of 64; independent draws with "
                            "replacement repeat some start (probability of no repeat < 1e-26): do not draw the "
                            "starts without replacement")
 

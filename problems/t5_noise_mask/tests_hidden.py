@@ -40,13 +40,13 @@ def structure(got, length, num_noise, num_spans, name):
         expect_array(got, np.zeros(length, dtype=bool), name=name)
     r = runs(got)
     if int(got.sum()) != num_noise:
-        raise CheckFailure(f"wrong values: {name} has {int(got.sum())} noise tokens, expected {num_noise}")
+        raise CheckFailure.elided(f"wrong values: {name} has {int(got.sum())} noise tokens, expected {num_noise}")
     if r[0][0]:
-        raise CheckFailure(f"wrong values: {name} starts with noise; it must start with a non-noise run")
+        raise CheckFailure.elided(f"wrong values: {name} starts with noise; it must start with a non-noise run")
     if not r[-1][0]:
-        raise CheckFailure(f"wrong values: {name} ends with non-noise; it must end with a noise run")
+        raise CheckFailure.elided(f"wrong values: {name} ends with non-noise; it must end with a noise run")
     if len(r) != 2 * num_spans:
-        raise CheckFailure(f"wrong values: {name} has {len(r) // 2} noise spans, expected {num_spans}")
+        raise CheckFailure.elided(f"wrong values: {name} has {len(r) // 2} noise spans, expected {num_spans}")
     return [n for v, n in r if not v], [n for v, n in r if v]
 
 

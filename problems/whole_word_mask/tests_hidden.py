@@ -35,17 +35,17 @@ def checked(got, word_ids, p, cap=None, name="whole_word_mask"):
     if not (isinstance(got, np.ndarray) and got.dtype == bool and got.shape == (n,)):
         expect_array(got, np.zeros(n, dtype=bool), name=name)
     if got[word_ids < 0].any():
-        raise CheckFailure(f"wrong values: {name} selected a special token (word id -1)")
+        raise CheckFailure.elided(f"wrong values: {name} selected a special token (word id -1)")
     budget = budget_of(n, p, cap)
     count = int(got.sum())
     if count > budget:
-        raise CheckFailure(f"wrong values: {name} selected {count} tokens, over the budget of {budget}")
+        raise CheckFailure.elided(f"wrong values: {name} selected {count} tokens, over the budget of {budget}")
     for w, pos in words_of(word_ids).items():
         part = got[pos]
         if part.any() and not part.all():
-            raise CheckFailure(f"wrong values: {name} selected only part of word {w}")
+            raise CheckFailure.elided(f"wrong values: {name} selected only part of word {w}")
         if not part.any() and len(pos) <= budget - count:
-            raise CheckFailure(f"wrong values: {name} left out a word that still fits in the budget "
+            raise CheckFailure.elided(f"wrong values: {name} left out a word that still fits in the budget "
                                f"({count} of {budget} used)")
     return got
 
@@ -68,7 +68,7 @@ def test_budget_with_single_token_words(sol, n, p, cap, k):
     got = sol.whole_word_mask(word_ids, p, rng=np.random.default_rng(n), max_predictions=cap)
     got = checked(got, word_ids, p, cap, name=f"whole_word_mask(T={n}, p={p}, max_predictions={cap})")
     if got.sum() != k:
-        raise CheckFailure(f"wrong values: whole_word_mask(T={n}, p={p}) selected {int(got.sum())} tokens, "
+        raise CheckFailure.elided(f"wrong values: whole_word_mask(T={n}, p={p}) selected {int(got.sum())} tokens, "
                            f"expected {k}")
 
 
@@ -101,7 +101,7 @@ def test_invariants_random_words(sol, seed):
     got = checked(sol.whole_word_mask(word_ids, p, rng=np.random.default_rng(seed)), word_ids, p)
     budget = budget_of(len(word_ids), p, None)
     if got.sum() != budget:
-        raise CheckFailure(f"wrong values: selected {int(got.sum())} tokens, expected the budget {budget}")
+        raise CheckFailure.elided(f"wrong values: selected {int(got.sum())} tokens, expected the budget {budget}")
 
 
 @pytest.mark.points(2)
@@ -141,7 +141,7 @@ def test_pairs_uniform(sol):
         got = checked(sol.whole_word_mask(word_ids, 0.25, rng=rng), word_ids, 0.25)
         pos = tuple(int(t) for t in np.flatnonzero(got))
         if pos not in index:
-            raise CheckFailure(f"wrong values: expected two selected words, got positions {list(pos)}")
+            raise CheckFailure.elided(f"wrong values: expected two selected words, got positions {list(pos)}")
         counts[index[pos]] += 1
     expect_uniform(counts, name="pairs of words chosen", hint="the words must be visited in a uniformly random order")
 
