@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from judge import wire
 from judge.cpuclock import CpuClock
+from judge.isolated import wire
 from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays, run_token
 from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
-JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
 PIPE_BYTES = 1 << 20
 BUDGET_POLL_S = 0.02  # how often a call past its budget in wall time has its CPU time read
@@ -250,7 +249,7 @@ class Executor:
                 self._proc = ZygoteProcess(self.zygote, self.zygote.spawn([req_r, rep_w, out_w, err_w], limits))
             else:
                 launch = build_launch(
-                    self.sandbox, JUDGE_DIR, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
+                    self.sandbox, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
                 )
                 self._proc = subprocess.Popen(
                     launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),

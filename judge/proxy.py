@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from judge import wire
 from judge.executor import Executor, Outcome
+from judge.isolated import wire
 
 
 class SubmissionFault(BaseException):

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from judge.cpuclock import CpuClock
-from judge.executor import JUDGE_DIR, Executor, Limits
+from judge.executor import Executor, Limits
 from judge.sandbox import SandboxSpec, available_tiers
 from judge.zygote import Zygote
 
@@ -34,7 +34,7 @@ def call_once(tier: str, forked: bool, source: str, allowed: list[str], time_s: 
     path = tmp_path / "solution.py"
     path.write_text(source)
     spec = SandboxSpec(tier)
-    zygote = Zygote(spec, JUDGE_DIR) if forked else None
+    zygote = Zygote(spec) if forked else None
     try:
         with Executor(path, ["spin"], allowed, Limits(time_s=time_s), sandbox=spec, zygote=zygote) as ex:
             return ex.call("spin", args, {}, time_s)
@@ -82,7 +82,7 @@ import sys, time
 def _never(*args, **kwargs):
     time.sleep(3600)
 
-sys.modules["judge.wire"].read_frame = _never  # the worker's loop never reads another request
+sys.modules["judge.isolated.wire"].read_frame = _never  # the worker's loop never reads another request
 
 def spin(x):
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.executor import JUDGE_DIR, Executor, Limits
+from judge.executor import Executor, Limits
 from judge.problems import find_root, load_problem
 from judge.runner import run_batch, run_solution
 from judge.sandbox import SandboxSpec, available_tiers
@@ -94,7 +94,7 @@ def call_probe(zygote: Zygote, tmp_path: Path, source: str, name: str):
 
 @pytest.fixture
 def zygote():
-    z = Zygote(SPEC, JUDGE_DIR)
+    z = Zygote(SPEC)
     yield z
     z.close()
 
