@@ -15,6 +15,7 @@ import numpy as np
 
 from judge.executor import Executor, Outcome
 from judge.isolated import wire
+from judge.verdicts import OK, WRONG_TYPE, Verdict
 
 
 class SubmissionFault(BaseException):
@@ -79,20 +80,20 @@ class SolutionProxy:
         self.last_call = (name, args, kwargs)
         outcome = self._executor.call(name, args, kwargs, self._budget)
         self._budget -= outcome.charged_s
-        if outcome.verdict == "ok":
+        if outcome.verdict == OK:
             value, rng_states = outcome.value
             self._restore_generators(args, kwargs, rng_states)
             if outcome.mutated:
                 raise SubmissionFault(
-                    "failed",
+                    Verdict.FAILED,
                     f"{name} modified its input {', '.join(repr(m) for m in outcome.mutated)} in place; "
                     "inputs must never be mutated (work on a copy)",
                 )
             return value
-        if outcome.verdict == "error":
+        if outcome.verdict == Verdict.ERROR:
             raise learner_exception(outcome)
-        if outcome.verdict == "wrong_type":
-            raise SubmissionFault("failed", f"{name} returned a value of the wrong type: {outcome.message}")
+        if outcome.verdict == WRONG_TYPE:
+            raise SubmissionFault(Verdict.FAILED, f"{name} returned a value of the wrong type: {outcome.message}")
         raise SubmissionFault(outcome.verdict, outcome.message)
 
     @staticmethod
@@ -113,6 +114,6 @@ class SolutionProxy:
     def global_random_state(self) -> str:
         """Fingerprint of the worker's global ``np.random`` and ``random`` state (to check it is untouched)."""
         outcome = self._executor.global_rng(max(self._budget, 0.5))
-        if outcome.verdict != "ok":
+        if outcome.verdict != OK:
             raise SubmissionFault(outcome.verdict, outcome.message)
         return outcome.value[0]
