@@ -32,6 +32,7 @@ from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 OUTPUT_CAP = 64 << 10
 PIPE_BYTES = 1 << 20
 BUDGET_POLL_S = 0.02  # how often a call past its budget in wall time has its CPU time read
+BLOCKED_SHARE = 0.05  # a call that has used less CPU than this share of its wall time is waiting, not working
 
 
 @dataclass
@@ -105,11 +106,20 @@ class _Budget:
     def __init__(self, clock: TreeClock, seconds: float) -> None:
         self.clock, self.seconds = clock, seconds
         self.start_cpu = clock.seconds()
-        self.check_at = time.monotonic() + seconds
+        self.start = time.monotonic()
+        self.check_at = self.start + seconds
 
-    def spent(self) -> bool:
+    def why_stop(self) -> str | None:
+        """``cpu`` once the CPU time reached the budget, ``blocked`` when the call has been waiting (sleeping,
+        reading input that never comes) rather than working, else None: read once the wall time is past the
+        budget, so a blocked call stops after its budget instead of at its wall deadline."""
         now = self.clock.seconds()
-        return self.start_cpu is not None and now is not None and now - self.start_cpu >= self.seconds
+        if self.start_cpu is None or now is None:
+            return None
+        used = now - self.start_cpu
+        if used >= self.seconds:
+            return "cpu"
+        return "blocked" if used < BLOCKED_SHARE * (time.monotonic() - self.start) else None
 
 
 class _Reader:
@@ -127,12 +137,13 @@ class _Reader:
             now = time.monotonic()
             left = deadline - now
             if left <= 0:
-                raise TimeoutError
+                raise TimeoutError("wall")
             wait = left
             if self.budget is not None:
                 if now >= self.budget.check_at:
-                    if self.budget.spent():
-                        raise TimeoutError
+                    why = self.budget.why_stop()
+                    if why is not None:
+                        raise TimeoutError(why)
                     wait = min(left, BUDGET_POLL_S)
                 else:
                     wait = min(left, self.budget.check_at - now)
@@ -366,8 +377,9 @@ class Executor:
 
         wire.write_parts(self._req, wire.frame_parts(header, buffers), wait_writable)
 
-    def _death(self, timed_out: bool, during_load: bool) -> Outcome:
-        """Kill the worker (if alive) and explain how it ended."""
+    def _death(self, timed_out: bool, during_load: bool, why: str = "wall", budget_s: float | None = None,
+               wall_s: float | None = None) -> Outcome:
+        """Kill the worker (if alive) and explain how it ended (``why`` a timeout: ``cpu``, ``blocked``, ``wall``)."""
         proc = self._proc
         code = None
         if proc is not None and not timed_out:
@@ -378,7 +390,15 @@ class Executor:
         self._kill()
         where = "while loading your file" if during_load else "during the call"
         if timed_out:
-            return Outcome(Verdict.TIMEOUT, message=f"time limit exceeded {where}")
+            budget = budget_s if budget_s is not None else self.limits.time_s
+            if why == "cpu":
+                text = f"it used the test's whole budget of {budget:g} s of CPU time"
+            elif why == "blocked":
+                text = (f"it waited {budget:g} s without using the CPU (sleeping, or waiting for input that never "
+                        "comes?)")
+            else:
+                text = f"no answer within {wall_s or budget:g} s (its budget is {budget:g} s of CPU time)"
+            return Outcome(Verdict.TIMEOUT, message=f"time limit exceeded {where}: {text}")
         if code is None:
             return Outcome(Verdict.CRASHED, message=f"the worker stopped answering {where}")
         offset = self._launch.signal_offset if self._launch else 0
@@ -398,8 +418,16 @@ class Executor:
         budget = _Budget(self._clock, budget_s) if budget_s is not None and self._clock is not None else None
         try:
             header, buffers = self._reader.read(deadline, budget)
-        except TimeoutError:
-            return self._death(True, during_load)
+        except TimeoutError as exc:
+            why = str(exc.args[0]) if exc.args else "wall"
+            wall = deadline - budget.start if budget is not None else None
+            # Charged to the submission: the CPU time it used, except for a call that waited (then its wall time),
+            # read before the kill takes the processes (and their clock) away.
+            now = budget.clock.seconds() if budget is not None and why != "blocked" else None
+            outcome = self._death(True, during_load, why, budget_s, wall)
+            if now is not None and budget.start_cpu is not None:
+                outcome.cpu_s = max(0.0, now - budget.start_cpu)
+            return outcome
         except EOFError:
             return self._death(False, during_load)
         except wire.WireError as exc:
@@ -477,7 +505,7 @@ class Executor:
         try:
             self._send(header, buffers, deadline)
         except OSError as exc:  # it stopped reading, or died after its last reply (a learner's thread killed it)
-            outcome = self._death(isinstance(exc, TimeoutError), False)
+            outcome = self._death(isinstance(exc, TimeoutError), False, "wall", budget_s)
             outcome.elapsed_s = time.monotonic() - start
             return outcome
         got = self._await(self._seq, deadline, False, budget_s)

@@ -269,7 +269,8 @@ def run_batch(
         else:
             executor.start()
         subject.executor = executor
-        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
+        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s,
+                                      problem.submission_time_limit_s)
 
     def finish(subject: _Subject) -> None:
         if subject.failure is not None:
