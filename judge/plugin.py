@@ -151,7 +151,8 @@ class JudgePlugin:
         called = format_call(self.proxy.last_call) if full else None
         suffix = f"\n{called}" if called else ""
         if isinstance(exc, SubmissionFault):
-            ran = exc.verdict == Verdict.FAILED or (exc.verdict == Verdict.TIMEOUT and not exc.message.startswith("not run"))
+            ran = exc.verdict == Verdict.FAILED or (
+                exc.verdict == Verdict.TIMEOUT and not exc.message.startswith("not run"))
             return exc.verdict, exc.message + (suffix if ran else "")
         if isinstance(exc, LearnerException):
             where = f" ({exc.frames[-1]})" if exc.frames else ""
