@@ -91,6 +91,7 @@ class JudgePlugin:
         self.visibility_of = visibility_of
         self.hidden_feedback = hidden_feedback
         self.records: dict[str, TestRecord] = {}
+        self.on_record: Callable[[TestRecord], None] | None = None  # progress: called as each test gets its verdict
         self.collection_errors: list[str] = []
         self._start = 0.0
 
@@ -144,6 +145,8 @@ class JudgePlugin:
                 record.status, record.message = self._classify(item, call, record.visibility)
             if self.proxy is not None:
                 self.proxy.end_test(record.status)
+            if self.on_record is not None:
+                self.on_record(record)
 
     def _classify(self, item: pytest.Item, call: pytest.CallInfo, visibility: str) -> tuple[str, str]:
         exc = call.excinfo.value if call.excinfo else None
