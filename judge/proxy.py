@@ -101,12 +101,11 @@ class SolutionProxy:
             return value
         if outcome.verdict == "error":
             if _wrote_into_input(outcome):
-                where = f", at {outcome.frames[-1]}" if outcome.frames else ""
+                where = f"{outcome.frames[-1]}: " if outcome.frames else ""
                 raise SubmissionFault(
                     "failed",
-                    f"{name} tried to modify an input in place ({outcome.exc_type}: {outcome.message[:200]}{where}); "
-                    "its array, list and dict arguments arrive read-only because inputs must never be mutated "
-                    "(work on a copy)",
+                    f"{name} tried to modify an input in place ({where}{outcome.exc_type}: {outcome.message[:200]}); "
+                    "inputs must never be mutated: array, list and dict arguments arrive read-only (work on a copy)",
                 )
             raise learner_exception(outcome)
         if outcome.verdict == "wrong_type":

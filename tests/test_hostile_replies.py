@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from classroom import PROBE_REFERENCE, make_class, probe_root
+from conftest import judge
 
 from judge.executor import Executor, Limits, _rng_states
 from judge.isolated import wire
@@ -311,3 +313,26 @@ def test_reply_headers_over_the_cap_are_refused_but_requests_may_be_larger():
     assert wire.header_size(parts[0][:4], wire.MAX_REQUEST_HEADER_BYTES) > 2 * MiB
     with pytest.raises(wire.WireError):
         wire.header_size(parts[0][:4])
+
+
+# -- one student's text cannot stop the class --------------------------------------------------------------------
+SURROGATE = 'def causal_mask(seq_len):\n    raise ValueError("bad \\udcff byte from " + chr(0xDCFF))\n'
+
+
+def test_a_lone_surrogate_in_a_message_does_not_stop_the_class(tmp_path):
+    """A student whose exception message carries '\\udcff' (text no UTF-8 writer accepts) gets a stored result
+    (the surrogate replaced at decode), and the students graded after them too: the run completes."""
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {"ada": PROBE_REFERENCE, "sam": SURROGATE, "zoe": PROBE_REFERENCE})
+    out = tmp_path / "out"
+    proc = judge("grade", str(subs), "--out", str(out), "--jobs", "1", "--allow-weak-sandbox", root=root,
+                 env={"JUDGE_SANDBOX": "process"})
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    sam = json.loads((out / "results" / "sam" / "probe.json").read_text(encoding="utf-8"))
+    assert {t["status"] for t in sam["tests"]} == {"error"} and sam["score"] == 0
+    public = next(t for t in sam["tests"] if t["visibility"] == "public")
+    assert "bad \ufffd byte from \ufffd" in public["message"]
+    for honest in ("ada", "zoe"):
+        assert json.loads((out / "results" / honest / "probe.json").read_text())["score"] == 3
+    assert (out / "grades.csv").read_text(encoding="utf-8").count("\n") == 4

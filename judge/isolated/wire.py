@@ -70,8 +70,7 @@ class ReadOnlyInputError(TypeError):
 
 def _refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
     kind = "list" if isinstance(self, list) else "dict"
-    raise ReadOnlyInputError(f"this {kind} is an input of the function and is read-only (work on a copy, "
-                             f"e.g. {kind}(x))")
+    raise ReadOnlyInputError(f"this {kind} is an input and is read-only")
 
 
 class InputList(list):
