@@ -23,7 +23,9 @@ from conftest import judge
 
 from judge.executor import Executor, Limits, _rng_states
 from judge.isolated import wire
+from judge.problems import load_problem
 from judge.proxy import SolutionProxy, SubmissionFault
+from judge.runner import run_solution
 
 MiB = 1 << 20
 MEMORY_MB = 256  # the worker's memory limit, hence the reply cap
@@ -336,3 +338,48 @@ def test_a_lone_surrogate_in_a_message_does_not_stop_the_class(tmp_path):
     for honest in ("ada", "zoe"):
         assert json.loads((out / "results" / honest / "probe.json").read_text())["score"] == 3
     assert (out / "grades.csv").read_text(encoding="utf-8").count("\n") == 4
+
+
+ABANDONED_TESTS = '''
+import numpy as np
+import pytest
+
+from judge.checkers import expect_array
+
+
+@pytest.mark.points(1)
+@pytest.mark.timeout(0.3)
+def test_abandoned(sol):
+    """Abandoned by the trusted pytest timeout while the call still runs."""
+    sol.causal_mask(99)
+
+
+@pytest.mark.points(1)
+def test_after(sol):
+    """The next test gets its own answer."""
+    expect_array(sol.causal_mask(3), np.tril(np.ones((3, 3), dtype=bool)), name="causal_mask(3)")
+'''
+
+SLOW_AT_99 = '''
+import time
+
+import numpy as np
+
+
+def causal_mask(seq_len):
+    if seq_len == 99:
+        time.sleep(1.0)
+    return np.tril(np.ones((seq_len, seq_len), dtype=bool))
+'''
+
+
+def test_a_call_abandoned_by_the_trusted_timeout_leaves_no_stale_reply(tmp_path):
+    """pytest-timeout abandons a call (the worker still running it): that test is a timeout, and the next test reads
+    its own reply from a fresh worker, not the late one (which used to make it a judge_error)."""
+    root = probe_root(tmp_path)
+    (root / "problems" / "probe" / "tests_hidden.py").write_text(ABANDONED_TESTS)
+    (tmp_path / "slow.py").write_text(SLOW_AT_99)
+    result = run_solution(load_problem(root, "probe"), tmp_path / "slow.py", limits=Limits(time_s=5.0))
+    got = {t["name"]: (t["status"], t["message"]) for t in result["tests"]}
+    assert got["test_abandoned"][0] == "timeout", got
+    assert got["test_after"] == ("passed", ""), got
