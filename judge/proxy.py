@@ -21,6 +21,8 @@ import numpy as np
 
 from judge.executor import Executor, Outcome
 from judge.isolated import wire
+from judge.time_policy import SubmissionClock
+from judge.verdicts import OK, WRONG_TYPE, Verdict
 
 
 class SubmissionFault(BaseException):
@@ -69,17 +71,21 @@ def _wrote_into_input(outcome: Outcome) -> bool:
 class SolutionProxy:
     """Stands for the learner's module: ``sol.causal_mask(4)`` runs in the worker."""
 
-    def __init__(self, executor: Executor, entry_points: list[str], time_s: float) -> None:
+    def __init__(self, executor: Executor, entry_points: list[str], time_s: float,
+                 submission_s: float | None = None) -> None:
         self._executor = executor
         self._entry_points = tuple(entry_points)
-        self._time_s = time_s
-        self._budget = time_s
+        self.clock = SubmissionClock(time_s, submission_s)
         self.last_call: tuple[str, tuple, dict] | None = None
 
     def begin_test(self) -> None:
-        """Give the next test a fresh time budget."""
-        self._budget = self._time_s
+        """Give the next test its time budget (see :mod:`judge.time_policy`)."""
+        self.clock.begin_test()
         self.last_call = None
+
+    def end_test(self, verdict: str) -> None:
+        """The test ended with ``verdict``: the time policy counts timeouts in a row."""
+        self.clock.end_test(verdict == Verdict.TIMEOUT)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name not in self._entry_points:
@@ -93,23 +99,31 @@ class SolutionProxy:
 
     def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
         self.last_call = (name, args, kwargs)
-        outcome = self._executor.call(name, args, kwargs, self._budget)
-        self._budget -= outcome.charged_s
-        if outcome.verdict == "ok":
+        clock = self.clock
+        if clock.stopped is not None:
+            raise SubmissionFault(Verdict.TIMEOUT, clock.stopped)
+        budget = clock.call_budget()
+        outcome = self._executor.call(name, args, kwargs, budget)
+        clock.charge(outcome.charged_s, outcome.verdict == Verdict.TIMEOUT)
+        if clock.stopped is not None:
+            self._executor.close()  # no worker keeps running once the submission is stopped
+        if outcome.verdict == Verdict.TIMEOUT:
+            raise SubmissionFault(Verdict.TIMEOUT, outcome.message + clock.describe_timeout())
+        if outcome.verdict == OK:
             value, rng_states = outcome.value
             self._restore_generators(args, kwargs, rng_states)
             return value
-        if outcome.verdict == "error":
+        if outcome.verdict == Verdict.ERROR:
             if _wrote_into_input(outcome):
                 where = f"{outcome.frames[-1]}: " if outcome.frames else ""
                 raise SubmissionFault(
-                    "failed",
+                    Verdict.FAILED,
                     f"{name} tried to modify an input in place ({where}{outcome.exc_type}: {outcome.message[:200]}); "
                     "inputs must never be mutated: array, list and dict arguments arrive read-only (work on a copy)",
                 )
             raise learner_exception(outcome)
-        if outcome.verdict == "wrong_type":
-            raise SubmissionFault("failed", f"{name} returned a value of the wrong type: {outcome.message}")
+        if outcome.verdict == WRONG_TYPE:
+            raise SubmissionFault(Verdict.FAILED, f"{name} returned a value of the wrong type: {outcome.message}")
         raise SubmissionFault(outcome.verdict, outcome.message)
 
     @staticmethod
@@ -121,18 +135,18 @@ class SolutionProxy:
             target = args[key] if type(key) is int and 0 <= key < len(args) else \
                 kwargs.get(key) if type(key) is str else None
             if type(target) is not np.random.Generator:
-                raise SubmissionFault("crashed", "protocol fault: generator state for an unknown argument")
+                raise SubmissionFault(Verdict.CRASHED, "protocol fault: generator state for an unknown argument")
             try:
                 restored = wire.make_generator(state)
             except Exception as exc:  # noqa: BLE001 - whatever numpy raises on a crafted state
-                raise SubmissionFault("crashed", f"protocol fault: bad generator state ({exc})") from None
+                raise SubmissionFault(Verdict.CRASHED, f"protocol fault: bad generator state ({exc})") from None
             if type(restored.bit_generator) is not type(target.bit_generator):
-                raise SubmissionFault("crashed", "protocol fault: generator type changed")
+                raise SubmissionFault(Verdict.CRASHED, "protocol fault: generator type changed")
             target.bit_generator.state = restored.bit_generator.state
 
     def global_random_state(self) -> str:
         """Fingerprint of the worker's global ``np.random`` and ``random`` state (to check it is untouched)."""
-        outcome = self._executor.global_rng(max(self._budget, 0.5))
-        if outcome.verdict != "ok":
+        outcome = self._executor.global_rng(max(self.clock.budget, 0.5))
+        if outcome.verdict != OK:
             raise SubmissionFault(outcome.verdict, outcome.message)
         return outcome.value[0]

@@ -147,15 +147,15 @@ def hostile(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("kind, verdict", [
     ("one_buffer_many_references", "crashed"),
-    ("huge_header_announced", "judge_error crashed"),
+    ("huge_header_announced", "crashed"),
     ("header_of_empty_objects", "crashed"),
     ("header_of_empty_lists", "ok"),
     ("announced_never_sent", "crashed"),
     ("many_announced_buffers", "crashed"),
-    ("too_many_buffers", "judge_error crashed"),
-    ("deep_nesting", "judge_error crashed"),
+    ("too_many_buffers", "crashed"),
+    ("deep_nesting", "crashed"),
     ("many_small_buffers", "ok"),
-    ("buffers_over_the_cap", "judge_error crashed"),
+    ("buffers_over_the_cap", "crashed"),
 ])
 def test_trusted_peak_memory_stays_within_the_stated_bound(hostile, kind, verdict):
     """Each hostile reply ends in a verdict (a protocol fault is the learner's) while the trusted side's peak
@@ -166,7 +166,7 @@ def test_trusted_peak_memory_stays_within_the_stated_bound(hostile, kind, verdic
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert got["verdict"] in verdict.split(), got
+    assert got["verdict"] == verdict, got
     assert got["grown"] <= got["bound"], f"{kind}: grew {got['grown'] / MiB:.0f} MiB, bound {got['bound'] / MiB:.0f}"
 
 
