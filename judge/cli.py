@@ -54,6 +54,8 @@ def _solution_path(root_dir: Path, problem: Problem, file: str | None) -> Path:
 DB_OPTION = click.option("--db", type=click.Path(dir_okay=False), default=None,
                          help="SQLite history file (default: .judge/judge.db in the repository).")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a report.")
+JSON_ARRAY_OPTION = click.option("--json", "as_json", is_flag=True,
+                                 help="Print one JSON array (an object per row) instead of a report.")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +70,7 @@ def main() -> None:
 
 @main.command("list")
 @click.option("--track", help="Only the problems of this track (an id from problems/tracks.toml).")
-@JSON_OPTION
+@JSON_ARRAY_OPTION
 @DB_OPTION
 def list_cmd(track: str | None, as_json: bool, db: str | None) -> None:
     """Problems in curriculum order, grouped by track, with your best submitted score and your progress per
@@ -317,7 +319,7 @@ def _show_attempt(dbp: Path, problem_id: str | None, number: int, against: int |
 
 @main.command()
 @click.argument("problem_ids", nargs=-1)
-@JSON_OPTION
+@JSON_ARRAY_OPTION
 def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
     """Author's check of PROBLEM_IDS (default: all): schema, statement, reference full marks, starter zero,
     every mutant caught by a hidden test, every test's category."""

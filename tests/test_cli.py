@@ -341,3 +341,12 @@ def test_the_all_ignored_causal_lm_loss_message_says_what_failed(tmp_db):
     assert test["status"] == "failed" and test["visibility"] == "hidden"
     assert test["message"] == ("wrong value: causal_lm_loss with every target ignored and num_items_in_batch given "
                                "is NaN, but a number is expected")
+
+
+def test_json_help_says_what_each_command_prints():
+    """--json prints what its help says: one object, or for list and validate one array."""
+    for cmd, word in (("list", "array"), ("validate", "array"), ("history", "object"), ("next", "object"),
+                      ("hint", "object"), ("test", "object"), ("submit", "object")):
+        assert f"Print one JSON {word}" in judge(cmd, "--help").stdout, cmd
+    assert isinstance(judge_json("list")[1], list) and isinstance(judge_json("next", "--db", "/nonexistent.db")[1],
+                                                                   dict)
