@@ -307,8 +307,27 @@ def apply_limits(limits: dict) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def run(req_fd: int, rep_fd: int, limits: dict) -> None:
-    """Apply ``limits``, then serve one submission on the two pipe ends; exits the process."""
+def bind_lifetime(parent: int | None) -> None:
+    """Before any learner code (Linux): no new privileges, so no setuid program can give the worker back what its
+    launcher took away; and SIGKILL when the process that started it dies. When that was ``parent`` (a pid in
+    this namespace) and it is already gone, exit now. Set here, after exec and any uid change, which both clear
+    the parent-death signal."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig, pr_set_no_new_privs = 1, 38
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0 or libc.prctl(pr_set_pdeathsig, 9, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl failed: the worker cannot bind its lifetime to the judge")
+    if parent is not None and os.getppid() != parent:
+        os._exit(70)
+
+
+def run(req_fd: int, rep_fd: int, limits: dict, parent: int | None = None) -> None:
+    """Bind the worker's lifetime to its launcher, apply ``limits``, then serve one submission on the two pipe
+    ends; exits the process."""
+    bind_lifetime(parent)
     apply_limits(limits)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     os.environ.pop("PYTHONSTARTUP", None)
@@ -318,7 +337,7 @@ def run(req_fd: int, rep_fd: int, limits: dict) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    run(int(argv[0]), int(argv[1]), json.loads(argv[2]))
+    run(int(argv[0]), int(argv[1]), json.loads(argv[2]), int(argv[3]) if len(argv) > 3 else None)
 
 
 if __name__ == "__main__":
