@@ -4,17 +4,20 @@ There bubblewrap cannot start, but the judge is root, so it can do what isolate 
 under an unprivileged uid of its own and clean up after that uid.
 
 * :func:`lease_uid` hands out a uid from a pool (62000 + slot) under an exclusive lock, so no two workers alive at
-  once share one, whichever judge process started them. The worker is launched under that uid and gid with no
-  supplementary groups (``Popen(user=, group=, extra_groups=[])``); it sets no-new-privileges itself before any
-  learner code runs (see :func:`judge.isolated.worker.bind_lifetime`).
+  once share one, whichever judge process started them. The locks are held by a *keeper*, a small root process of
+  its own session that each judge process using this tier starts once (:func:`keep`): when the judge process
+  dies, by any signal, the keeper's stdin ends, and it sweeps every uid still leased before it unlocks them. So
+  even a SIGKILL of the judge leaves no learner process behind (a PID namespace would; this tier has none).
+* The worker is launched under that uid and gid with no supplementary groups
+  (``Popen(user=, group=, extra_groups=[])``) and sets no-new-privileges itself before any learner code runs
+  (:func:`judge.isolated.worker.bind_lifetime`).
 * :meth:`Lease.release`, after the worker is gone, kills every process of the uid (``kill(-1)`` from a helper
   running as that uid, which the kernel applies atomically even against a fork bomb, then a check of ``/proc``),
   removes whatever the uid owns in the world-writable folders (:data:`SWEPT_DIRS`) and its SysV IPC objects, and
-  only then unlocks the uid. A uid is swept again before it is handed out, for the leftovers of a judge that was
-  killed before it could sweep.
-* :func:`lock_folders` takes other users' access away from folders the worker must not read (problems, solutions,
-  the class folder, the gradebook, results), and :func:`isolated_copy` gives the worker a root-owned, read-only
-  copy of ``judge/isolated`` (the only part of the judge it imports), so the judge package itself can be locked.
+  only then unlocks the uid. A uid is swept again before it is handed out.
+* :func:`lock_folders` takes other users' access away from what the worker must not read (problems, solutions,
+  the judge's files, the class folder, the gradebook, results), and :func:`isolated_copy` gives the worker a
+  root-owned, read-only copy of ``judge/isolated`` (the only part of the judge it imports).
 """
 
 from __future__ import annotations
@@ -88,30 +91,95 @@ def isolated_copy() -> str:
 
 @dataclass
 class Lease:
-    """One uid of the pool, held (locked) until :meth:`release`."""
+    """One uid of the pool, held (locked by the keeper) until :meth:`release`."""
 
     uid: int
-    lock_fd: int
     home: str | None = None
     released: bool = field(default=False)
 
     def release(self) -> None:
-        """Sweep the uid (processes, files, IPC objects), then unlock it. Idempotent."""
+        """Sweep the uid (processes, files, IPC objects) and unlock it; then remove its home. Idempotent."""
         if self.released:
             return
         self.released = True
+        _leased.discard(self.uid)
         try:
-            sweep(self.uid, [self.home] if self.home else [])
+            _keeper().ask(f"release {self.uid}")
         finally:
-            _leased.discard(self.uid)
-            os.close(self.lock_fd)
+            if self.home:
+                _remove(self.home)
 
 
 def lease_uid() -> Lease:
-    """Lock a free uid of the pool (swept before use). Successive leases of one process rotate through the pool,
-    so a uid's zombies (counted against its process limit until init reaps them) have time to go."""
+    """A free uid of the pool, swept, locked until the lease is released or this process dies."""
     if os.geteuid() != 0:
         raise ContainerError("the container tier needs the judge to run as root")
+    uid = int(_keeper().ask("lease"))
+    _leased.add(uid)
+    return Lease(uid)
+
+
+class _Keeper:
+    """This process's keeper (see :func:`keep`), talked to over its stdin and stdout, one line each way."""
+
+    def __init__(self) -> None:
+        package_parent = str(Path(__file__).resolve().parent.parent)
+        code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
+                "from judge.container import keep; keep()  # judge-uid-keeper")
+        self.proc = subprocess.Popen([sys.executable, "-I", "-B", "-c", code], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+                                     close_fds=True, text=True, bufsize=1)
+
+    def ask(self, line: str) -> str:
+        try:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+            reply = self.proc.stdout.readline().strip()
+        except (OSError, ValueError) as exc:
+            raise ContainerError(f"the uid keeper is gone: {exc}") from None
+        if not reply or reply.startswith("error"):
+            raise ContainerError(reply[6:] or "the uid keeper is gone")
+        return reply
+
+
+@lru_cache(maxsize=1)
+def _keeper() -> _Keeper:
+    return _Keeper()
+
+
+def keep() -> None:
+    """The keeper's loop: ``lease`` locks a free uid (sweeping it first) and answers it, ``release UID`` sweeps
+    and unlocks it. At end of input (the judge process exited or was killed) every uid still held is swept."""
+    held: dict[int, int] = {}
+    for line in sys.stdin:
+        op, _, arg = line.strip().partition(" ")
+        try:
+            if op == "lease":
+                uid, fd = _lock_free_uid()
+                held[uid] = fd
+                reply = str(uid)
+            elif op == "release" and int(arg) in held:
+                try:
+                    sweep(int(arg))
+                finally:
+                    os.close(held.pop(int(arg)))
+                reply = "ok"
+            else:
+                reply = f"error unknown request {line.strip()[:40]!r}"
+        except Exception as exc:  # noqa: BLE001 - answered, the judge decides
+            reply = "error " + f"{type(exc).__name__}: {exc}".replace("\n", " ")
+        sys.stdout.write(reply + "\n")
+        sys.stdout.flush()
+    for uid, fd in held.items():
+        try:
+            sweep(uid)
+        finally:
+            os.close(fd)
+
+
+def _lock_free_uid() -> tuple[int, int]:
+    """Lock a free uid of the pool (swept before use). Successive leases rotate through the pool, so a uid's
+    zombies (counted against its process limit until init reaps them) have time to go."""
     locks = state_dir()
     _turn[0] += 1
     start = (os.getpid() * 7 + _turn[0]) % UID_SLOTS
@@ -128,14 +196,13 @@ def lease_uid() -> Lease:
         except BaseException:
             os.close(fd)
             raise
-        _leased.add(uid)
-        return Lease(uid, fd)
+        return uid, fd
     raise ContainerError(f"all {UID_SLOTS} sandbox uids are in use")
 
 
 def sweep_leased() -> None:
-    """Kill every process of every uid this process holds (for a SIGTERM handler: the leases stay locked until
-    the process exits)."""
+    """Kill every process of every uid this process holds now (for a SIGTERM handler; the keeper sweeps them
+    again and unlocks them once this process has exited)."""
     for uid in list(_leased):
         kill_uid(uid)
 
@@ -255,8 +322,9 @@ def _remove_ipc(uid: int) -> None:
 # -- what the worker must not read -------------------------------------------------------------------------------
 def lock_folders(paths: list[str | os.PathLike]) -> list[str]:
     """Take every permission of "other" users away from each existing path (chmod o-rwx); the worker's uid is
-    such an other user. Returns the paths whose mode changed."""
-    changed = []
+    such an other user. The judge package folder itself only loses o+rw (see :func:`judge_folders`). Returns the
+    paths whose mode changed."""
+    changed = lock_judge_package()
     for p in paths:
         try:
             mode = os.lstat(p).st_mode
@@ -270,16 +338,30 @@ def lock_folders(paths: list[str | os.PathLike]) -> list[str]:
 
 
 def judge_folders(root: str | os.PathLike | None) -> list[Path]:
-    """The judge's own folders a worker must not read: the judge package (its ``isolated`` part is copied, see
-    :func:`isolated_copy`), and under the project ``root``: problems (hidden tests), solutions, tests."""
+    """The judge's own files a worker must not read: everything in the judge package but ``isolated/`` (the
+    package folder itself stays traversable, so the bwrap tier can still bind ``isolated/`` from it), a copy of
+    the package pip installed next to NumPy, and under the project ``root``: problems (hidden tests), solutions,
+    tests. Pass the result to :func:`lock_folders`."""
     import sysconfig
 
     package = Path(__file__).resolve().parent
-    installed = Path(sysconfig.get_paths()["purelib"]) / "judge"  # a copy pip installed next to NumPy
-    folders = [package] + ([installed] if installed.is_dir() and installed.resolve() != package else [])
+    installed = Path(sysconfig.get_paths()["purelib"]) / "judge"
+    folders: list[Path] = []
+    for pkg in [package] + ([installed] if installed.is_dir() and installed.resolve() != package else []):
+        folders += [p for p in pkg.iterdir() if p.name != "isolated"]
     if root is not None:
         folders += [Path(root) / name for name in ("problems", "solutions", "tests")]
     return folders
+
+
+def lock_judge_package() -> list[str]:
+    """Make the judge package folder traversable but not listable by other users (chmod o-rw)."""
+    package = Path(__file__).resolve().parent
+    mode = stat.S_IMODE(package.stat().st_mode)
+    if mode & 0o006:
+        os.chmod(package, mode & ~0o006)
+        return [str(package)]
+    return []
 
 
 def probe_problem() -> str | None:

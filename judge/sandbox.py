@@ -33,6 +33,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,7 +67,18 @@ def run_token() -> str:
     import secrets
 
     tag = "".join(c for c in os.environ.get("JUDGE_RUN_TAG", "") if c.isalnum() or c == "-")[:32]
-    return f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
+    token = f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
+    _TOKENS.append(token)
+    return token
+
+
+_TOKENS: deque[str] = deque(maxlen=256)  # the latest tokens of this process, for reap_all_strays
+
+
+def reap_all_strays() -> int:
+    """:func:`reap_strays` for every token this process handed out lately (a SIGTERM handler's last sweep: what
+    the workers of the process tier forked, daemons included)."""
+    return sum(reap_strays(token) for token in list(_TOKENS))
 
 
 def reap_strays(token: str) -> int:
@@ -85,6 +97,37 @@ def reap_strays(token: str) -> int:
                 killed += 1
         except (OSError, ValueError):
             continue
+    return killed
+
+
+def kill_tree(pid: int, spare_root: bool = False) -> int:
+    """SIGKILL ``pid`` (unless ``spare_root``) and every descendant it has now (a sandbox's init that cleared its
+    parent-death signal included: killing a PID namespace's init kills the whole namespace). Returns how many
+    were signalled."""
+    import signal
+
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if Path("/proc").is_dir() else ():
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_bytes()
+            ppid = int(raw[raw.rfind(b")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    killed = 0
+    for target in tree[1:] if spare_root else tree:
+        try:
+            os.kill(target, signal.SIGKILL)
+            killed += 1
+        except (ProcessLookupError, PermissionError):
+            pass
     return killed
 
 
