@@ -8,6 +8,7 @@ child keeps its parent's command line) and, for grading children, by the parent 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,6 +41,13 @@ def causal_mask(seq_len):
 CLASS = {"ada": REFERENCE, "ben": HANG, "cy": FORK, "dee": HANG, "eve": FORK, "fay": REFERENCE}
 
 
+def copy_root(tmp_path: Path) -> Path:
+    """A private copy of the red-team root (the container tier locks the problem folders it grades)."""
+    root = tmp_path / "root"
+    shutil.copytree(ROOT, root)
+    return root
+
+
 def processes(tag: str, parent: int) -> list[str]:
     """Live processes of a run: a worker, zygote or anything they forked (``tag``), or a grading child of
     ``parent``."""
@@ -59,10 +67,10 @@ def processes(tag: str, parent: int) -> list[str]:
     return found
 
 
-def kill_midway(cmd: list[str], sig: int, tag: str, min_procs: int, **extra_env: str) -> list[str]:
-    """Start ``cmd``, wait until at least ``min_procs`` tagged processes run (and one more second), send ``sig``;
-    what is still alive 5 s after it exited."""
-    env = dict(os.environ, JUDGE_ROOT=str(ROOT), JUDGE_RUN_TAG=tag, **extra_env)
+def kill_midway(cmd: list[str], sig: int, tag: str, min_procs: int, root: Path, **extra_env: str) -> list[str]:
+    """Start ``cmd`` on the problems of ``root``, wait until at least ``min_procs`` tagged processes run (and one
+    more second), send ``sig``; what is still alive 5 s after it exited."""
+    env = dict(os.environ, JUDGE_ROOT=str(root), JUDGE_RUN_TAG=tag, **extra_env)
     run = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -97,7 +105,7 @@ def test_killing_judge_grade_leaves_nothing_alive(tier, sig, tmp_path):
     tag = f"life{os.getpid()}{tier}{sig.name}"
     cmd = [sys.executable, "-m", "judge", "grade", str(subs), "--out", str(tmp_path / "out"), "-j", "2", "-q",
            "--sandbox", tier, "--allow-weak-sandbox"]
-    left = kill_midway(cmd, sig, tag, min_procs=3)
+    left = kill_midway(cmd, sig, tag, 3, copy_root(tmp_path))
     assert not left, left
 
 
@@ -108,7 +116,7 @@ def test_sigkill_of_judge_grade_on_the_process_tier_takes_its_workers(tmp_path):
     tag = f"lifep{os.getpid()}"
     cmd = [sys.executable, "-m", "judge", "grade", str(subs), "--out", str(tmp_path / "out"), "-j", "2", "-q",
            "--sandbox", "process", "--allow-weak-sandbox"]
-    left = kill_midway(cmd, signal.SIGKILL, tag, min_procs=2)
+    left = kill_midway(cmd, signal.SIGKILL, tag, 2, copy_root(tmp_path))
     assert not left, left
 
 
@@ -123,5 +131,5 @@ def test_killing_judge_submit_leaves_no_worker(tier, sig, tmp_path):
     hang.write_text(HANG)
     tag = f"lifes{os.getpid()}{tier}{sig.name}"
     cmd = [sys.executable, "-m", "judge", "submit", "redteam", str(hang), "--db", str(tmp_path / "db.sqlite")]
-    left = kill_midway(cmd, sig, tag, min_procs=1, JUDGE_SANDBOX=tier)
+    left = kill_midway(cmd, sig, tag, 1, copy_root(tmp_path), JUDGE_SANDBOX=tier)
     assert not left, left
