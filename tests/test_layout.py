@@ -52,3 +52,27 @@ def test_only_the_isolated_folder_is_bound_into_the_sandbox(tmp_path):
         assert str(ISOLATED) in sources
         assert judge_dir not in sources, "the whole judge package is bound into the sandbox"
         assert not any(s.startswith(judge_dir + "/") and s != str(ISOLATED) for s in sources)
+
+
+def test_only_code_that_decides_verdicts_changes_the_judge_version(tmp_path, monkeypatch):
+    """Editing a CLI message or the HTML report does not regrade a class; editing the runner or a checker does."""
+    import shutil
+
+    import judge
+
+    copy = tmp_path / "judge"
+    shutil.copytree(Path(judge.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def version() -> str:
+        monkeypatch.setattr(judge, "__file__", str(copy / "__init__.py"))
+        monkeypatch.setattr(judge, "_JUDGE_VERSION", None)
+        return judge.judge_version()
+
+    base = version()
+    for presentation in ("cli.py", "report.py", "grading/html_report.py"):
+        (copy / presentation).write_text((copy / presentation).read_text() + "\n# a new message\n")
+        assert version() == base, presentation
+    for decides in ("runner.py", "checkers/arrays.py", "isolated/worker.py", "grading/child.py"):
+        before = version()
+        (copy / decides).write_text((copy / decides).read_text() + "\n# changed\n")
+        assert version() != before, decides

@@ -10,14 +10,19 @@ import array
 import gc
 import json
 import os
+import resource
 import select
 import signal
 import socket
 import sys
 import time
 
+from judge.isolated import confine
+
 SOLUTION_INSIDE = "/tmp/.submission/solution.py"
 MESSAGE_MAX = 1 << 16
+TMP_BYTES = 64 << 20  # each submission's own /tmp
+SHM_BYTES = 16 << 20  # and /dev/shm
 
 
 def send_message(sock: socket.socket, body: dict, fds: list[int] = ()) -> None:
@@ -41,34 +46,13 @@ def recv_message(sock: socket.socket, timeout: float | None) -> tuple[dict, list
     return json.loads(msg), fds
 
 
-
-
 def _status(raw: int) -> int:
     return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
 
 
-def _wipe(folder: str) -> None:
-    """Remove everything under ``folder`` (a previous submission's files), never following symlinks."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if os.path.ismount(entry.path):
-                continue  # a read-only bind of the sandbox's view (the venv under /tmp, say): not the learner's
-            if entry.is_dir(follow_symlinks=False):
-                os.chmod(entry.path, 0o700)
-                _wipe(entry.path)
-                os.rmdir(entry.path)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            pass
-
-
 def _clean_slate(children: dict[int, int | None]) -> None:
-    """Kill every process of earlier submissions, reap our children, and empty the writable folders."""
+    """Kill every process of earlier submissions that the zygote can still see and reap its children. (Each
+    submission's own processes, files and IPC objects live in namespaces of their own that die with it.)"""
     try:
         os.kill(-1, signal.SIGKILL)  # every process we may signal except ourselves (and the namespace's init)
     except ProcessLookupError:
@@ -87,17 +71,81 @@ def _clean_slate(children: dict[int, int | None]) -> None:
             break
         if pid == 0:
             break
-    for folder in ("/tmp", "/dev/shm"):
-        _wipe(folder)
     # keep the table small: only the newest statuses matter
     for pid in list(children)[:-64]:
         del children[pid]
 
 
-def _become_worker(ctl: socket.socket, fds: list[int], limits: dict) -> None:
-    """In the forked child: never returns."""
+def _submission(ctl: socket.socket, fds: list[int], limits: dict) -> None:
+    """In the zygote's forked child (never returns): new namespaces for this submission, then its init (the
+    first process of the new PID namespace), which starts the worker. This process stays outside, waits for
+    the init and ends the way the worker ended, so the zygote sees the worker's exit status or signal.
+    Killing this process kills the init (its parent-death signal), and with it every process of the submission."""
+    code = 70
     try:
         ctl.close()
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        confine.new_submission_namespaces(TMP_BYTES, SHM_BYTES)
+        status_r, status_w = os.pipe()
+        init = os.fork()
+        if init == 0:
+            os.close(status_r)
+            _init(fds, limits, status_w)
+        for fd in (*fds, status_w):
+            os.close(fd)
+        os.waitpid(init, 0)
+        raw = os.read(status_r, 16)
+        status = int(raw) if raw.strip().lstrip(b"-").isdigit() else -signal.SIGKILL
+        if status < 0:
+            signal.signal(-status, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [-status])
+            os.kill(os.getpid(), -status)
+            code = 128 - status
+        else:
+            code = status
+    except BaseException as exc:  # noqa: BLE001 - never fall back into the zygote's loop
+        _say(f"the submission's sandbox could not be set up: {type(exc).__name__}: {exc}")
+    os._exit(code)
+
+
+def _say(text: str) -> None:
+    """One line on the zygote's stderr (the trusted side shows its tail when the sandbox fails)."""
+    try:
+        os.write(2, text.encode(errors="replace")[:500] + b"\n")
+    except OSError:
+        pass
+
+
+def _init(fds: list[int], limits: dict, status_w: int) -> None:
+    """PID 1 of a submission's namespace (never returns): start the worker, reap every orphan, and when the
+    worker ends report how (Popen convention) and exit, which kills whatever else the submission left."""
+    status = -signal.SIGKILL
+    try:
+        confine.become_init()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # as init, a signal with no handler is ignored
+        worker_pid = os.fork()
+        if worker_pid == 0:
+            os.close(status_w)
+            _become_worker(fds, limits)
+        for fd in fds:
+            os.close(fd)
+        while True:
+            pid, raw = os.wait()
+            if pid == worker_pid:
+                status = _status(raw)
+                break
+    except BaseException as exc:  # noqa: BLE001
+        _say(f"the submission's init failed: {type(exc).__name__}: {exc}")
+    try:
+        os.write(status_w, str(status).encode())
+    finally:
+        os._exit(0)
+
+
+def _become_worker(fds: list[int], limits: dict) -> None:
+    """In the worker process (never returns): the four pipe ends as fds 0-4, a session of its own, then the
+    worker's loop (limits, no privileges and the syscall filter come first, in :func:`worker.run`)."""
+    try:
         os.setsid()
         import fcntl
 
@@ -127,7 +175,7 @@ def _handle(ctl: socket.socket, req: dict, fds: list[int], children: dict[int, i
         _clean_slate(children)
         pid = os.fork()
         if pid == 0:
-            _become_worker(ctl, fds, req["limits"])
+            _submission(ctl, fds, req["limits"])
         for fd in fds:
             os.close(fd)
         children[pid] = None
