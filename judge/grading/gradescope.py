@@ -115,10 +115,15 @@ def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, executable: bool =
     zf.writestr(info, data)
 
 
-def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sandbox: bool = False) -> list[str]:
+DEFAULT_DEADLINE_S = 480.0  # comfortably under Gradescope's default limit of 10 minutes per submission
+
+
+def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sandbox: bool = False,
+                 deadline_s: float = DEFAULT_DEADLINE_S) -> list[str]:
     """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted).
     ``allow_weak_sandbox`` lets the autograder grade on the ``process`` tier (a submission could then read the
-    hidden tests and rewrite results.json)."""
+    hidden tests and rewrite results.json); ``deadline_s`` is the autograder's own overall deadline (it always
+    writes a valid results.json before it, unfinished problems marked ``timeout``)."""
     from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, load_problem
 
     package = Path(__file__).resolve().parent.parent
@@ -126,8 +131,11 @@ def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sa
         "setup.sh": (SETUP_SH.encode(), True),
         "run_autograder": (RUN_AUTOGRADER.encode(), True),
     }
-    if allow_weak_sandbox:
-        members[CONFIG_NAME] = (json.dumps({"allow_weak_sandbox": True}).encode() + b"\n", False)
+    config = {"allow_weak_sandbox": True} if allow_weak_sandbox else {}
+    if deadline_s != DEFAULT_DEADLINE_S:
+        config["deadline_s"] = deadline_s
+    if config:
+        members[CONFIG_NAME] = (json.dumps(config).encode() + b"\n", False)
     pyproject = package.parent / "pyproject.toml"
     if pyproject.is_file():
         members["pyproject.toml"] = (pyproject.read_bytes(), False)
