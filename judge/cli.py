@@ -97,6 +97,9 @@ def list_cmd(track: str | None, as_json: bool, db: str | None) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
+    if not rows:
+        click.echo("no problems yet: add one under problems/ (see problems/AUTHORING.md)")
+        return
     progress = {t.id: t for t in track_progress(problems, best)}
     id_w = max(len(r["id"]) for r in rows)
     title_w = max(len(r["title"]) for r in rows)
