@@ -8,7 +8,11 @@ never inputs, expected values, exception messages or printed output.
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 import time
+import traceback
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ import pytest
 
 from judge.checkers.base import CheckFailure
 from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
+from judge.pytest_compat import expected_exception_not_raised, is_trusted_timeout
 
 MESSAGE_CAP = 4000
 
@@ -79,6 +84,37 @@ def format_call(call: tuple[str, tuple, dict] | None, limit: int = 400) -> str |
 def _doc_line(item: pytest.Item) -> str:
     doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
     return doc.strip().splitlines()[0] if doc.strip() else item.name
+
+
+PROXY_FILE = sys.modules[SolutionProxy.__module__].__file__
+SIGNATURE_ERROR = re.compile(r"\w+\(\) (missing \d+ required|got an unexpected keyword|got multiple values|takes )")
+
+
+def test_fault(exc: BaseException, test_file: str) -> str | None:
+    """``"NameError at tests_hidden.py:12"`` when ``exc``, raised by a test's code, is the test's own fault, else
+    None (then it counts against the learner, whose value the checker could not use).
+
+    The test's fault: a NameError (an undefined name, a local never bound), an ImportError, an AttributeError on a
+    module (``np.fnord``) or on ``sol`` (a function that is not an entry point), and a TypeError from calling a
+    function with the wrong arguments raised in the test file's own frame. Everything else (a TypeError,
+    ValueError or IndexError while the test indexes or converts the learner's value) is the learner's.
+    """
+    if isinstance(exc, (NameError, ImportError)):
+        pass
+    elif isinstance(exc, AttributeError):
+        innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        on_sol = bool(innermost) and innermost[0].filename == PROXY_FILE and innermost[0].name == "__getattr__"
+        if not on_sol and not isinstance(getattr(exc, "obj", None), types.ModuleType):
+            return None
+    elif isinstance(exc, TypeError):
+        innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        if not innermost or innermost[0].filename != test_file or not SIGNATURE_ERROR.match(str(exc)):
+            return None
+    else:
+        return None
+    where = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == test_file]
+    at = f" at {os.path.basename(test_file)}:{where[-1].lineno}" if where else ""
+    return f"{type(exc).__name__}{at}"
 
 
 class JudgePlugin:
@@ -158,16 +194,19 @@ class JudgePlugin:
         if isinstance(exc, CheckFailure):
             return "failed", (exc.detail + suffix) if full else exc.summary
         if isinstance(exc, pytest.fail.Exception):
-            text = str(exc)
-            if "DID NOT RAISE" in text:
-                wanted = text.split("DID NOT RAISE", 1)[1].strip().strip("<>").replace("class ", "").strip("'")
-                msg = f"expected the call to raise {wanted}, but it returned normally"
-                return "failed", msg + suffix
-            if text.startswith("Timeout"):
+            wanted = expected_exception_not_raised(exc)
+            if wanted is not None:
+                return "failed", f"expected the call to raise {wanted}, but it returned normally" + suffix
+            if is_trusted_timeout(exc):
                 return "timeout", "the test ran past its time limit"
+            text = str(exc)
             return "failed", (text + suffix) if full else f"check failed: {_doc_line(item)}"
         if isinstance(exc, AssertionError):
             return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
+        fault = test_fault(exc, str(item.path)) if exc is not None else None
+        if fault is not None:
+            detail = f": {exc}" if full else ""
+            return "judge_error", f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"
         name = type(exc).__name__ if exc is not None else "unknown"
         if full:
             return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"

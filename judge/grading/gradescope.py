@@ -105,7 +105,7 @@ def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, executable: bool =
 
 def build_bundle(root: Path, problem_ids: list[str], out: Path) -> list[str]:
     """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted)."""
-    from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, load_problem
+    from judge.problems import GRADING_FILES, load_problem, package_files
 
     package = Path(__file__).resolve().parent.parent
     members: dict[str, tuple[bytes, bool]] = {
@@ -118,14 +118,12 @@ def build_bundle(root: Path, problem_ids: list[str], out: Path) -> list[str]:
     readme = package.parent / "README.md"
     if readme.is_file():
         members["README.md"] = (readme.read_bytes(), False)
-    for f in sorted(package.rglob("*")):
-        rel = f.relative_to(package)
-        if f.is_file() and "__pycache__" not in rel.parts and f.suffix in (".py", ".json", ".ini"):
-            members[f"judge/{rel.as_posix()}"] = (f.read_bytes(), False)
+    for f, rel in package_files():
+        members[f"judge/{rel}"] = (f.read_bytes(), False)
     members["problems/tracks.toml"] = ((root / "problems" / "tracks.toml").read_bytes(), False)
     for pid in problem_ids:
         problem = load_problem(root, pid)
-        for name in ("problem.toml", "README.md", "starter.py", PUBLIC_TESTS, HIDDEN_TESTS):
+        for name in GRADING_FILES:
             f = problem.path / name
             if f.is_file():
                 members[f"problems/{pid}/{name}"] = (f.read_bytes(), False)
