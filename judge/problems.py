@@ -64,6 +64,7 @@ class Track:
     id: str
     title: str
     position: int
+    description: str = ""
 
 
 @dataclass
@@ -147,7 +148,8 @@ def load_tracks(root: Path) -> dict[str, Track]:
     tracks = data.get("tracks")
     if not isinstance(tracks, list) or not all(isinstance(t, dict) and "id" in t and "title" in t for t in tracks):
         raise ProblemError(f"{path}: expected [[tracks]] tables with id and title; fix the file")
-    return {t["id"]: Track(t["id"], t["title"], i) for i, t in enumerate(tracks)}
+    return {t["id"]: Track(t["id"], t["title"], i, str(t.get("description", "")).strip())
+            for i, t in enumerate(tracks)}
 
 
 def load_problem(root: Path, problem_id: str, tracks: dict[str, Track] | None = None) -> Problem:
