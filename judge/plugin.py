@@ -87,10 +87,11 @@ def _doc_line(item: pytest.Item) -> str:
 
 
 PROXY_FILE = sys.modules[SolutionProxy.__module__].__file__
+MODULE_ATTRIBUTE = re.compile(r"module '[\w.]+' has no attribute ")
 SIGNATURE_ERROR = re.compile(r"\w+\(\) (missing \d+ required|got an unexpected keyword|got multiple values|takes )")
 
 
-def test_fault(exc: BaseException, test_file: str) -> str | None:
+def fault_of_test(exc: BaseException, test_file: str) -> str | None:
     """``"NameError at tests_hidden.py:12"`` when ``exc``, raised by a test's code, is the test's own fault, else
     None (then it counts against the learner, whose value the checker could not use).
 
@@ -104,7 +105,8 @@ def test_fault(exc: BaseException, test_file: str) -> str | None:
     elif isinstance(exc, AttributeError):
         innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
         on_sol = bool(innermost) and innermost[0].filename == PROXY_FILE and innermost[0].name == "__getattr__"
-        if not on_sol and not isinstance(getattr(exc, "obj", None), types.ModuleType):
+        on_module = isinstance(getattr(exc, "obj", None), types.ModuleType) or MODULE_ATTRIBUTE.match(str(exc))
+        if not on_sol and not on_module:
             return None
     elif isinstance(exc, TypeError):
         innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
@@ -203,7 +205,7 @@ class JudgePlugin:
             return "failed", (text + suffix) if full else f"check failed: {_doc_line(item)}"
         if isinstance(exc, AssertionError):
             return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
-        fault = test_fault(exc, str(item.path)) if exc is not None else None
+        fault = fault_of_test(exc, str(item.path)) if exc is not None else None
         if fault is not None:
             detail = f": {exc}" if full else ""
             return "judge_error", f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"

@@ -129,7 +129,7 @@ def _files(pid: str, track: str, order: int) -> dict[str, str]:
     todo = "TODO(author)"
     return {
         METADATA: f'''id = "{pid}"
-title = "{todo}: a title"
+title = "{todo}: the title `judge list` shows"
 track = "{track}"
 order = {order}
 difficulty = "medium"
@@ -142,7 +142,7 @@ prerequisites = []
 [[references]]
 title = "{todo}: the library function or paper whose behaviour this problem matches"
 ''',
-        STATEMENT: f"""# {todo}: a title
+        STATEMENT: f"""# {todo}: the title `judge list` shows
 
 ## Why it matters
 {todo}: its place in causal vs masked pretraining, in a few sentences.
