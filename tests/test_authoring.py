@@ -369,3 +369,32 @@ def test_only_pytest_compat_uses_pytest_internals():
     users = sorted(str(p.relative_to(REPO)) for p in (REPO / "judge").rglob("*.py")
                    if internals.search(p.read_text()))
     assert users == ["judge/pytest_compat.py"]
+
+
+def test_release_and_bundle_ship_files_by_the_declared_roles(tmp_path):
+    """problems.FILE_ROLES decides what a release (public files) and the Gradescope bundle (public and grading
+    files) hold of each problem, and both copy the judge package by one rule (problems.package_files)."""
+    import zipfile
+
+    from conftest import FIXTURE_ROOT
+
+    from judge.grading.gradescope import build_bundle
+    from judge.grading.release import build_release
+    from judge.problems import FILE_ROLES, GRADING_FILES, RELEASE_FILES, package_files
+
+    assert set(RELEASE_FILES) == {n for n, role in FILE_ROLES.items() if role == "public"}
+    assert set(GRADING_FILES) == set(FILE_ROLES) > set(RELEASE_FILES)
+    report = build_release(FIXTURE_ROOT, tmp_path / "release", ["probe"])
+    assert not report.leaks
+    released = sorted(p.name for p in (tmp_path / "release" / "problems" / "probe").iterdir())
+    assert released == sorted(RELEASE_FILES)
+    names = build_bundle(FIXTURE_ROOT, ["probe"], tmp_path / "bundle.zip")
+    assert sorted(n.split("/")[-1] for n in names if n.startswith("problems/probe/")) == sorted(GRADING_FILES)
+    package = sorted(rel for _, rel in package_files())
+    assert sorted(n[len("judge/"):] for n in names if n.startswith("judge/")) == package
+    in_release = sorted(p.relative_to(tmp_path / "release" / "judge").as_posix()
+                        for p in (tmp_path / "release" / "judge").rglob("*") if p.is_file())
+    assert in_release == package and "pytest_judge.ini" in package and "schemas/result.schema.json" in package
+    assert not any("__pycache__" in rel or rel.endswith(".pyc") for rel in package)
+    with zipfile.ZipFile(tmp_path / "bundle.zip") as zf:
+        assert zf.read("judge/problems.py") == (REPO / "judge" / "problems.py").read_bytes()
