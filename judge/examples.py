@@ -38,6 +38,9 @@ NUMBER = re.compile(r"""
     )""", re.VERBOSE)
 ANY_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([Ee][+-]?\d+)?|\bnan\b|\binf\b")
 EXAMPLE_TIMEOUT_S = 120
+# Floats written to full precision still match across NumPy versions and machines, whose summation orders differ
+# in the last bits: a relative 1e-14 is a few units in the last place of a float64, far below any test tolerance.
+ULPS = 1e-14
 
 
 @dataclass
@@ -95,7 +98,8 @@ def _equalize_numbers(want: str, got: str) -> str:
         exponent = w.group("exponent1") or w.group("exponent2")
         tol = 10.0 ** (int(exponent or 0) - len(fraction)) if fraction else 0.0
         try:
-            close = abs(float(w.group()) - float(g.group())) <= tol * (1 + 1e-9)
+            a, b = float(w.group()), float(g.group())
+            close = abs(a - b) <= max(tol * (1 + 1e-9), ULPS * max(abs(a), abs(b)))
         except ValueError:
             close = False
         if close:
