@@ -40,6 +40,7 @@ TODO_MARK = "TODO(author)"
 # Test verdicts that show a mutant's values or behaviour are wrong; "judge_error" (the test's own fault) does not,
 # nor does a load failure (invalid, forbidden, missing: the file never ran).
 CATCHING = frozenset({"failed", "error", "timeout", "memory", "crashed"})
+LOAD_VERDICTS = frozenset({"invalid", "forbidden", "missing"})
 
 
 @dataclass
@@ -224,10 +225,12 @@ def _check_reference(problem: Problem, reference: Path, ref: dict[str, Any], v: 
 def _check_mutant(mutant: Path, res: dict[str, Any], v: Validation) -> None:
     """A mutant is caught when a hidden test fails on its values or behaviour; one that does not load (a syntax
     error, a forbidden import, a missing entry point) proves nothing about the tests and is an authoring error."""
-    if res.get("message"):  # a load failure: every test carries its verdict
+    unloaded = [t for t in res["tests"] if t["status"] in LOAD_VERDICTS]
+    if res.get("message") or unloaded:  # a load failure, or a call that found no such function
+        why = res.get("message") or f"{unloaded[0]['status']}: {unloaded[0]['message']}"
         v.escaped.append(mutant.name)
-        v.errors.append(f"{mutant}: the mutant does not load ({res['message'][:200]}); a mutant must import, define "
-                        f"every entry point and be wrong only in what it computes")
+        v.errors.append(f"{mutant}: the mutant does not load ({why[:200]}); a mutant must import, define every "
+                        f"entry point and be wrong only in what it computes")
         return
     caught = any(t["visibility"] == "hidden" and t["status"] in CATCHING for t in res["tests"])
     if caught and res["score"] < res["max_score"]:

@@ -204,11 +204,14 @@ def test_mutant_that_does_not_load_is_an_authoring_error(repo):
     mutants = repo / "solutions" / "add_one" / "mutants"
     (mutants / "syntax.py").write_text("def add_one(x):\n    return x +\n")
     (mutants / "forbidden.py").write_text("import subprocess\n\n\ndef add_one(x):\n    return x\n")
+    (mutants / "misnamed.py").write_text("def add_1(x):\n    return x\n")
     code, report = _validate(repo)
     assert code == 1 and report["mutants_caught"] == 3
-    assert sorted(report["escaped"]) == ["forbidden.py", "syntax.py"]
+    assert sorted(report["escaped"]) == ["forbidden.py", "misnamed.py", "syntax.py"]
     loading = [e for e in report["errors"] if "the mutant does not load" in e]
-    assert len(loading) == 2 and any("invalid" in e for e in loading) and any("forbidden" in e for e in loading)
+    assert len(loading) == 3 and [e for e in report["errors"] if "catches" in e] == []
+    assert any("invalid" in e for e in loading) and any("forbidden" in e for e in loading)
+    assert any("missing" in e for e in loading)
 
 
 @pytest.mark.parametrize("section", REQUIRED_SECTIONS)
