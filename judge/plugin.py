@@ -24,6 +24,7 @@ import pytest
 from judge.checkers.base import CheckFailure
 from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
 from judge.pytest_compat import expected_exception_not_raised, is_trusted_timeout
+from judge.verdicts import Verdict
 
 MESSAGE_CAP = 4000
 
@@ -128,6 +129,7 @@ class JudgePlugin:
         self.visibility_of = visibility_of
         self.hidden_feedback = hidden_feedback
         self.records: dict[str, TestRecord] = {}
+        self.on_record: Callable[[TestRecord], None] | None = None  # progress: called as each test gets its verdict
         self.collection_errors: list[str] = []
         self._start = 0.0
 
@@ -179,6 +181,10 @@ class JudgePlugin:
                 record.status, record.message = "judge_error", "the test was skipped"
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
+            if self.proxy is not None:
+                self.proxy.end_test(record.status)
+            if self.on_record is not None:
+                self.on_record(record)
 
     def _classify(self, item: pytest.Item, call: pytest.CallInfo, visibility: str) -> tuple[str, str]:
         exc = call.excinfo.value if call.excinfo else None
@@ -186,7 +192,9 @@ class JudgePlugin:
         called = format_call(self.proxy.last_call) if full else None
         suffix = f"\n{called}" if called else ""
         if isinstance(exc, SubmissionFault):
-            return exc.verdict, exc.message + (suffix if exc.verdict == "failed" else "")
+            ran = exc.verdict == Verdict.FAILED or (
+                exc.verdict == Verdict.TIMEOUT and not exc.message.startswith("not run"))
+            return exc.verdict, exc.message + (suffix if ran else "")
         if isinstance(exc, LearnerException):
             where = f" ({exc.frames[-1]})" if exc.frames else ""
             if full:
@@ -208,7 +216,7 @@ class JudgePlugin:
         fault = fault_of_test(exc, str(item.path)) if exc is not None else None
         if fault is not None:
             detail = f": {exc}" if full else ""
-            return "judge_error", f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"
+            return Verdict.JUDGE_ERROR, f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"
         name = type(exc).__name__ if exc is not None else "unknown"
         if full:
             return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from judge.examples import check_statement
-from judge.executor import JUDGE_DIR
 from judge.problems import (
     GRADING_FILES,
     HIDDEN_TESTS,
@@ -30,6 +29,7 @@ from judge.problems import (
 )
 from judge.runner import JudgeError, judge_files
 from judge.sandbox import select_sandbox
+from judge.verdicts import Verdict
 from judge.zygote import zygote_for
 
 MIN_MUTANTS = 3
@@ -39,8 +39,8 @@ REQUIRED_SECTIONS = ("## Why it matters", "## Contract", "## Conventions", "## E
 TODO_MARK = "TODO(author)"
 # Test verdicts that show a mutant's values or behaviour are wrong; "judge_error" (the test's own fault) does not,
 # nor does a load failure (invalid, forbidden, missing: the file never ran).
-CATCHING = frozenset({"failed", "error", "timeout", "memory", "crashed"})
-LOAD_VERDICTS = frozenset({"invalid", "forbidden", "missing"})
+CATCHING = frozenset({Verdict.FAILED, Verdict.ERROR, Verdict.TIMEOUT, Verdict.MEMORY, Verdict.CRASHED})
+LOAD_VERDICTS = frozenset({Verdict.INVALID, Verdict.FORBIDDEN, Verdict.MISSING})
 
 
 @dataclass
@@ -194,7 +194,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     start = results[1]
     v.starter = f"{start['score']:g}/{start['max_score']:g}"
     if start["score"] != 0:
-        passed = [t["name"] for t in start["tests"] if t["status"] == "passed"]
+        passed = [t["name"] for t in start["tests"] if t["status"] == Verdict.PASSED]
         v.errors.append(f"{problem.starter}: the starter scores {start['score']:g}, not 0 (passes {passed[:5]})")
     for mutant, res in zip(mutants, results[2:], strict=True):
         _check_mutant(mutant, res, v)
@@ -205,14 +205,14 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
 def _check_reference(problem: Problem, reference: Path, ref: dict[str, Any], v: Validation) -> None:
     v.reference = f"{ref['score']:g}/{ref['max_score']:g}"
     for t in ref["tests"]:
-        if t["status"] == "judge_error":
+        if t["status"] == Verdict.JUDGE_ERROR:
             file = PUBLIC_TESTS if t["visibility"] == "public" else HIDDEN_TESTS
             v.errors.append(f"{problem.path / file}: {t['name']}: {t['message'][:300]}; fix the test")
     if ref.get("message"):  # a load failure
         v.errors.append(f"{reference}: the reference does not load ({ref['message'][:300]})")
     elif ref["score"] != ref["max_score"] or ref["max_score"] <= 0:
         bad = [f"{t['name']} ({t['status']}: {t['message'][:200]})"
-               for t in ref["tests"] if t["status"] not in ("passed", "judge_error")]
+               for t in ref["tests"] if t["status"] not in (Verdict.PASSED, Verdict.JUDGE_ERROR)]
         if bad or ref["max_score"] <= 0:
             v.errors.append(f"{reference}: the reference does not get full marks: {'; '.join(bad[:5])}")
     names = [t["name"] for t in ref["tests"]]
@@ -245,7 +245,7 @@ def _judge_all(problem: Problem, files: list[Path]) -> list[dict[str, Any]]:
     full feedback on hidden tests so that the author sees every message."""
     problem = dataclasses.replace(problem, meta={**problem.meta, "hidden_feedback": "full"})
     spec = select_sandbox("auto")
-    zygote = zygote_for(spec, JUDGE_DIR)
+    zygote = zygote_for(spec)
     try:
         return judge_files(problem, files, "all", sandbox=spec, zygote=zygote)
     finally:
