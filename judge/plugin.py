@@ -37,6 +37,7 @@ class TestRecord:
     status: str = "judge_error"
     message: str = "the test did not run"
     duration_s: float = 0.0
+    cpu_s: float = 0.0  # time charged to the submission by this test (not part of the result model)
 
     @property
     def score(self) -> float:
@@ -182,6 +183,7 @@ class JudgePlugin:
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
             if self.proxy is not None:
+                record.cpu_s = self.proxy.clock.test_used_s
                 self.proxy.end_test(record.status)
             if self.on_record is not None:
                 self.on_record(record)

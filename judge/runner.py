@@ -89,7 +89,8 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
         "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
     ]
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
+    gc.disable()  # a run allocates many small objects and frees them by reference counting; the batch loop collects
+    # the cycles (failed tests' tracebacks, holding arguments and results) after each submission
     try:
         with _quiet_pytest() as log:
             plugins = [plugin, plugin.fixtures(), *([loop] if loop is not None else [])]
@@ -161,6 +162,7 @@ class _BatchLoop:
                 else:
                     self._run_item(item, after[item])
             self.finish(subject)
+            _free_submission_garbage()
         return True
 
     def _run_plain(self, item: pytest.Function, params: dict[str, Any]) -> None:
@@ -193,6 +195,17 @@ class _BatchLoop:
             lambda: ihook.pytest_runtest_teardown(item=item, nextitem=nextitem), "teardown", reraise)
         self.plugin.record(item, teardown)
         release_request(item)
+
+
+def _free_submission_garbage() -> None:
+    """Free what a submission's tests left in cycles (a failure's traceback holds its frames, the arguments and the
+    learner's results), so nothing of it is kept for the rest of the batch. pytest keeps the last failure in
+    ``sys.last_*``; the young generations hold everything allocated since the last submission (collection is off
+    within one), so this costs far less than a full collection."""
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect(1)
 
 
 def run_batch(

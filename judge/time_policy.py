@@ -24,11 +24,36 @@ PROBATION_SHARE = 0.1
 PROBATION_MIN_S = 0.1
 TIMEOUTS_BEFORE_PROBATION = 2
 MARGIN = 10.0  # judge validate: limits must be at least this many times the reference's measured cost
+MIN_TIME_S = 0.25  # no per-test limit below this: CPU time is read in 10 ms ticks, and a first call may fault in
+HANG_SHARE = 2.5  # the whole-submission budget is at least this many per-test budgets (two timeouts and a bit)
 
 
 def default_submission_s(time_s: float) -> float:
     """The whole-submission budget when problem.toml does not state one."""
-    return max(6.0, 4.0 * time_s)
+    return HANG_SHARE * time_s
+
+
+def suggested_limits(per_test_s: list[float]) -> tuple[float, float]:
+    """Per-test and whole-submission limits for a reference that costs ``per_test_s``: :data:`MARGIN` times its
+    costliest test and its total, rounded up to a twentieth of a second, never below :data:`MIN_TIME_S`."""
+    def up(x: float) -> float:
+        return math.ceil(x * 20 - 1e-9) / 20
+
+    time_s = max(MIN_TIME_S, up(MARGIN * max(per_test_s, default=0.0)))
+    return time_s, max(up(HANG_SHARE * time_s), up(MARGIN * sum(per_test_s)))
+
+
+def limit_problems(time_s: float, submission_s: float, per_test_s: list[float]) -> list[str]:
+    """Why these limits leave the reference less than :data:`MARGIN` of room (empty when they do not)."""
+    worst, total = max(per_test_s, default=0.0), sum(per_test_s)
+    found = []
+    if time_s < MARGIN * worst:
+        found.append(f"time_limit_s = {time_s:g} is less than {MARGIN:g}x the reference's costliest test "
+                     f"({worst:.3f} s); raise it to at least {MARGIN * worst:.2f}")
+    if submission_s < MARGIN * total:
+        found.append(f"submission_time_limit_s = {submission_s:g} is less than {MARGIN:g}x the reference's cost "
+                     f"in all ({total:.3f} s); raise it to at least {MARGIN * total:.2f}")
+    return found
 
 
 class SubmissionClock:
@@ -44,6 +69,11 @@ class SubmissionClock:
         self.test_budget = time_s
         self.budget = time_s
         self.stopped: str | None = None  # why the tests left are not run
+
+    @property
+    def test_used_s(self) -> float:
+        """What the current test has been charged so far."""
+        return max(0.0, self.test_budget - self.budget)
 
     @property
     def on_probation(self) -> bool:
