@@ -261,8 +261,9 @@ class Executor:
             "file_size_mb": self.limits.file_size_mb,
             "open_files": self.limits.open_files,
             "total_cpu_s": self.limits.total_cpu_s,
-            "processes": self.limits.processes if self.sandbox.tier == "bwrap" else 0,
+            "processes": self.limits.processes if self.sandbox.tier in ("bwrap", "container") else 0,
         }
+        launch = None
         program = worker_filter()
         if program is not None:
             limits["syscall_filter"] = program.hex()
@@ -281,6 +282,8 @@ class Executor:
         except (OSError, subprocess.SubprocessError, ValueError, ZygoteError) as exc:
             for fd in (req_w, rep_r, out_r, err_r):
                 os.close(fd)
+            if launch is not None and launch.cleanup is not None:
+                launch.cleanup()
             self._tmp.cleanup()
             self._tmp = None
             self.sticky = Outcome(Verdict.JUDGE_ERROR, message=f"the sandbox could not be started: {exc}")
@@ -350,6 +353,8 @@ class Executor:
                 code = None
         if self.sandbox.tier == "process":
             reap_strays(self._token)
+        if self._launch is not None and self._launch.cleanup is not None:
+            self._launch.cleanup()  # container tier: every process and file of the worker's uid
         for fd in (self._req, self._reader.fd):
             try:
                 os.close(fd)

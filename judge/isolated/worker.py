@@ -244,10 +244,28 @@ def apply_limits(limits: dict) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def run(req_fd: int, rep_fd: int, limits: dict) -> None:
-    """Apply ``limits``, give up every privilege and install the syscall filter the trusted side built, then serve
-    one submission on the two pipe ends; exits the process. A confinement step that fails ends the process before
-    any learner code runs (the trusted side reports that the worker did not start)."""
+def bind_lifetime(parent: int | None) -> None:
+    """Before any learner code (Linux): no new privileges, so no setuid program can give the worker back what its
+    launcher took away (the container tier drops to an unprivileged uid before exec); and SIGKILL when the process
+    that started it dies. When that was ``parent`` (a pid in this namespace) and it is already gone, exit now. Set
+    here, after exec and any uid change, which both clear the parent-death signal."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    if prctl(confine.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or prctl(confine.PR_SET_PDEATHSIG, 9, 0, 0, 0) != 0:
+        raise confine.ConfineError(ctypes.get_errno(), "prctl: the worker cannot bind its lifetime to the judge")
+    if parent is not None and os.getppid() != parent:
+        os._exit(70)
+
+
+def run(req_fd: int, rep_fd: int, limits: dict, parent: int | None = None) -> None:
+    """Bind the worker's lifetime to its launcher, apply ``limits``, give up every privilege and install the
+    syscall filter the trusted side built, then serve one submission on the two pipe ends; exits the process. A
+    confinement step that fails ends the process before any learner code runs (the trusted side reports that the
+    worker did not start)."""
+    bind_lifetime(parent)
     apply_limits(limits)
     program = limits.get("syscall_filter")
     if program:
@@ -261,7 +279,7 @@ def run(req_fd: int, rep_fd: int, limits: dict) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    run(int(argv[0]), int(argv[1]), json.loads(argv[2]))
+    run(int(argv[0]), int(argv[1]), json.loads(argv[2]), int(argv[3]) if len(argv) > 3 else None)
 
 
 if __name__ == "__main__":
