@@ -235,6 +235,8 @@ def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
             mark = click.style("ok", fg="green") if v.ok else click.style("FAIL", fg="red")
             click.echo(f"{pid:<30} reference {v.reference:<9} starter {v.starter:<9} "
                        f"mutants caught {v.mutants_caught}/{v.mutants_total}  {mark}")
+            if v.cost:
+                click.echo(f"    {v.cost}")
             for err in v.errors:
                 click.echo(f"    {err}")
     if as_json:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from judge.examples import check_statement
+from judge.limits import Cost, measure
+from judge.plugin import TestRecord
 from judge.problems import (
     GRADING_FILES,
     HIDDEN_TESTS,
@@ -27,7 +29,7 @@ from judge.problems import (
     load_tracks,
     problem_ids,
 )
-from judge.runner import JudgeError, judge_files
+from judge.runner import JudgeError, collect_tests, judge_files
 from judge.sandbox import select_sandbox
 from judge.verdicts import Verdict
 from judge.zygote import zygote_for
@@ -52,6 +54,7 @@ class Validation:
     mutants_caught: int = 0
     mutants_total: int = 0
     escaped: list[str] = field(default_factory=list)
+    cost: str = ""  # the reference's measured cost against the problem's time limits
 
     @property
     def ok(self) -> bool:
@@ -61,7 +64,7 @@ class Validation:
         return {
             "problem": self.problem, "ok": self.ok, "errors": self.errors, "reference": self.reference,
             "starter": self.starter, "mutants_caught": self.mutants_caught, "mutants_total": self.mutants_total,
-            "escaped": self.escaped,
+            "escaped": self.escaped, "cost": self.cost,
         }
 
 
@@ -186,10 +189,12 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     if v.errors:
         return v
     try:
-        results = _judge_all(problem, [reference, problem.starter, *mutants])
+        results, cost = _judge_all(problem, [reference, problem.starter, *mutants])
     except (JudgeError, ProblemError) as exc:
         v.errors.append(str(exc))
         return v
+    v.cost = cost.line()
+    v.errors.extend(f"{problem.path / 'problem.toml'}: {why}" for why in cost.problems)
     _check_reference(problem, reference, results[0], v)
     start = results[1]
     v.starter = f"{start['score']:g}/{start['max_score']:g}"
@@ -240,14 +245,25 @@ def _check_mutant(mutant: Path, res: dict[str, Any], v: Validation) -> None:
         v.errors.append(f"{mutant}: no hidden test catches this mutant; strengthen {HIDDEN_TESTS}")
 
 
-def _judge_all(problem: Problem, files: list[Path]) -> list[dict[str, Any]]:
+def _judge_all(problem: Problem, files: list[Path]) -> tuple[list[dict[str, Any]], Cost]:
     """Results of ``files`` in order, judged as one batch (one pytest session; forked workers under bwrap), with
-    full feedback on hidden tests so that the author sees every message."""
+    full feedback on hidden tests so that the author sees every message; and the reference's (``files[0]``)
+    measured cost against the problem's time limits (the larger of two runs per test)."""
     problem = dataclasses.replace(problem, meta={**problem.meta, "hidden_feedback": "full"})
     spec = select_sandbox("auto")
     zygote = zygote_for(spec)
+    first_run: list[float] = []
+
+    def seen(record: TestRecord) -> None:
+        if len(first_run) < len(tests):
+            first_run.append(record.cpu_s)
+
     try:
-        return judge_files(problem, files, "all", sandbox=spec, zygote=zygote)
+        tests = collect_tests(problem)
+        results = judge_files(problem, files, "all", sandbox=spec, zygote=zygote, on_test=seen)
+        cost = measure(problem, repeats=1, sandbox=spec, zygote=zygote)
+        cost.per_test_s = [max(a, b) for a, b in zip(first_run, cost.per_test_s, strict=False)] or cost.per_test_s
+        return results, cost
     finally:
         if zygote is not None:
             zygote.close()
