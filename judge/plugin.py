@@ -34,14 +34,14 @@ class TestRecord:
     name: str
     visibility: str
     max_score: float
-    status: str = "judge_error"
+    status: str = Verdict.JUDGE_ERROR
     message: str = "the test did not run"
     duration_s: float = 0.0
     cpu_s: float = 0.0  # time charged to the submission by this test (not part of the result model)
 
     @property
     def score(self) -> float:
-        return self.max_score if self.status == "passed" else 0.0
+        return self.max_score if self.status == Verdict.PASSED else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -173,13 +173,13 @@ class JudgePlugin:
         skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
         if call.when == "setup" and excinfo is not None:
             why = "the test was skipped" if skipped else f"test setup failed: {excinfo.exconly()[-500:]}"
-            record.status, record.message = "judge_error", why
+            record.status, record.message = Verdict.JUDGE_ERROR, why
         elif call.when == "call":
             record.duration_s = time.monotonic() - self._start
             if excinfo is None:
-                record.status, record.message = "passed", ""
+                record.status, record.message = Verdict.PASSED, ""
             elif skipped:
-                record.status, record.message = "judge_error", "the test was skipped"
+                record.status, record.message = Verdict.JUDGE_ERROR, "the test was skipped"
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
             if self.proxy is not None:
@@ -201,25 +201,25 @@ class JudgePlugin:
             where = f" ({exc.frames[-1]})" if exc.frames else ""
             if full:
                 frames = "".join(f"\n  {f}" for f in exc.frames)
-                return "error", f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
-            return "error", f"your code raised {exc.exc_type}{where}"
+                return Verdict.ERROR, f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
+            return Verdict.ERROR, f"your code raised {exc.exc_type}{where}"
         if isinstance(exc, CheckFailure):
-            return "failed", (exc.detail + suffix) if full else exc.summary
+            return Verdict.FAILED, (exc.detail + suffix) if full else exc.summary
         if isinstance(exc, pytest.fail.Exception):
             wanted = expected_exception_not_raised(exc)
             if wanted is not None:
-                return "failed", f"expected the call to raise {wanted}, but it returned normally" + suffix
+                return Verdict.FAILED, f"expected the call to raise {wanted}, but it returned normally" + suffix
             if is_trusted_timeout(exc):
-                return "timeout", "the test ran past its time limit"
+                return Verdict.TIMEOUT, "the test ran past its time limit"
             text = str(exc)
-            return "failed", (text + suffix) if full else f"check failed: {_doc_line(item)}"
+            return Verdict.FAILED, (text + suffix) if full else f"check failed: {_doc_line(item)}"
         if isinstance(exc, AssertionError):
-            return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
+            return Verdict.FAILED, (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
         fault = fault_of_test(exc, str(item.path)) if exc is not None else None
         if fault is not None:
             detail = f": {exc}" if full else ""
             return Verdict.JUDGE_ERROR, f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"
         name = type(exc).__name__ if exc is not None else "unknown"
         if full:
-            return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"
-        return "failed", f"the checker could not use your result ({name})"
+            return Verdict.FAILED, f"the checker could not use your result: {name}: {exc}{suffix}"
+        return Verdict.FAILED, f"the checker could not use your result ({name})"

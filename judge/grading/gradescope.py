@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from judge.problems import validator
+from judge.verdicts import ResultStatus, Verdict
 
 SCHEMA = "gradescope_results.schema.json"
 ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
@@ -77,7 +78,7 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
     for i, result in enumerate(results, start=1):
         total += result["score"]
         line = f"{result['problem']}: {result['score']:g}/{result['max_score']:g} ({result['status']})"
-        if result["status"] in ("error", "missing") and result.get("message"):
+        if result["status"] in (ResultStatus.ERROR, ResultStatus.MISSING) and result.get("message"):
             line += f": {result['message']}"
         summary.append(line)
         for j, t in enumerate(result["tests"], start=1):
@@ -86,9 +87,9 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
                 "number": f"{i}.{j}",
                 "score": t["score"],
                 "max_score": t["max_score"],
-                "status": "passed" if t["status"] == "passed" else "failed",
+                "status": "passed" if t["status"] == Verdict.PASSED else "failed",  # Gradescope's own two words
                 "visibility": "visible" if t["visibility"] == "public" else "hidden",
-                "output": t["status"] if t["status"] == "passed" else f"{t['status']}: {t['message']}".strip(),
+                "output": t["status"] if t["status"] == Verdict.PASSED else f"{t['status']}: {t['message']}".strip(),
                 "tags": [result["problem"], t["visibility"]],
             })
     for p in judge_errors:
