@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 # result schema, and any new module unless it is listed here) is part of the judge version.
 PRESENTATION = ("cli.py", "cli_common.py", "cli_instructor.py", "entry.py", "__main__.py", "report.py", "store.py",
                 "hints.py", "progress.py",
-                "validate.py", "scaffold.py", "grading/")
+                "validate.py", "scaffold.py", "examples.py", "grading/")
 VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
 
 
