@@ -88,6 +88,7 @@ from judge.checkers import expect_array
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_example(sol):
     """The statement's example."""
     expect_array(sol.add_one(np.array([1, 2, 3])), np.array([2, 3, 4]), name="add_one([1, 2, 3])")
@@ -100,6 +101,7 @@ from judge.checkers import expect_array, expect_raises
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_values(sol):
     """Every element plus one."""
     x = np.arange(-5, 5)
@@ -107,6 +109,7 @@ def test_values(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_two_dimensions_raise(sol):
     """A 2-d x raises ValueError."""
     expect_raises(ValueError, sol.add_one, np.zeros((2, 2), dtype=np.int64), match="x")
@@ -236,7 +239,7 @@ def test_test_without_docstring_fails(repo):
     """A test with no docstring (the line a summary failure shows) is reported with its file and line."""
     _edit(repo / "problems" / "add_one" / "tests_hidden.py", '    """Every element plus one."""\n', "")
     code, report = _validate(repo)
-    assert code == 1 and any("tests_hidden.py:8: test_values has no docstring" in e for e in report["errors"])
+    assert code == 1 and any("tests_hidden.py:9: test_values has no docstring" in e for e in report["errors"])
 
 
 def test_name_error_in_a_hidden_test_is_a_judge_error(repo, tmp_path):
@@ -245,7 +248,7 @@ def test_name_error_in_a_hidden_test_is_a_judge_error(repo, tmp_path):
     _edit(repo / "problems" / "add_one" / "tests_hidden.py", "x + 1, name", "x + one, name")
     code, report = _validate(repo)
     assert code == 1
-    assert any("test_values" in e and "NameError at tests_hidden.py:11" in e and "fix the test" in e
+    assert any("test_values" in e and "NameError at tests_hidden.py:12" in e and "fix the test" in e
                for e in report["errors"])
     code, result = judge_json("submit", "add_one", str(repo / "solutions" / "add_one" / "reference.py"),
                               "--db", str(tmp_path / "h.db"), root=repo)

@@ -152,9 +152,14 @@ def two_problem_root(tmp_path):
     toml.write_text(toml.read_text().replace('id = "probe"', 'id = "probe_two"').replace("order = 1", "order = 2")
                     .replace('title = "Probe problem for the judge\'s own tests"', f'title = "{LONG_TITLE}"')
                     .replace("[[references]]", 'prerequisites = ["probe"]\n\n[[references]]'))
+    two = dst / "README.md"
+    two.write_text(two.read_text().replace("## Hints\n- `np.tril` keeps the diagonal.\n\n", ""))
     readme = root / "problems" / "probe" / "README.md"
-    readme.write_text(readme.read_text() + "\n## Hints\n- First: use `np.tril`.\n- Second: the dtype is\n"
-                      "  bool, not float.\n\n## After\nThe end.\n")
+    text = readme.read_text()
+    assert "## Hints\n- `np.tril` keeps the diagonal.\n" in text
+    readme.write_text(text.replace("## Hints\n- `np.tril` keeps the diagonal.\n",
+                                   "## Hints\n- First: use `np.tril`.\n- Second: the dtype is\n  bool, not float.\n")
+                      + "\n## After\nThe end.\n")
     return root
 
 
