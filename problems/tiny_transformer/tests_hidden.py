@@ -47,7 +47,7 @@ def reference_logits(params, ids, mask):
             m = max(scores)
             w = [math.exp(s - m) for s in scores]
             total = math.fsum(w)
-            attended = sum((wj / total) * v[j] for wj, j in zip(w, allowed))
+            attended = sum((wj / total) * v[j] for wj, j in zip(w, allowed, strict=True))
             out[r, i] = (x[i] + attended @ params["wo"]) @ params["out"]
     return out
 

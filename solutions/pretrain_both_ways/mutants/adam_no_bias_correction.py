@@ -91,7 +91,7 @@ def _adam_train(params, steps, lr, make_batch):
     m = {key: np.zeros_like(p[key]) for key in KEYS}
     v = {key: np.zeros_like(p[key]) for key in KEYS}
     beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for t in range(1, steps + 1):
+    for _ in range(steps):
         inputs, attn_mask, targets = make_batch()
         _, grads = loss_and_grads(p, inputs, attn_mask, targets)
         for key in KEYS:

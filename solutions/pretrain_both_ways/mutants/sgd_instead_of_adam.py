@@ -90,15 +90,13 @@ def _adam_train(params, steps, lr, make_batch):
     p = {key: np.array(params[key], dtype=np.float64) for key in KEYS}
     m = {key: np.zeros_like(p[key]) for key in KEYS}
     v = {key: np.zeros_like(p[key]) for key in KEYS}
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for t in range(1, steps + 1):
+    beta1, beta2 = 0.9, 0.999
+    for _ in range(steps):
         inputs, attn_mask, targets = make_batch()
         _, grads = loss_and_grads(p, inputs, attn_mask, targets)
         for key in KEYS:
             m[key] = beta1 * m[key] + (1 - beta1) * grads[key]
             v[key] = beta2 * v[key] + (1 - beta2) * grads[key] ** 2
-            m_hat = m[key] / (1 - beta1 ** t)
-            v_hat = v[key] / (1 - beta2 ** t)
             p[key] = p[key] - lr * grads[key]
     return p
 

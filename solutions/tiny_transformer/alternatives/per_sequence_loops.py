@@ -66,7 +66,7 @@ def loss_and_grads(params, ids, attn_mask, targets):
     additive = np.where(mask, 0.0, -np.inf)
     total = 0.0
     T = ids.shape[1]
-    for row, tgt in zip(ids, targets):
+    for row, tgt in zip(ids, targets, strict=True):
         logits, (x, q, k, v, w, att, h) = _one_sequence(p, row, additive)
         shifted = logits - logits.max(axis=1, keepdims=True)
         probs = np.exp(shifted)

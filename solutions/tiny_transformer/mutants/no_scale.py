@@ -29,7 +29,6 @@ def _check(params, ids, attn_mask):
 
 def _forward(p, ids, mask):
     t = ids.shape[1]
-    d = p["tok"].shape[1]
     x = p["tok"][ids] + p["pos"][:t]
     q, k, v = x @ p["wq"], x @ p["wk"], x @ p["wv"]
     s = np.where(mask, q @ k.transpose(0, 2, 1), -np.inf)
