@@ -301,6 +301,29 @@ def test_clm_pad_equals_eos(sol):
     expect_array(got[2], np.array([[50, 51, 52, 99], [60, 99, -100, -100]]), name="labels")
 
 
+@pytest.mark.points(2)
+@pytest.mark.parametrize("pad_eos,multiple", [(99, None), (0, 8), (1, 4)], ids=["99", "0-multiple-8", "1-multiple-4"])
+def test_clm_pad_equals_eos_random(sol, pad_eos, multiple):
+    """pad_id == eos_id on random batches: labels follow the attention mask, never the id (padding only is -100)."""
+    seqs = random_seqs(70 + pad_eos, 9, 0, 12)
+    kwargs = {} if multiple is None else {"pad_to_multiple_of": multiple}
+    got = expect_sequence(sol.clm_collate(seqs, eos_id=pad_eos, pad_id=pad_eos, **kwargs), 3,
+                          name=f"clm_collate(eos_id=pad_id={pad_eos})")
+    for arr, exp, name in zip(got, plain_clm(seqs, pad_eos, pad_eos, multiple),
+                              ["input_ids", "attention_mask", "labels"], strict=True):
+        expect_array(arr, exp, name=f"{name} of clm_collate(eos_id=pad_id={pad_eos})")
+
+
+@pytest.mark.points(2)
+def test_clm_text_contains_the_pad_id(sol):
+    """Real tokens equal to pad_id (inside the text, and as eos) keep their labels."""
+    seqs = [[5, PAD, 6], [PAD, PAD], [7]]
+    got = expect_sequence(sol.clm_collate(seqs, eos_id=PAD, pad_id=PAD), 3, name="clm_collate(eos_id=pad_id)")
+    for arr, exp, name in zip(got, plain_clm(seqs, PAD, PAD), ["input_ids", "attention_mask", "labels"],
+                              strict=True):
+        expect_array(arr, exp, name=f"{name} of clm_collate with pad ids inside the text")
+
+
 @pytest.mark.points(1)
 def test_clm_empty(sol):
     """clm_collate([]) gives (0, 0) arrays; an empty sequence becomes [eos]."""

@@ -1,0 +1,192 @@
+"""Power audit of the randomized problems' statistical tests: the smallest systematic bias each check detects.
+
+Runs the public and hidden tests of every randomized problem in this process against its reference solution
+(trusted code only: ``sol`` is the reference module itself, not a worker), records every statistical check the
+tests make, and prints one Markdown table row per check:
+
+- ``expect_proportion(k, n, p)``: the Bernstein band at false failure 1e-10, and the smallest bias d such that a
+  solution whose true share is p + d (or p - d) lands outside the band except with probability 1e-10 (its own
+  Bernstein band at p +- d does not meet the correct band). That is the bias the check detects "robustly".
+- ``expect_band(x, lo, hi)`` (custom bands: Chernoff bands on spreads, swept thresholds): the band and the
+  reference's observed value; the distance from that value to the nearer edge is the smallest shift that can
+  fail, the band's width is a robust-detection estimate (the mutant has a spread of its own).
+- ``expect_uniform(counts)`` and direct chi-square checks: the relative excess e of one category (share
+  (1 + e) / k) whose non-centrality N e^2 / (k - 1) is twice the critical value at z = 7.
+
+    .venv/bin/python bench/statistical_power.py > problems/STATISTICAL_POWER.md
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import judge.checkers as checkers
+import judge.checkers.statistics as statistics
+
+REPO = Path(__file__).resolve().parent.parent
+FAIL = statistics.FAIL_PROB
+
+
+def smallest_detected_bias(n: int, p: float) -> float:
+    """Smallest d with band(p + d).low > band(p).high (or, when p + d would exceed 1, the downward side)."""
+    def side(sign: int) -> float:
+        low, high = statistics.proportion_band(n, p, FAIL)
+        lo_d, hi_d = 0.0, 1.0
+        for _ in range(60):
+            d = (lo_d + hi_d) / 2
+            q = p + sign * d
+            if not 0.0 <= q <= 1.0:
+                hi_d = d
+                continue
+            q_low, q_high = statistics.proportion_band(n, q, FAIL)
+            separated = q_low > high if sign > 0 else q_high < low
+            lo_d, hi_d = (lo_d, d) if separated else (d, hi_d)
+        return hi_d if hi_d < 1.0 else math.inf
+    return min(side(+1), side(-1))
+
+
+class Recorder:
+    """A pytest plugin: ``sol`` is the reference module; statistical checkers are wrapped to record calls."""
+
+    def __init__(self, problem_id: str) -> None:
+        self.problem_id = problem_id
+        self.rows: list[tuple[str, str, str]] = []
+        self.current = "?"
+        self.failed: list[str] = []
+        path = REPO / "solutions" / problem_id / "reference.py"
+        spec = importlib.util.spec_from_file_location(f"reference_{problem_id}", path)
+        self.module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(self.module)
+        self._patch()
+
+    def _patch(self) -> None:
+        original_proportion = statistics.expect_proportion
+        original_band = statistics.expect_band
+        original_uniform = statistics.expect_uniform
+        original_critical = statistics.chi2_critical
+        rec = self
+
+        def expect_proportion(successes, n, p, *, name, hint=None, fail_prob=FAIL):
+            low, high = statistics.proportion_band(n, p, fail_prob)
+            rec.rows.append((rec.current, f"proportion: {name}",
+                             f"n = {n:,}, p = {p:.4g}, band [{low:.4f}, {high:.4f}], "
+                             f"detects a bias of {smallest_detected_bias(n, p):.4f}"))
+            rec._inside = True
+            try:
+                return original_proportion(successes, n, p, name=name, hint=hint, fail_prob=fail_prob)
+            finally:
+                rec._inside = False
+
+        def expect_band(observed, low, high, *, name, n=None, hint=None):
+            if not getattr(rec, "_inside", False):
+                size = f"n = {n:,}, " if n is not None else ""
+                rec.rows.append((rec.current, f"band: {name}",
+                                 f"{size}band [{low:.4f}, {high:.4f}], reference {observed:.4f}: shift to fail "
+                                 f"{min(high - observed, observed - low):.4f}, robust about {high - low:.4f}"))
+            return original_band(observed, low, high, name=name, n=n, hint=hint)
+
+        def expect_uniform(counts, *, name, hint=None):
+            counts = np.asarray(counts, dtype=np.float64)
+            k, total = counts.size, counts.sum()
+            crit = original_critical(k - 1)
+            excess = math.sqrt(2 * crit * (k - 1) / total) if total else math.inf
+            rec.rows.append((rec.current, f"uniform: {name}",
+                             f"N = {int(total):,} over k = {k}, chi-square critical {crit:.1f}: detects one "
+                             f"category {excess:.1%} too frequent"))
+            rec._in_uniform = True
+            try:
+                return original_uniform(counts, name=name, hint=hint)
+            finally:
+                rec._in_uniform = False
+
+        def chi2_critical(dof, z=7.0):
+            crit = original_critical(dof, z)
+            if not getattr(rec, "_in_uniform", False):
+                rec.rows.append((rec.current, "chi-square (custom)",
+                                 f"dof = {dof}, critical {crit:.1f} at z = {z}"))
+            return crit
+
+        for module in (statistics, checkers):
+            module.expect_proportion = expect_proportion
+            module.expect_band = expect_band
+            module.expect_uniform = expect_uniform
+            module.chi2_critical = chi2_critical
+        self._originals = (original_proportion, original_band, original_uniform, original_critical)
+
+    def restore(self) -> None:
+        for module in (statistics, checkers):
+            (module.expect_proportion, module.expect_band, module.expect_uniform,
+             module.chi2_critical) = self._originals
+
+    @pytest.fixture
+    def sol(self):
+        module = self.module
+
+        class Sol:
+            def __getattr__(self, name):
+                return getattr(module, name)
+
+            @staticmethod
+            def global_random_state():
+                state = np.random.get_state()
+                return (state[0], tuple(state[1].tolist()), state[2])
+
+        return Sol()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        self.current = item.name
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" and report.failed:
+            self.failed.append(report.nodeid)
+
+
+def audit(problem_id: str) -> Recorder:
+    rec = Recorder(problem_id)
+    folder = REPO / "problems" / problem_id
+    try:
+        pytest.main([str(folder / "tests_public.py"), str(folder / "tests_hidden.py"), "-q", "-p", "no:cacheprovider",
+                     "--import-mode=importlib", "-c", str(REPO / "judge" / "pytest_judge.ini"),
+                     "--rootdir", str(folder), "-p", "no:terminal"], plugins=[rec])
+    finally:
+        rec.restore()
+    return rec
+
+
+def main() -> int:
+    ids = sorted(p.parent.name for p in (REPO / "problems").glob("*/problem.toml")
+                 if tomllib.loads(p.read_text()).get("randomized"))
+    only = sys.argv[1:]
+    print("# Statistical power of the randomized problems' tests\n")
+    print("Generated by `bench/statistical_power.py` (the reference solution run in-process through every public and")
+    print("hidden test). Every band has a false-failure rate below 1e-10 per check. \"Detects a bias of d\": a")
+    print("solution whose true share is off by d fails the check except with probability below 1e-10. Custom bands")
+    print("state the reference's distance to the nearer edge; chi-square checks the excess of one category that")
+    print("doubles the critical value. Deterministic checks (exact invariants, degenerate parameters, one forced")
+    print("output) detect any deviation and are not listed.\n")
+    for problem_id in ids:
+        if only and problem_id not in only:
+            continue
+        rec = audit(problem_id)
+        print(f"\n## {problem_id}\n")
+        if rec.failed:
+            print(f"(the reference failed {rec.failed}: the audit is incomplete)\n")
+        print("| test | check | sample and power |\n|---|---|---|")
+        seen = set()
+        for row in rec.rows:
+            if row not in seen:
+                seen.add(row)
+                print("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
