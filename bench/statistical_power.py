@@ -21,11 +21,11 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 import judge.checkers as checkers
 import judge.checkers.statistics as statistics

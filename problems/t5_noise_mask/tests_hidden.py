@@ -2,8 +2,9 @@
 
 Counts are worked by hand from the definition (and match T5 / Hugging Face: 100 -> 15 in 5, 512 -> 77 in 26,
 568 -> 85 in 28), including the region where the known span-count rules differ: more noise than non-noise tokens
-(densities above 0.5, and 0.5 with odd lengths, where half-to-even rounding goes up). Every result is checked for its exact run structure; the split distribution uses fixed seeds,
-chi-square at z = 7 and Bernstein bands (false-failure rate < 1e-9).
+(densities above 0.5, and 0.5 with odd lengths, where half-to-even rounding goes up). Every result is checked for
+its exact run structure; the split distribution uses fixed seeds, chi-square at z = 7 and Bernstein bands
+(false-failure rate < 1e-9).
 """
 
 import math

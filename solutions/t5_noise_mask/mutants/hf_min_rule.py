@@ -1,5 +1,5 @@
-"""Mutant: Hugging Face's flax span count since PR 22938, round(min(num_noise, num_nonnoise) / mu): equal to the statement's rule
-when noise <= non-noise, fewer spans above."""
+"""Mutant: Hugging Face's flax span count since PR 22938, round(min(num_noise, num_nonnoise) / mu): equal to the
+statement's rule when noise <= non-noise, fewer spans above."""
 
 import numpy as np
 
