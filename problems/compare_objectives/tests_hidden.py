@@ -31,12 +31,16 @@ CLM_RUN = {"steps": 400, "batch_size": 32, "lr": 0.02}
 MLM_RUN = {"steps": 400, "batch_size": 64, "lr": 0.03}
 EVAL_ROWS = 1000
 LOG2, LOG4, LOG8 = math.log(2), math.log(4), math.log(8)
-# Thresholds (the 300-seed sweep's worst run in brackets).
-CLM_MIN_ACC_L = 0.9                 # [1.000]
-CLM_MAX_LOSS = {1: 0.1, 2: LOG4 + 0.1, 3: LOG2 + 0.15}   # L, R, b: optimum 0, log 4, log 2
-MLM_MIN_ACC = 0.75                  # R and L
-MLM_MAX_LOSS = {1: 0.6, 2: 0.6}     # L, R: optimum 0
-MIN_VALID_SAMPLES = 0.8             # share of generated texts obeying every rule
+# Thresholds, from bench/capstone_sweep.py over 300 seeds the tests do not use (worst run, 99th percentile):
+CLM_MIN_ACC_L = 0.9                 # accuracy at L: worst 1.000
+CLM_MAX_LOSS = {1: 0.1,             # L: worst 0.005 (optimum 0)
+                2: LOG4 + 0.25,     # R: worst 1.474 = log 4 + 0.088 (optimum log 4)
+                3: LOG2 + 0.3}      # b: worst 0.796 = log 2 + 0.103 (optimum log 2)
+MLM_MIN_ACC_R = 0.75                # fill-in accuracy at R: worst 0.915, 1st percentile 0.988
+MLM_MAX_LOSS_R = 0.6                # fill-in loss at R: worst 0.164
+# The masked LM's L is not asserted: mean 0.992, but 1% of runs are below 0.86 and the worst is 0.25 (this tiny
+# model is sometimes slow to find its left neighbour through the [MASK]); the chapter's claim is about R.
+MIN_VALID_SAMPLES = 0.8             # share of generated texts obeying every rule: worst 0.937
 
 
 def language(seed, rows, blocks=2):
@@ -239,7 +243,7 @@ def test_claims_causal_lm(sol):
 
 @pytest.mark.points(4)
 def test_claims_masked_lm(sol):
-    """End to end, masked LM: fills R (from the right) and L near the optimum, a and b at most 1/2."""
+    """End to end, masked LM: fills R (from the right) near the optimum, a and b at most 1/2."""
     trained = sol.train_mlm(init_params(31), language(32, 512), np.random.default_rng(33), mask_id=MASK,
                             vocab_size=V, **MLM_RUN)
     texts = language(34, EVAL_ROWS)
@@ -247,10 +251,9 @@ def test_claims_masked_lm(sol):
     check_report(report, trusted_report(trained, texts, "fill"), "fill_in_report of the trained masked LM")
     acc, loss = report["accuracy"], report["loss"]
     n = 2 * EVAL_ROWS
-    for kind in (2, 1):
-        expect_band(kind_mean(acc, kind), MLM_MIN_ACC, 1.0, name=f"fill-in accuracy at {'aLRb'[kind]}", n=n,
-                    hint="a masked LM sees both neighbours of the blank")
-        expect_band(kind_mean(loss, kind), 0.0, MLM_MAX_LOSS[kind], name=f"fill-in loss at {'aLRb'[kind]}", n=n)
+    expect_band(kind_mean(acc, 2), MLM_MIN_ACC_R, 1.0, name="fill-in accuracy at R", n=n,
+                hint="a masked LM sees both neighbours of the blank; R is decided by the token after it")
+    expect_band(kind_mean(loss, 2), 0.0, MLM_MAX_LOSS_R, name="fill-in loss at R", n=n)
     _, high = proportion_band(n, 0.5)
     for kind in (0, 3):
         expect_band(kind_mean(acc, kind), 0.0, high, name=f"fill-in accuracy at {'aLRb'[kind]}", n=n,

@@ -13,8 +13,8 @@ Two kinds of band:
   below 1e-10 (proportion_band). Likewise at most 1/2 at b, 1/8 at a for the causal LM, 1/2 at a and b for the
   masked LM.
 - Lower bounds near the optimum depend on the training run. They are set from a sweep of the reference over 300
-  seeds (steps, batch and lr as below): every run of the causal LM reached accuracy 1.000 on L; the masked LM
-  reached the minimums stated next to MIN_FILL, and the thresholds sit well below them. This is an empirical
+  seeds (bench/capstone_sweep.py, steps, batch and lr as below): every run of the causal LM reached accuracy
+  1.000 on L; the masked LM's worst run reached 0.915 on R (numbers next to the constants). This is an empirical
   rate (no failure in 300 runs, plus the Bernstein margin of the 2000-position evaluation), not a proof.
 """
 
@@ -29,8 +29,9 @@ KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
 V, MASK, D, T = 17, 16, 16, 8
 CLM_RUN = {"steps": 400, "batch_size": 32, "lr": 0.02}
 MLM_RUN = {"steps": 400, "batch_size": 64, "lr": 0.03}
-MIN_L_CLM = 0.9      # the sweep: 1.000 on every seed
-MIN_FILL = 0.75      # the sweep's minimums: R 0.958, L 0.874
+MIN_L_CLM = 0.9      # bench/capstone_sweep.py, 300 seeds: 1.000 on every seed
+MIN_FILL_R = 0.75    # the sweep: worst 0.915, 1st percentile 0.988 (the masked LM's L is not asserted: mean
+                     # 0.992 but worst 0.25; this tiny model sometimes finds its left neighbour late)
 EVAL_ROWS = 1000
 
 
@@ -220,14 +221,13 @@ def test_clm_claims(sol):
 
 @pytest.mark.points(4)
 def test_mlm_claims(sol):
-    """The masked LM fills L and R near the optimum 1 (R from the right), a and b at most 1/2."""
+    """The masked LM fills R (decided from the right) near the optimum 1, a and b at most 1/2."""
     trained = check_params(sol.train_mlm(init_params(31), language(32, 512), np.random.default_rng(33),
                                          mask_id=MASK, vocab_size=V, **MLM_RUN), init_params(31), "train_mlm")
     hits = fill_in_hits(trained, language(34, EVAL_ROWS))
-    for kind, label in ((2, "R"), (1, "L")):
-        share, n = kind_share(hits, kind)
-        expect_band(share, MIN_FILL, 1.0, name=f"fill-in accuracy at {label} positions", n=n,
-                    hint="a masked LM sees both neighbours; check the all-True mask and the targets")
+    share, n = kind_share(hits, 2)
+    expect_band(share, MIN_FILL_R, 1.0, name="fill-in accuracy at R positions", n=n,
+                hint="a masked LM sees both neighbours; check the all-True mask and the targets")
     for kind, label in ((0, "a"), (3, "b")):
         share, n = kind_share(hits, kind)
         expect_at_most_optimum(share, n, 0.5, f"fill-in accuracy at {label} positions",
