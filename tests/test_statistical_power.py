@@ -1,7 +1,7 @@
 """The gaps closed by issue 15, each with a check that failed before the fix:
 
-- bert_mask_tokens: a one-point bias of the 80/10/10 split (81/10/9) is caught by two hidden tests, each of which
-  detects a bias of 0.01 at false failure 1e-10 by its sample size alone;
+- bert_mask_tokens and mlm_collate: a one-point bias of the 80/10/10 split (81/10/9) is caught by two hidden tests,
+  each of which detects a bias of 0.01 at false failure 1e-10 by its sample size alone;
 - mlm_collate: labels decided by the pad id (wrong when pad_id == eos_id) fail several hidden tests;
 - t5_noise_mask: Hugging Face's current span count (PR 22938) fails where noise outnumbers non-noise tokens, and
   only there;
@@ -32,7 +32,7 @@ def hidden_failures(problem_id: str, mutant: str, tmp_db: str) -> list[dict]:
     return [t for t in res["tests"] if t["visibility"] == "hidden" and t["status"] != "passed"]
 
 
-@pytest.mark.parametrize("p", [0.8 + 0.1 / 100, 0.1 + 0.1 / 100, 0.1 * 98 / 100])
+@pytest.mark.parametrize("p", [0.8 + 0.1 / 100, 0.1 + 0.1 / 100, 0.1 * 98 / 100, 0.8 + 0.1 / 10, 0.1 + 0.1 / 10])
 def test_large_sample_bands_separate_a_bias_of_one_point(p):
     """With n = 400,000 the bands at p and at p +- 0.01 do not meet: a bias of 0.01 fails except w.p. < 1e-10."""
     low, high = proportion_band(400_000, p)
@@ -40,8 +40,9 @@ def test_large_sample_bands_separate_a_bias_of_one_point(p):
     assert proportion_band(400_000, p - 0.01)[1] < low
 
 
-def test_split_81_10_9_fails_two_statistical_tests(tmp_db):
-    failed = hidden_failures("bert_mask_tokens", "split_81_10_9", tmp_db)
+@pytest.mark.parametrize("problem_id", ["bert_mask_tokens", "mlm_collate"])
+def test_split_81_10_9_fails_two_statistical_tests(problem_id, tmp_db):
+    failed = hidden_failures(problem_id, "split_81_10_9", tmp_db)
     names = {t["name"] for t in failed}
     assert {"test_mask_share_large_sample", "test_unchanged_share_large_sample"} <= names, names
     assert all(t["status"] == "failed" and "statistical check failed" in t["message"] for t in failed)

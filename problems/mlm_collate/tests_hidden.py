@@ -199,6 +199,34 @@ def test_corruption_shares(sol):
                       hint="expected 0.1 plus the random draws that hit the original id (0.1 / vocab_size)")
 
 
+def all_selected_large(sol, seed):
+    """p = 1 on 2,000 rows of 200 copies of token 5 (NumPy sequences), vocab 10: 400,000 selected tokens.
+
+    Bernstein half-widths at false failure 1e-10 with n = 400,000: 0.0043 at p = 0.81, 0.0035 at p = 0.11, 0.0030
+    at p = 0.08, so a bias of 0.01 in a share (81/10/9, 80/9/11, ...) fails except with probability below 1e-10."""
+    seqs = [np.full(200, 5, dtype=np.int64) for _ in range(2000)]
+    inputs, _, _, eligible = mlm(sol, seqs, seed, vocab=10, p=1.0)
+    return inputs[eligible]
+
+
+@pytest.mark.points(2)
+def test_mask_share_large_sample(sol):
+    """400,000 selected tokens: [MASK] 0.8 + 0.1 / 10 to within 0.0043 (detects a bias of 0.01)."""
+    out = all_selected_large(sol, 92)
+    expect_proportion(int((out == MASK).sum()), out.size, 0.8 + 0.1 / 10,
+                      name="share of selected tokens that became [MASK] (400,000 tokens)",
+                      hint="an 81/10/9 or 79/11/10 split is off by 0.01")
+
+
+@pytest.mark.points(2)
+def test_unchanged_share_large_sample(sol):
+    """400,000 selected tokens: unchanged 0.1 + 0.1 / 10 to within 0.0035 (detects a bias of 0.01)."""
+    out = all_selected_large(sol, 93)
+    expect_proportion(int((out == 5).sum()), out.size, 0.1 + 0.1 / 10,
+                      name="share of selected tokens left unchanged (400,000 tokens)",
+                      hint="an 81/10/9 or 80/11/9 split leaves 0.1 less 0.01 unchanged")
+
+
 @pytest.mark.points(2)
 def test_random_ids_uniform(sol):
     """Random replacements are uniform over [0, vocab_size), specials included (8 possible other ids)."""
