@@ -49,6 +49,8 @@ validate: $(STAMP)
 bench: $(STAMP) ## performance ratios (see bench/README.md)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/grade.py
+	$(BIN)/python bench/hangs.py
+	$(BIN)/python bench/zygote.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT) .judge

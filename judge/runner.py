@@ -89,7 +89,8 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
         "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
     ]
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
+    gc.disable()  # a run allocates many small objects and frees them by reference counting; the batch loop collects
+    # the cycles (failed tests' tracebacks, holding arguments and results) after each submission
     try:
         with _quiet_pytest() as log:
             plugins = [plugin, plugin.fixtures(), *([loop] if loop is not None else [])]
@@ -161,6 +162,7 @@ class _BatchLoop:
                 else:
                     self._run_item(item, after[item])
             self.finish(subject)
+            _free_submission_garbage()
         return True
 
     def _run_plain(self, item: pytest.Function, params: dict[str, Any]) -> None:
@@ -196,6 +198,17 @@ class _BatchLoop:
         if hasattr(item, "_request"):
             item._request = False
             item.funcargs = None
+
+
+def _free_submission_garbage() -> None:
+    """Free what a submission's tests left in cycles (a failure's traceback holds its frames, the arguments and the
+    learner's results), so nothing of it is kept for the rest of the batch. pytest keeps the last failure in
+    ``sys.last_*``; the young generations hold everything allocated since the last submission (collection is off
+    within one), so this costs far less than a full collection."""
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect(1)
 
 
 PLAIN_MARKS = frozenset({"points", "parametrize"})
@@ -236,6 +249,7 @@ def run_batch(
     limits: Limits | None = None,
     validate: bool = True,
     zygote: Zygote | None = None,
+    on_test: Callable[[TestRecord], None] | None = None,
 ) -> None:
     """Judge several solution files of one problem in one pytest session (collected once).
 
@@ -250,6 +264,7 @@ def run_batch(
     sandbox = sandbox or select_sandbox("auto")
     subjects = [_Subject(key, str(path)) for key, path in solutions]
     plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
+    plugin.on_record = on_test
     show_output = visibility == "public" or problem.hidden_feedback == "full"
 
     def prepare(subject: _Subject) -> None:
@@ -269,7 +284,8 @@ def run_batch(
         else:
             executor.start()
         subject.executor = executor
-        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
+        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s,
+                                      problem.submission_time_limit_s)
 
     def finish(subject: _Subject) -> None:
         if subject.failure is not None:
@@ -319,12 +335,14 @@ def run_solution(
     sandbox: SandboxSpec | None = None,
     limits: Limits | None = None,
     validate: bool = True,
+    on_test: Callable[[TestRecord], None] | None = None,
 ) -> dict[str, Any]:
     """Judge ``solution`` on ``problem``: ``visibility`` is ``public`` (judge test) or ``all`` (judge submit).
-    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path)."""
+    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path);
+    ``on_test(record)`` runs as each test gets its verdict (progress on a terminal)."""
     read_solution(solution)  # a missing file is the caller's error, reported before anything starts
     return judge_files(problem, [solution], visibility, seed=seed, sandbox=sandbox, limits=limits,
-                       validate=validate)[0]
+                       validate=validate, on_test=on_test)[0]
 
 
 def judge_files(problem: Problem, files: list[str | os.PathLike], visibility: str = "all",

@@ -6,6 +6,12 @@ workers forked from one zygote. Replies, one line per pair on the original stdou
 ``{"id": n, "key": K, "ok": true, "result": RESULT}`` or ``{"id": n, "key": K, "ok": false, "error": "one line"}``.
 pytest runs in this process (the judge core's runner), so file descriptor 1 is pointed at stderr before anything runs:
 nothing printed by pytest, NumPy or a test can ever reach the reply channel.
+
+Lifetime: the child dies (SIGKILL) with the process that started it (``PR_SET_PDEATHSIG``; its pid is the first
+argument, checked right after, in case it died first), and its sandboxes die with it (bwrap's
+``--die-with-parent``, the workers' own parent-death signal). On SIGTERM it kills its sandboxes from outside
+first: every process below each zygote's bwrap (an init that cleared its parent-death signal too) and every
+process of the uids it leased for the container tier.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -20,11 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from judge.executor import JUDGE_DIR
 from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
 from judge.runner import collect_tests
-from judge.sandbox import SandboxSpec, select_sandbox
+from judge.sandbox import SandboxSpec, kill_tree, reap_all_strays, select_sandbox
 from judge.zygote import Zygote, zygote_for
 
 from .gradebook import MISSING_SHA256
@@ -70,7 +76,7 @@ class Grader:
     def zygote(self, spec: SandboxSpec) -> Zygote | None:
         """One zygote per tier that has one (bwrap): each worker of this process forks from it."""
         if spec.tier not in self.zygotes:
-            self.zygotes[spec.tier] = zygote_for(spec, JUDGE_DIR)
+            self.zygotes[spec.tier] = zygote_for(spec)
         return self.zygotes[spec.tier]
 
     def grade(self, pid: str, pairs: list[tuple[Any, str | None]], tier: str,
@@ -108,11 +114,36 @@ def _one_line(exc: BaseException) -> str:
     return text[:2000]
 
 
-def main() -> None:
+def bind_to_parent(parent: int | None) -> None:
+    """SIGKILL this process when its parent dies (Linux); exit at once if ``parent`` is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def terminate() -> None:
+    """Kill every sandbox of this process from outside, then exit (the SIGTERM handler): every descendant (each
+    zygote's bwrap and all below it, workers started directly), what the process tier's workers forked (by the
+    token on their command line), then every process of the container tier's uids."""
+    kill_tree(os.getpid(), spare_root=True)
+    reap_all_strays()
+    from judge import container
+
+    container.sweep_leased()
+    os._exit(128 + signal.SIGTERM)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    bind_to_parent(int(args[0]) if args else None)
     reply = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     grader = Grader()
+    signal.signal(signal.SIGTERM, lambda *_: terminate())
     try:
         _serve(grader, reply)
     finally:

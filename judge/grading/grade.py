@@ -136,6 +136,12 @@ def grade_class(
     roster = read_roster(submissions, ids)
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
+    if spec.tier == "container":  # workers run as other users: the class, the gradebook and the judge are not theirs
+        from judge.container import judge_folders, lock_folders
+
+        changed = lock_folders([*judge_folders(root), submissions, out])
+        if changed:
+            warn(f"container sandbox tier: took other users' access away from {', '.join(changed)}")
     summary = GradeSummary(total=roster.size, ignored=roster.ignored, sandbox=spec.tier)
     book = Gradebook(out / "gradebook.db")
     try:

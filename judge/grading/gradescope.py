@@ -6,11 +6,17 @@
 ``/autograder/source``; ``run_autograder`` grades every ``<problem_id>.py`` in ``/autograder/submission`` and
 writes ``/autograder/results/results.json``. ``JUDGE_AUTOGRADER_ROOT`` replaces ``/autograder`` (tests, local
 dry runs); ``JUDGE_PYTHON`` picks the interpreter that has the judge installed.
+
+Sandbox: ``setup.sh`` installs bubblewrap where the image allows it; where it cannot start, the autograder (root
+in Gradescope's containers) runs each worker under the ``container`` tier (see :mod:`judge.grading.autograder`).
+The ``process`` tier is refused unless the bundle carries ``autograder.json`` with ``allow_weak_sandbox``
+(``--allow-weak-sandbox`` at export time).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import stat
 import zipfile
 from pathlib import Path
@@ -20,6 +26,7 @@ from judge.problems import validator
 
 SCHEMA = "gradescope_results.schema.json"
 ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
+CONFIG_NAME = "autograder.json"
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, when it builds the autograder image: install Python and the judge.
@@ -34,6 +41,11 @@ fi
 python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ROOT/source"
 "$ROOT/venv/bin/python" -c "import judge; print('judge', judge.__version__, 'installed')"
+# Where bubblewrap cannot start, each submission runs under an unprivileged uid (the container tier): it must
+# reach the interpreter and NumPy, and nothing else of $ROOT (run_autograder locks the rest before grading).
+chmod o+x "$ROOT"
+chmod -R o+rX "$ROOT/venv"
+"$ROOT/venv/bin/python" -m judge.sandbox --setup
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -103,8 +115,15 @@ def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, executable: bool =
     zf.writestr(info, data)
 
 
-def build_bundle(root: Path, problem_ids: list[str], out: Path) -> list[str]:
-    """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted)."""
+DEFAULT_DEADLINE_S = 480.0  # comfortably under Gradescope's default limit of 10 minutes per submission
+
+
+def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sandbox: bool = False,
+                 deadline_s: float = DEFAULT_DEADLINE_S) -> list[str]:
+    """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted).
+    ``allow_weak_sandbox`` lets the autograder grade on the ``process`` tier (a submission could then read the
+    hidden tests and rewrite results.json); ``deadline_s`` is the autograder's own overall deadline (it always
+    writes a valid results.json before it, unfinished problems marked ``timeout``)."""
     from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, load_problem
 
     package = Path(__file__).resolve().parent.parent
@@ -112,6 +131,11 @@ def build_bundle(root: Path, problem_ids: list[str], out: Path) -> list[str]:
         "setup.sh": (SETUP_SH.encode(), True),
         "run_autograder": (RUN_AUTOGRADER.encode(), True),
     }
+    config = {"allow_weak_sandbox": True} if allow_weak_sandbox else {}
+    if deadline_s != DEFAULT_DEADLINE_S:
+        config["deadline_s"] = deadline_s
+    if config:
+        members[CONFIG_NAME] = (json.dumps(config).encode() + b"\n", False)
     pyproject = package.parent / "pyproject.toml"
     if pyproject.is_file():
         members["pyproject.toml"] = (pyproject.read_bytes(), False)
