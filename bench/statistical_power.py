@@ -28,11 +28,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-try:  # Python 3.10 has tomli (a dependency there), 3.11+ tomllib
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover
-    import tomli as tomllib
-
 import judge.checkers as checkers
 import judge.checkers.statistics as statistics
 
@@ -217,7 +212,7 @@ def main(argv: list[str]) -> int:
         print(section(argv[1]))
         return 0
     ids = sorted(p.parent.name for p in (REPO / "problems").glob("*/problem.toml")
-                 if tomllib.loads(p.read_text()).get("randomized"))
+                 if "np.random.Generator" in (p.parent / "starter.py").read_text())
     parts = [HEADER]
     for problem_id in ids:
         if argv and problem_id not in argv:

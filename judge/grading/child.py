@@ -31,6 +31,7 @@ from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
 from judge.runner import collect_tests
 from judge.sandbox import SandboxSpec, kill_tree, reap_all_strays, select_sandbox
+from judge.verdicts import ResultStatus, Verdict
 from judge.zygote import Zygote, zygote_for
 
 from .gradebook import MISSING_SHA256
@@ -43,11 +44,11 @@ def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) 
     message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
     result = build_result(
         problem=problem.id,
-        tests=[{**t, "status": "missing", "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
+        tests=[{**t, "status": Verdict.MISSING, "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
         duration_s=0.0, solution_sha256=MISSING_SHA256, tests_sha256=problem.tests_sha256("all"),
         visibility="all", sandbox=sandbox,
     )
-    result["status"] = "missing"
+    result["status"] = ResultStatus.MISSING
     result["message"] = message
     validate_result(result)
     return result

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from judge.problems import validator
+from judge.verdicts import ResultStatus, Verdict
 
 SCHEMA = "gradescope_results.schema.json"
 ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
@@ -77,7 +78,7 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
     for i, result in enumerate(results, start=1):
         total += result["score"]
         line = f"{result['problem']}: {result['score']:g}/{result['max_score']:g} ({result['status']})"
-        if result["status"] in ("error", "missing") and result.get("message"):
+        if result["status"] in (ResultStatus.ERROR, ResultStatus.MISSING) and result.get("message"):
             line += f": {result['message']}"
         summary.append(line)
         for j, t in enumerate(result["tests"], start=1):
@@ -86,9 +87,9 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
                 "number": f"{i}.{j}",
                 "score": t["score"],
                 "max_score": t["max_score"],
-                "status": "passed" if t["status"] == "passed" else "failed",
+                "status": "passed" if t["status"] == Verdict.PASSED else "failed",  # Gradescope's own two words
                 "visibility": "visible" if t["visibility"] == "public" else "hidden",
-                "output": t["status"] if t["status"] == "passed" else f"{t['status']}: {t['message']}".strip(),
+                "output": t["status"] if t["status"] == Verdict.PASSED else f"{t['status']}: {t['message']}".strip(),
                 "tags": [result["problem"], t["visibility"]],
             })
     for p in judge_errors:
@@ -124,7 +125,7 @@ def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sa
     ``allow_weak_sandbox`` lets the autograder grade on the ``process`` tier (a submission could then read the
     hidden tests and rewrite results.json); ``deadline_s`` is the autograder's own overall deadline (it always
     writes a valid results.json before it, unfinished problems marked ``timeout``)."""
-    from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, load_problem
+    from judge.problems import GRADING_FILES, load_problem, package_files
 
     package = Path(__file__).resolve().parent.parent
     members: dict[str, tuple[bytes, bool]] = {
@@ -142,14 +143,12 @@ def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sa
     readme = package.parent / "README.md"
     if readme.is_file():
         members["README.md"] = (readme.read_bytes(), False)
-    for f in sorted(package.rglob("*")):
-        rel = f.relative_to(package)
-        if f.is_file() and "__pycache__" not in rel.parts and f.suffix in (".py", ".json", ".ini"):
-            members[f"judge/{rel.as_posix()}"] = (f.read_bytes(), False)
+    for f, rel in package_files():
+        members[f"judge/{rel}"] = (f.read_bytes(), False)
     members["problems/tracks.toml"] = ((root / "problems" / "tracks.toml").read_bytes(), False)
     for pid in problem_ids:
         problem = load_problem(root, pid)
-        for name in ("problem.toml", "README.md", "starter.py", PUBLIC_TESTS, HIDDEN_TESTS):
+        for name in GRADING_FILES:
             f = problem.path / name
             if f.is_file():
                 members[f"problems/{pid}/{name}"] = (f.read_bytes(), False)

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .gradebook import grade_status
+from judge.verdicts import first_judge_error, is_judge_error
 
 
 @dataclass
@@ -292,8 +292,8 @@ class GradingPool:
         if not isinstance(result, dict):
             self._failed(task, "the grading process sent a malformed result")
             return task
-        if grade_status(result) == "judge_error" and self._policy.can_retry(task):
-            msg = next(t["message"] for t in result["tests"] if t["status"] == "judge_error")
+        if is_judge_error(result) and self._policy.can_retry(task):
+            msg = first_judge_error(result)
             self._failed(task, msg)
             return task
         self._on_done(task, result, "")
