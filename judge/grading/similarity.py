@@ -47,14 +47,19 @@ def normalized_tokens(source: str) -> list[tuple[str, int, int]]:
     """(normalized token, first line, last line); an unparsable tail falls back to a plain word split."""
     out: list[tuple[str, int, int]] = []
     previous = ""
-    statement_start = True
+    statement_start, dropped = True, False
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type in _SKIP:
                 continue
+            if dropped and tok.type == tokenize.NEWLINE:
+                dropped = False
+                continue
+            dropped = False
             text = tok.string
             if tok.type == tokenize.STRING:
-                if statement_start:  # a docstring or a bare string statement
+                if statement_start:  # a docstring or a bare string statement, with its NEWLINE
+                    dropped = True
                     continue
                 text = "S"
             elif tok.type == tokenize.NAME and not keyword.iskeyword(text) and previous != "." \
