@@ -93,7 +93,8 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
             if len(reasons) > 50:
                 shown.append(f"  ... and {len(reasons) - 50} more")
     if summary.removed:
-        shown.append(f"removed the files of {len(summary.removed)} student(s) no longer in the class")
+        shown.append(f"removed the files of {len(summary.removed)} student(s) no longer in the class: "
+                     f"{', '.join(summary.removed[:20])}")
     shown.append(f"outputs in {out}: grades.csv, results/, feedback/, report.html, gradebook.db"
                  + (", canvas.csv, moodle.csv" if course is not None else ""))
     for line in shown:

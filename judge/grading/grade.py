@@ -48,7 +48,7 @@ class GradeSummary:
     judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
     reasons: list[tuple[Path, str]] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     similar: int = 0
     sandbox: str = ""
     elapsed_s: float = 0.0
@@ -154,9 +154,9 @@ def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, 
 
 
 def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool = False,
-                   course: Course | None = None) -> list[Path]:
+                   course: Course | None = None) -> list[str]:
     """Every file built from the gradebook: grades.csv, results/, feedback/, report.html, the LMS exports; the
-    files of students no longer in the roster are removed. Returns the removed paths."""
+    files of students no longer in the roster are removed. Returns those students."""
     removed = remove_stale(out, book.students())
     write_csv(book, out)
     write_student_files(book, out, gradescope=gradescope, course=course)

@@ -99,22 +99,22 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
     return [canvas, moodle]
 
 
-def remove_stale(out: Path, students: list[str]) -> list[Path]:
-    """Delete results/<student>/ and feedback/<student>.md of students no longer in the roster."""
+def remove_stale(out: Path, students: list[str]) -> list[str]:
+    """Delete results/<student>/ and feedback/<student>.md of students no longer in the roster; returns them."""
     keep = set(students)
-    removed = []
+    removed: set[str] = set()
     results, feedback = out / "results", out / "feedback"
     if results.is_dir():
         for d in results.iterdir():
             if d.name not in keep and d.is_dir() and not d.is_symlink():
                 shutil.rmtree(d)
-                removed.append(d)
+                removed.add(d.name)
     if feedback.is_dir():
         for f in feedback.glob("*.md"):
             if f.stem not in keep:
                 f.unlink()
-                removed.append(f)
-    return removed
+                removed.add(f.stem)
+    return sorted(removed)
 
 
 def write_csv(book: Gradebook, out: Path) -> Path:
