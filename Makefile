@@ -57,6 +57,7 @@ validate: $(STAMP)
 bench: $(STAMP) ## performance ratios (see bench/README.md)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/grade.py
+	$(BIN)/python bench/hangs.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT) .judge

@@ -5,9 +5,18 @@ import os as _os
 __version__ = "0.1.0"
 
 
+# Code that only presents, stores or ships results: changing it never changes a verdict, so it does not regrade.
+# Everything else of the package (the isolated side, runner, plugin, proxy, executor, checkers, sandbox, the
+# result schema, and any new module unless it is listed here) is part of the judge version.
+PRESENTATION = ("cli.py", "cli_common.py", "cli_instructor.py", "entry.py", "__main__.py", "report.py", "store.py",
+                "validate.py", "scaffold.py", "grading/")
+VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
+
+
 def judge_version() -> str:
-    """The release plus a digest of the judge's own code and schemas, so a stored result names the exact judge
-    that produced it, and a changed judge regrades (``0.1.0+3f2a9c1e4b7d``)."""
+    """The release plus a digest of the code that decides verdicts (see PRESENTATION), so a stored result names
+    the judge that produced it and a change to that code regrades, while an edited message or report does not
+    (``0.1.0+3f2a9c1e4b7d``)."""
     global _JUDGE_VERSION
     if _JUDGE_VERSION is None:
         import hashlib
@@ -16,6 +25,9 @@ def judge_version() -> str:
         here = Path(__file__).resolve().parent
         digest = hashlib.sha256()
         for path in sorted([*here.rglob("*.py"), *here.glob("schemas/*.json"), *here.glob("*.ini")]):
+            rel = path.relative_to(here).as_posix()
+            if rel.startswith(PRESENTATION) and rel not in VERDICT_CODE_KEPT:
+                continue
             if "__pycache__" not in path.parts:
                 digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
         _JUDGE_VERSION = f"{__version__}+{digest.hexdigest()[:12]}"

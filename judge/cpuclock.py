@@ -1,4 +1,9 @@
-"""A worker's CPU time as the kernel counts it, read from outside through ``/proc/<pid>/stat``.
+"""A submission's CPU time as the kernel counts it, read from outside through ``/proc``.
+
+:class:`TreeClock` sums the CPU time of every process of a submission: the root of its process tree (the
+sandbox of one submission, or a worker started on its own) and every descendant alive now, each with the time
+of the children it has already reaped (``cutime``/``cstime``), so work done in a forked child counts whether the
+child still runs or has exited, and an orphan reaped by the sandbox's init counts through that init.
 
 RLIMIT_CPU, the worker's own CPU limit, counts whole seconds, so a call with a 2 s budget could run up to 3 s of
 CPU before it stopped. The executor reads this clock while it waits for a reply instead, and stops the call once
@@ -14,61 +19,121 @@ from __future__ import annotations
 import os
 
 TICKS_PER_S = os.sysconf("SC_CLK_TCK")
-MAX_DEPTH = 6  # bwrap -> bwrap's init -> zygote -> worker, with room to spare
+MAX_DEPTH = 8  # bwrap -> bwrap's init -> zygote -> submission -> its init -> worker, with room to spare
+MAX_PROCESSES = 256  # a tree larger than any RLIMIT_NPROC we set: stop counting rather than walk forever
 
 
-class CpuClock:
-    """User plus system CPU seconds of one process (all its threads), or None once it is gone."""
+class TreeClock:
+    """User plus system CPU seconds of a process tree (its root, every live descendant, and what each has reaped),
+    read by the trusted side; None once the root is gone. File descriptors of the processes seen stay open, so
+    a later process that reuses a pid reads as gone instead of being counted."""
 
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
+    def __init__(self, root_pid: int) -> None:
+        self.root_pid = root_pid
+        self._stat: dict[int, int] = {}
+        self._children: dict[tuple[int, int], int] = {}
+        self._root_fd = self._open_stat(root_pid)
 
     @classmethod
-    def find(cls, root_pid: int, ns_pid: int) -> CpuClock | None:
-        """The clock of the descendant of ``root_pid`` (itself included) whose pid in its own namespace is
-        ``ns_pid``; None when there is none or /proc cannot say (then only RLIMIT_CPU stops the worker)."""
-        level = [root_pid]
+    def find(cls, root_pid: int, ns_pid: int, level: int = 1) -> TreeClock | None:
+        """The tree of the descendant of ``root_pid`` whose pid at namespace ``level`` (index into NSpid: 0 is the
+        host) is ``ns_pid``; None when there is none or /proc cannot say."""
+        frontier = [root_pid]
         for _ in range(MAX_DEPTH):
             below: list[int] = []
-            for pid in level:
-                if _ns_pid(pid) == ns_pid:
-                    try:
-                        return cls(os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC))
-                    except OSError:
-                        return None
+            for pid in frontier:
+                chain = _ns_pids(pid)
+                if len(chain) > level and chain[level] == ns_pid:
+                    clock = cls(pid)
+                    return clock if clock._root_fd is not None else None
                 below += _children(pid)
             if not below:
                 return None
-            level = below
+            frontier = below
         return None
 
+    def _open_stat(self, pid: int) -> int | None:
+        fd = self._stat.get(pid)
+        if fd is None:
+            try:
+                fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                return None
+            self._stat[pid] = fd
+        return fd
+
+    def _kids(self, pid: int, threads: int) -> list[int]:
+        tids = [pid]
+        if threads > 1:
+            try:
+                tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+            except (OSError, ValueError):
+                return []
+        out: list[int] = []
+        for tid in tids:
+            fd = self._children.get((pid, tid))
+            if fd is None:
+                try:
+                    fd = os.open(f"/proc/{pid}/task/{tid}/children", os.O_RDONLY | os.O_CLOEXEC)
+                except OSError:
+                    continue
+                self._children[(pid, tid)] = fd
+            try:
+                out += [int(c) for c in os.pread(fd, 1 << 16, 0).split()]
+            except (OSError, ValueError):
+                continue
+        return out
+
     def seconds(self) -> float | None:
-        try:
-            raw = os.pread(self._fd, 1024, 0)
-        except OSError:
+        if self._root_fd is None:
             return None
-        fields = raw[raw.rfind(b")") + 2 :].split()
-        try:
-            return (int(fields[11]) + int(fields[12])) / TICKS_PER_S  # utime, stime (fields 14 and 15)
-        except (IndexError, ValueError):
-            return None
+        total, seen, todo = 0, set(), [self.root_pid]
+        while todo and len(seen) < MAX_PROCESSES:
+            pid = todo.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            fd = self._open_stat(pid)
+            if fd is None:
+                continue
+            try:
+                raw = os.pread(fd, 1024, 0)
+            except OSError:  # gone: its time is in its parent's cutime once reaped
+                if pid == self.root_pid:
+                    return None
+                os.close(self._stat.pop(pid))  # a new process may reuse the pid later
+                continue
+            fields = raw[raw.rfind(b")") + 2 :].split()
+            try:
+                # utime, stime, cutime, cstime (fields 14-17), num_threads (field 20)
+                total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+                threads = int(fields[17])
+            except (IndexError, ValueError):
+                continue
+            todo += self._kids(pid, threads)
+        return total / TICKS_PER_S
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        for fd in [*self._stat.values(), *self._children.values()]:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._stat.clear()
+        self._children.clear()
+        self._root_fd = None
 
 
-def _ns_pid(pid: int) -> int | None:
-    """The pid of ``pid`` in the innermost PID namespace it belongs to."""
+def _ns_pids(pid: int) -> list[int]:
+    """The pids of ``pid`` in every PID namespace it belongs to, outermost (the host's) first."""
     try:
         with open(f"/proc/{pid}/status", "rb") as fh:
             for line in fh:
                 if line.startswith(b"NSpid:"):
-                    return int(line.split()[-1])
+                    return [int(x) for x in line.split()[1:]]
     except (OSError, ValueError):
         pass
-    return None
+    return []
 
 
 def _children(pid: int) -> list[int]:

@@ -22,15 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from judge import wire
-from judge.cpuclock import CpuClock
+from judge.cpuclock import TreeClock
+from judge.isolated import wire
 from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays, run_token
+from judge.syscall_filter import worker_filter
+from judge.verdicts import OK, WRONG_TYPE, Verdict, from_exception
 from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
-JUDGE_DIR = str(Path(__file__).resolve().parent)
 OUTPUT_CAP = 64 << 10
 PIPE_BYTES = 1 << 20
 BUDGET_POLL_S = 0.02  # how often a call past its budget in wall time has its CPU time read
+BLOCKED_SHARE = 0.05  # a call that has used less CPU than this share of its wall time is waiting, not working
 
 
 @dataclass
@@ -60,11 +62,12 @@ class Outcome:
     frames: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
-    cpu_s: float | None = None  # CPU time the worker spent on the call, when it could say
+    cpu_s: float | None = None  # CPU time of the submission's processes during the call, read by the trusted side
 
     @property
     def charged_s(self) -> float:
-        """What the call costs the test's time budget: the worker's CPU time, else the wall time it took."""
+        """What the call costs the test's time budget: its CPU time as the trusted side read it, else the wall
+        time it took (never a figure the worker reports)."""
         return self.cpu_s if self.cpu_s is not None else self.elapsed_s
 
 
@@ -100,14 +103,23 @@ class _Budget:
     """Stops a call once both its CPU time (read from outside, see :mod:`judge.cpuclock`) and its wall time
     reach ``seconds``; nothing is read before the wall time gets there."""
 
-    def __init__(self, clock: CpuClock, seconds: float) -> None:
+    def __init__(self, clock: TreeClock, seconds: float) -> None:
         self.clock, self.seconds = clock, seconds
         self.start_cpu = clock.seconds()
-        self.check_at = time.monotonic() + seconds
+        self.start = time.monotonic()
+        self.check_at = self.start + seconds
 
-    def spent(self) -> bool:
+    def why_stop(self) -> str | None:
+        """``cpu`` once the CPU time reached the budget, ``blocked`` when the call has been waiting (sleeping,
+        reading input that never comes) rather than working, else None: read once the wall time is past the
+        budget, so a blocked call stops after its budget instead of at its wall deadline."""
         now = self.clock.seconds()
-        return self.start_cpu is not None and now is not None and now - self.start_cpu >= self.seconds
+        if self.start_cpu is None or now is None:
+            return None
+        used = now - self.start_cpu
+        if used >= self.seconds:
+            return "cpu"
+        return "blocked" if used < BLOCKED_SHARE * (time.monotonic() - self.start) else None
 
 
 class _Reader:
@@ -125,12 +137,13 @@ class _Reader:
             now = time.monotonic()
             left = deadline - now
             if left <= 0:
-                raise TimeoutError
+                raise TimeoutError("wall")
             wait = left
             if self.budget is not None:
                 if now >= self.budget.check_at:
-                    if self.budget.spent():
-                        raise TimeoutError
+                    why = self.budget.why_stop()
+                    if why is not None:
+                        raise TimeoutError(why)
                     wait = min(left, BUDGET_POLL_S)
                 else:
                     wait = min(left, self.budget.check_at - now)
@@ -219,7 +232,8 @@ class Executor:
         self._launch = None
         self._hello_seq = -1
         self._token = run_token()
-        self._clock: CpuClock | None = None
+        self._clock: TreeClock | None = None
+        self._defined: frozenset[str] = frozenset()
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -244,13 +258,16 @@ class Executor:
             "total_cpu_s": self.limits.total_cpu_s,
             "processes": self.limits.processes if self.sandbox.tier == "bwrap" else 0,
         }
+        program = worker_filter()
+        if program is not None:
+            limits["syscall_filter"] = program.hex()
         try:
             if self.zygote is not None:
                 launch = None  # a forked worker's exit status arrives as Popen's (no signal offset)
                 self._proc = ZygoteProcess(self.zygote, self.zygote.spawn([req_r, rep_w, out_w, err_w], limits))
             else:
                 launch = build_launch(
-                    self.sandbox, JUDGE_DIR, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
+                    self.sandbox, self._tmp.name, req_r, rep_w, json.dumps(limits), self._token,
                 )
                 self._proc = subprocess.Popen(
                     launch.argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=err_w, pass_fds=(req_r, rep_w),
@@ -261,7 +278,7 @@ class Executor:
                 os.close(fd)
             self._tmp.cleanup()
             self._tmp = None
-            self.sticky = Outcome("judge_error", message=f"the sandbox could not be started: {exc}")
+            self.sticky = Outcome(Verdict.JUDGE_ERROR, message=f"the sandbox could not be started: {exc}")
             return
         finally:
             for fd in (req_r, rep_w, out_w, err_w):
@@ -282,7 +299,8 @@ class Executor:
                 inside = place_solution(self.sandbox, self._tmp.name, self.solution_path)
         except (OSError, UnicodeDecodeError) as exc:
             self._kill()
-            self.sticky = Outcome("judge_error", message=f"the submission could not be placed in the sandbox: {exc}")
+            self.sticky = Outcome(Verdict.JUDGE_ERROR,
+                                  message=f"the submission could not be placed in the sandbox: {exc}")
             return
         try:
             hello = {
@@ -359,8 +377,9 @@ class Executor:
 
         wire.write_parts(self._req, wire.frame_parts(header, buffers), wait_writable)
 
-    def _death(self, timed_out: bool, during_load: bool) -> Outcome:
-        """Kill the worker (if alive) and explain how it ended."""
+    def _death(self, timed_out: bool, during_load: bool, why: str = "wall", budget_s: float | None = None,
+               wall_s: float | None = None) -> Outcome:
+        """Kill the worker (if alive) and explain how it ended (``why`` a timeout: ``cpu``, ``blocked``, ``wall``)."""
         proc = self._proc
         code = None
         if proc is not None and not timed_out:
@@ -371,19 +390,27 @@ class Executor:
         self._kill()
         where = "while loading your file" if during_load else "during the call"
         if timed_out:
-            return Outcome("timeout", message=f"time limit exceeded {where}")
+            budget = budget_s if budget_s is not None else self.limits.time_s
+            if why == "cpu":
+                text = f"it used the test's whole budget of {budget:g} s of CPU time"
+            elif why == "blocked":
+                text = (f"it waited {budget:g} s without using the CPU (sleeping, or waiting for input that never "
+                        "comes?)")
+            else:
+                text = f"no answer within {wall_s or budget:g} s (its budget is {budget:g} s of CPU time)"
+            return Outcome(Verdict.TIMEOUT, message=f"time limit exceeded {where}: {text}")
         if code is None:
-            return Outcome("crashed", message=f"the worker stopped answering {where}")
+            return Outcome(Verdict.CRASHED, message=f"the worker stopped answering {where}")
         offset = self._launch.signal_offset if self._launch else 0
         if offset and code > offset:
             code = offset - code  # bwrap: 128 + N means the worker was killed by signal N
         if code < 0:
             name = _signal_name(-code)
             if name == "SIGXCPU":
-                return Outcome("timeout", message=f"CPU time limit exceeded {where}")
+                return Outcome(Verdict.TIMEOUT, message=f"CPU time limit exceeded {where}")
             text = _SIGNAL_TEXT.get(name, "killed by a signal")
-            return Outcome("crashed", message=f"your code crashed {where}: {text} ({name})")
-        return Outcome("crashed", message=f"the process exited with status {code} {where} (os._exit?)")
+            return Outcome(Verdict.CRASHED, message=f"your code crashed {where}: {text} ({name})")
+        return Outcome(Verdict.CRASHED, message=f"the process exited with status {code} {where} (os._exit?)")
 
     def _await(
         self, seq: int, deadline: float, during_load: bool, budget_s: float | None = None,
@@ -391,17 +418,27 @@ class Executor:
         budget = _Budget(self._clock, budget_s) if budget_s is not None and self._clock is not None else None
         try:
             header, buffers = self._reader.read(deadline, budget)
-        except TimeoutError:
-            return self._death(True, during_load)
+        except TimeoutError as exc:
+            why = str(exc.args[0]) if exc.args else "wall"
+            wall = deadline - budget.start if budget is not None else None
+            # Charged to the submission: the CPU time it used, except for a call that waited (then its wall time),
+            # read before the kill takes the processes (and their clock) away.
+            now = budget.clock.seconds() if budget is not None and why != "blocked" else None
+            outcome = self._death(True, during_load, why, budget_s, wall)
+            if now is not None and budget.start_cpu is not None:
+                outcome.cpu_s = max(0.0, now - budget.start_cpu)
+            return outcome
         except EOFError:
             return self._death(False, during_load)
         except wire.WireError as exc:
-            # Fail closed: a frame the judge cannot trust is the judge's failure, reported, never a pass or a 0.
+            # Fail closed: never a pass. Before the boot frame no learner code has run, so a bad frame is the
+            # judge's own failure; after it, the submission wrote it (crashed).
             self._kill()
-            return Outcome("judge_error", message=f"protocol fault: {exc}")
+            return Outcome(Verdict.CRASHED if seq else Verdict.JUDGE_ERROR, message=f"protocol fault: {exc}")
         if header.get("seq") != seq:
             self._kill()
-            return Outcome("judge_error", message="protocol fault: reply out of sequence")
+            return Outcome(Verdict.CRASHED if seq else Verdict.JUDGE_ERROR,
+                           message="protocol fault: reply out of sequence")
         return header, buffers
 
     def _ensure_ready(self) -> Outcome | None:
@@ -419,10 +456,10 @@ class Executor:
             err.join(timeout=0.5)
             detail = err.text().strip().splitlines()[-1:] if err.data else []
             self.sticky = Outcome(
-                "judge_error", message=f"the worker did not start ({booted.message}) {' '.join(detail)}".strip()
+                Verdict.JUDGE_ERROR, message=f"the worker did not start ({booted.message}) {' '.join(detail)}".strip()
             )
             return self.sticky
-        self._clock = self._find_clock(booted[0].get("pid"))
+        self._clock = self._find_clock()
         deadline = time.monotonic() + self.limits.time_s * self.limits.wall_factor + self.limits.wall_slack_s
         got = self._await(self._hello_seq, deadline, True, self.limits.time_s)
         if isinstance(got, Outcome):
@@ -430,19 +467,29 @@ class Executor:
             self.sticky = got
             return got
         header, _ = got
-        if not header.get("ok"):
+        if header.get("ok") is not True:
             self._kill()
-            self.sticky = _failure_outcome(header)
+            self.sticky = _failure_outcome(header, loading=True)
             return self.sticky
+        defined = header.get("defined")
+        names = defined if type(defined) is list else []
+        self._defined = frozenset(n for n in names if n in self.entry_points)
         self._ready = True
         return None
 
-    def _find_clock(self, ns_pid: object) -> CpuClock | None:
-        """The CPU clock of the worker that just booted (its pid came before any learner code ran)."""
-        if type(ns_pid) is not int or ns_pid <= 0:
-            return None
-        root = self.zygote.root_pid if isinstance(self._proc, ZygoteProcess) else getattr(self._proc, "pid", None)
-        return CpuClock.find(root, ns_pid) if root else None
+    def _find_clock(self) -> TreeClock | None:
+        """The CPU clock of the submission's whole process tree, found from pids only the trusted side knows: the
+        process it started, or the one the zygote forked for this submission (found in the zygote's namespace)."""
+        if isinstance(self._proc, ZygoteProcess):
+            root = self.zygote.root_pid
+            return TreeClock.find(root, self._proc.pid, level=1) if root else None
+        pid = getattr(self._proc, "pid", None)
+        return TreeClock(pid) if pid else None
+
+    def _call_cpu(self, before: float | None) -> float | None:
+        """CPU seconds the submission's processes spent since ``before`` (None when the clock cannot say)."""
+        now = self._clock.seconds() if self._clock is not None else None
+        return max(0.0, now - before) if now is not None and before is not None else None
 
     def request(self, header: dict, buffers: list[bytes], budget_s: float) -> Outcome:
         """Send one request and turn what happens into an Outcome."""
@@ -450,14 +497,15 @@ class Executor:
         if failed is not None:
             return failed
         if budget_s <= 0:
-            return Outcome("timeout", message="time limit exceeded: the test's time budget is used up")
+            return Outcome(Verdict.TIMEOUT, message="time limit exceeded: the test's time budget is used up")
         header["cpu_seconds"] = budget_s
+        cpu_before = self._clock.seconds() if self._clock is not None else None
         start = time.monotonic()
         deadline = start + budget_s * self.limits.wall_factor + self.limits.wall_slack_s
         try:
             self._send(header, buffers, deadline)
         except OSError as exc:  # it stopped reading, or died after its last reply (a learner's thread killed it)
-            outcome = self._death(isinstance(exc, TimeoutError), False)
+            outcome = self._death(isinstance(exc, TimeoutError), False, "wall", budget_s)
             outcome.elapsed_s = time.monotonic() - start
             return outcome
         got = self._await(self._seq, deadline, False, budget_s)
@@ -466,10 +514,13 @@ class Executor:
             got.elapsed_s = elapsed
             return got
         reply, out = got
-        cpu = reply.get("cpu_s")
-        cpu = float(cpu) if type(cpu) in (int, float) and 0 <= cpu < 1e6 else None
-        if not reply.get("ok"):
-            outcome = _failure_outcome(reply)
+        cpu = self._call_cpu(cpu_before)
+        if cpu is not None and cpu > budget_s:  # more CPU than wall time: threads or forked children did the work
+            self._kill()  # whatever it started must not keep running into the next test
+            return Outcome(Verdict.TIMEOUT, message=f"CPU time limit exceeded during the call ({cpu:.2f} s of CPU "
+                           f"across your processes and threads, budget {budget_s:.2f} s)", elapsed_s=elapsed, cpu_s=cpu)
+        if reply.get("ok") is not True:
+            outcome = _failure_outcome(reply, loading=False)
             outcome.elapsed_s, outcome.cpu_s = elapsed, cpu
             return outcome
         try:
@@ -477,11 +528,16 @@ class Executor:
             rng = reply.get("rng", [])
             mutated = [str(m) for m in reply.get("mutated", [])][:16]
         except (wire.WireError, RecursionError, ValueError, TypeError) as exc:
-            return Outcome("wrong_type", message=f"wrong type: {exc}", elapsed_s=elapsed)
-        return Outcome("ok", value=(value, rng), mutated=mutated, elapsed_s=elapsed, cpu_s=cpu)
+            return Outcome(Verdict.CRASHED, message=f"protocol fault: {exc}", elapsed_s=elapsed, cpu_s=cpu)
+        return Outcome(OK, value=(value, rng), mutated=mutated, elapsed_s=elapsed, cpu_s=cpu)
 
     def call(self, name: str, args: tuple, kwargs: dict, budget_s: float) -> Outcome:
-        """Call ``name(*args, **kwargs)`` in the worker."""
+        """Call ``name(*args, **kwargs)`` in the worker (``missing`` when the file did not define it)."""
+        failed = self._ensure_ready()
+        if failed is not None:
+            return failed
+        if name not in self._defined:
+            return Outcome(Verdict.MISSING, message=f"your file does not define a function named '{name}'")
         node, buffers = wire.encode((tuple(args), dict(kwargs)))
         return self.request({"op": "call", "name": name, "payload": node}, buffers, budget_s)
 
@@ -490,24 +546,25 @@ class Executor:
         return self.request({"op": "global_rng"}, [], budget_s)
 
 
-def _failure_outcome(reply: dict) -> Outcome:
-    kind = str(reply.get("kind", "crashed"))
-    message = str(reply.get("message", ""))[:4000]
-    mapping = {"exited": "crashed", "protocol": "crashed"}
-    verdict = mapping.get(kind, kind)
-    if verdict not in ("error", "memory", "forbidden", "missing", "invalid", "wrong_type", "crashed", "timeout",
-                       "judge_error"):
-        verdict = "crashed"
-    if verdict == "memory":
-        message = f"memory limit exceeded ({reply.get('type') or 'MemoryError'}{': ' + message if message else ''})"
-    if kind == "exited":
+def _failure_outcome(reply: dict, loading: bool) -> Outcome:
+    """The outcome of a reply that is not a result: a learner exception (its verdict decided here, from its type
+    and the phase), a value that may not cross the boundary, or anything else, which is a protocol fault of the
+    submission (``crashed``). Whatever a reply claims, it never becomes ``judge_error`` or ``timeout``."""
+    if set(reply) == {"ok", "unsendable", "seq"} and type(reply["unsendable"]) is str and not loading:
+        return Outcome(WRONG_TYPE, message=f"wrong type: {reply['unsendable'][:2000]}")
+    exc = reply.get("exception")
+    if set(reply) != {"ok", "exception", "seq"} or type(exc) is not dict or type(exc.get("type")) is not str:
+        return Outcome(Verdict.CRASHED, message="protocol fault: the worker sent a reply the judge never asks for")
+    exc_type = exc["type"][:100]
+    builtin = exc.get("builtin") if exc.get("builtin") in (*wire.MAPPED_EXCEPTIONS, "MemoryError") else None
+    message = str(exc.get("message", ""))[:4000]
+    frames = exc.get("frames")
+    verdict = from_exception(exc_type, builtin, loading)
+    if verdict is Verdict.MEMORY:
+        message = f"memory limit exceeded ({exc_type}{': ' + message if message else ''})"
+    elif exc_type == "SystemExit":
         message = f"your code called sys.exit({message})" if message else "your code called sys.exit()"
-    frames = reply.get("frames") or []
     return Outcome(
-        verdict,
-        message=message,
-        exc_type=reply.get("type") if isinstance(reply.get("type"), str) else None,
-        builtin=reply.get("builtin") if isinstance(reply.get("builtin"), str) else None,
-        frames=[str(f)[:300] for f in frames][:16] if isinstance(frames, list) else [],
+        verdict, message=message, exc_type=exc_type, builtin=builtin,
+        frames=[str(f)[:300] for f in frames][:16] if type(frames) is list else [],
     )
-

@@ -19,6 +19,7 @@ import pytest
 
 from judge.checkers.base import CheckFailure
 from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
+from judge.verdicts import Verdict
 
 MESSAGE_CAP = 4000
 
@@ -31,6 +32,7 @@ class TestRecord:
     status: str = "judge_error"
     message: str = "the test did not run"
     duration_s: float = 0.0
+    cpu_s: float = 0.0  # time charged to the submission by this test (not part of the result model)
 
     @property
     def score(self) -> float:
@@ -90,6 +92,7 @@ class JudgePlugin:
         self.visibility_of = visibility_of
         self.hidden_feedback = hidden_feedback
         self.records: dict[str, TestRecord] = {}
+        self.on_record: Callable[[TestRecord], None] | None = None  # progress: called as each test gets its verdict
         self.collection_errors: list[str] = []
         self._start = 0.0
 
@@ -141,6 +144,11 @@ class JudgePlugin:
                 record.status, record.message = "judge_error", "the test was skipped"
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
+            if self.proxy is not None:
+                record.cpu_s = self.proxy.clock.test_used_s
+                self.proxy.end_test(record.status)
+            if self.on_record is not None:
+                self.on_record(record)
 
     def _classify(self, item: pytest.Item, call: pytest.CallInfo, visibility: str) -> tuple[str, str]:
         exc = call.excinfo.value if call.excinfo else None
@@ -148,7 +156,9 @@ class JudgePlugin:
         called = format_call(self.proxy.last_call) if full else None
         suffix = f"\n{called}" if called else ""
         if isinstance(exc, SubmissionFault):
-            return exc.verdict, exc.message + (suffix if exc.verdict == "failed" else "")
+            ran = exc.verdict == Verdict.FAILED or (
+                exc.verdict == Verdict.TIMEOUT and not exc.message.startswith("not run"))
+            return exc.verdict, exc.message + (suffix if ran else "")
         if isinstance(exc, LearnerException):
             where = f" ({exc.frames[-1]})" if exc.frames else ""
             if full:

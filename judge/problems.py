@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from judge.time_policy import default_submission_s
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -64,6 +66,8 @@ class Problem:
     difficulty = property(lambda self: self.meta["difficulty"])
     entry_points = property(lambda self: list(self.meta["entry_points"]))
     time_limit_s = property(lambda self: float(self.meta["time_limit_s"]))
+    submission_time_limit_s = property(
+        lambda self: float(self.meta.get("submission_time_limit_s") or default_submission_s(self.time_limit_s)))
     memory_limit_mb = property(lambda self: int(self.meta["memory_limit_mb"]))
     hidden_feedback = property(lambda self: self.meta["hidden_feedback"])
     allowed_imports = property(lambda self: list(self.meta.get("allowed_imports", DEFAULT_IMPORTS)))

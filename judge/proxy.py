@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from judge import wire
 from judge.executor import Executor, Outcome
+from judge.isolated import wire
+from judge.time_policy import SubmissionClock
+from judge.verdicts import OK, WRONG_TYPE, Verdict
 
 
 class SubmissionFault(BaseException):
@@ -53,17 +55,21 @@ def learner_exception(outcome: Outcome) -> LearnerException:
 class SolutionProxy:
     """Stands for the learner's module: ``sol.causal_mask(4)`` runs in the worker."""
 
-    def __init__(self, executor: Executor, entry_points: list[str], time_s: float) -> None:
+    def __init__(self, executor: Executor, entry_points: list[str], time_s: float,
+                 submission_s: float | None = None) -> None:
         self._executor = executor
         self._entry_points = tuple(entry_points)
-        self._time_s = time_s
-        self._budget = time_s
+        self.clock = SubmissionClock(time_s, submission_s)
         self.last_call: tuple[str, tuple, dict] | None = None
 
     def begin_test(self) -> None:
-        """Give the next test a fresh time budget."""
-        self._budget = self._time_s
+        """Give the next test its time budget (see :mod:`judge.time_policy`)."""
+        self.clock.begin_test()
         self.last_call = None
+
+    def end_test(self, verdict: str) -> None:
+        """The test ended with ``verdict``: the time policy counts timeouts in a row."""
+        self.clock.end_test(verdict == Verdict.TIMEOUT)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name not in self._entry_points:
@@ -77,22 +83,30 @@ class SolutionProxy:
 
     def _call(self, name: str, args: tuple, kwargs: dict) -> Any:
         self.last_call = (name, args, kwargs)
-        outcome = self._executor.call(name, args, kwargs, self._budget)
-        self._budget -= outcome.charged_s
-        if outcome.verdict == "ok":
+        clock = self.clock
+        if clock.stopped is not None:
+            raise SubmissionFault(Verdict.TIMEOUT, clock.stopped)
+        budget = clock.call_budget()
+        outcome = self._executor.call(name, args, kwargs, budget)
+        clock.charge(outcome.charged_s, outcome.verdict == Verdict.TIMEOUT)
+        if clock.stopped is not None:
+            self._executor.close()  # no worker keeps running once the submission is stopped
+        if outcome.verdict == Verdict.TIMEOUT:
+            raise SubmissionFault(Verdict.TIMEOUT, outcome.message + clock.describe_timeout())
+        if outcome.verdict == OK:
             value, rng_states = outcome.value
             self._restore_generators(args, kwargs, rng_states)
             if outcome.mutated:
                 raise SubmissionFault(
-                    "failed",
+                    Verdict.FAILED,
                     f"{name} modified its input {', '.join(repr(m) for m in outcome.mutated)} in place; "
                     "inputs must never be mutated (work on a copy)",
                 )
             return value
-        if outcome.verdict == "error":
+        if outcome.verdict == Verdict.ERROR:
             raise learner_exception(outcome)
-        if outcome.verdict == "wrong_type":
-            raise SubmissionFault("failed", f"{name} returned a value of the wrong type: {outcome.message}")
+        if outcome.verdict == WRONG_TYPE:
+            raise SubmissionFault(Verdict.FAILED, f"{name} returned a value of the wrong type: {outcome.message}")
         raise SubmissionFault(outcome.verdict, outcome.message)
 
     @staticmethod
@@ -112,7 +126,7 @@ class SolutionProxy:
 
     def global_random_state(self) -> str:
         """Fingerprint of the worker's global ``np.random`` and ``random`` state (to check it is untouched)."""
-        outcome = self._executor.global_rng(max(self._budget, 0.5))
-        if outcome.verdict != "ok":
+        outcome = self._executor.global_rng(max(self.clock.budget, 0.5))
+        if outcome.verdict != OK:
             raise SubmissionFault(outcome.verdict, outcome.message)
         return outcome.value[0]

@@ -236,6 +236,7 @@ def run_batch(
     limits: Limits | None = None,
     validate: bool = True,
     zygote: Zygote | None = None,
+    on_test: Callable[[TestRecord], None] | None = None,
 ) -> None:
     """Judge several solution files of one problem in one pytest session (collected once).
 
@@ -250,6 +251,7 @@ def run_batch(
     sandbox = sandbox or select_sandbox("auto")
     subjects = [_Subject(key, str(path)) for key, path in solutions]
     plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
+    plugin.on_record = on_test
     show_output = visibility == "public" or problem.hidden_feedback == "full"
 
     def prepare(subject: _Subject) -> None:
@@ -269,7 +271,8 @@ def run_batch(
         else:
             executor.start()
         subject.executor = executor
-        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s)
+        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s,
+                                      problem.submission_time_limit_s)
 
     def finish(subject: _Subject) -> None:
         if subject.failure is not None:
@@ -319,12 +322,14 @@ def run_solution(
     sandbox: SandboxSpec | None = None,
     limits: Limits | None = None,
     validate: bool = True,
+    on_test: Callable[[TestRecord], None] | None = None,
 ) -> dict[str, Any]:
     """Judge ``solution`` on ``problem``: ``visibility`` is ``public`` (judge test) or ``all`` (judge submit).
-    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path)."""
+    ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path);
+    ``on_test(record)`` runs as each test gets its verdict (progress on a terminal)."""
     read_solution(solution)  # a missing file is the caller's error, reported before anything starts
     return judge_files(problem, [solution], visibility, seed=seed, sandbox=sandbox, limits=limits,
-                       validate=validate)[0]
+                       validate=validate, on_test=on_test)[0]
 
 
 def judge_files(problem: Problem, files: list[str | os.PathLike], visibility: str = "all",

@@ -31,19 +31,22 @@ from pathlib import Path
 TIERS = ("bwrap", "process")
 SUBMISSION_DIR_INSIDE = "/sandbox/sub"
 SOLUTION_NAME = "solution.py"
-JUDGE_INSIDE = "/sandbox/judge"
+JUDGE_INSIDE = "/sandbox/judge"  # holds only isolated/: the trusted code is not even readable inside
+ISOLATED_DIR = str(Path(__file__).resolve().parent / "isolated")
 TMP_SIZE_BYTES = 64 << 20
 SANDBOX_UID_BASE = 61000
 SANDBOX_UID_SLOTS = 1000
 
-# The bootstrap makes ``judge`` importable without putting the judge's parent folder (which may hold the
-# problems and solutions) on sys.path, and removes the working directory from sys.path.
+# The bootstrap makes ``judge.isolated`` importable (and nothing else of the judge) without putting the judge's
+# parent folder (which may hold the problems and solutions) on sys.path, and removes the working directory from
+# sys.path.
 BOOT = (
     "import sys, types; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
-    "m = types.ModuleType('judge'); m.__path__ = [{judge_dir!r}]; sys.modules['judge'] = m; "
-    "from judge.worker import main; main()  # judge-worker:{token}"
+    "m = types.ModuleType('judge'); m.__path__ = []; sys.modules['judge'] = m; "
+    "i = types.ModuleType('judge.isolated'); i.__path__ = [{isolated_dir!r}]; sys.modules['judge.isolated'] = i; "
+    "m.isolated = i; from judge.isolated.worker import main; main()  # judge-worker:{token}"
 )
-ZYGOTE_BOOT = BOOT.replace("from judge.worker import main", "from judge.zygote import main")
+ZYGOTE_BOOT = BOOT.replace("from judge.isolated.worker import main", "from judge.isolated.zygote import main")
 WORKER_MARK = "judge-worker:"
 
 
@@ -130,7 +133,7 @@ def _python_roots() -> list[str]:
     return sorted(r for r in roots if r not in ("/", "/usr"))
 
 
-def _bwrap_argv(judge_dir: str, submission_dir: str | None, inner: list[str], env: dict[str, str]) -> list[str]:
+def _bwrap_argv(submission_dir: str | None, inner: list[str], env: dict[str, str]) -> list[str]:
     argv = [
         shutil.which("bwrap") or "bwrap",
         "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv",
@@ -150,7 +153,7 @@ def _bwrap_argv(judge_dir: str, submission_dir: str | None, inner: list[str], en
     venv = Path(sys.prefix)
     if str(venv) != str(venv.resolve()):
         argv += ["--ro-bind", str(venv.resolve()), str(venv)]
-    argv += ["--ro-bind", judge_dir, JUDGE_INSIDE]
+    argv += ["--ro-bind", ISOLATED_DIR, f"{JUDGE_INSIDE}/isolated"]
     if submission_dir is not None:
         argv += ["--ro-bind", submission_dir, SUBMISSION_DIR_INSIDE]
     else:  # a zygote: the root is read-only, only /tmp (and /dev/shm) can be written
@@ -162,7 +165,7 @@ def _bwrap_argv(judge_dir: str, submission_dir: str | None, inner: list[str], en
 
 
 def build_launch(
-    spec: SandboxSpec, judge_dir: str, workdir: str, req_fd: int, rep_fd: int, limits: str, token: str = "",
+    spec: SandboxSpec, workdir: str, req_fd: int, rep_fd: int, limits: str, token: str = "",
 ) -> Launch:
     """Command, environment and working directory that start a worker under ``spec``.
 
@@ -171,7 +174,7 @@ def build_launch(
     private copy of the submission there.
     """
     if spec.tier == "process":
-        boot = BOOT.format(judge_dir=judge_dir, token=token)
+        boot = BOOT.format(isolated_dir=ISOLATED_DIR, token=token)
         inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         return Launch(inner, worker_env(workdir), workdir)
     if spec.tier == "bwrap":
@@ -179,21 +182,21 @@ def build_launch(
         sub.mkdir(mode=0o755, exist_ok=True)
         os.chmod(workdir, 0o755)
         os.chmod(sub, 0o755)
-        boot = BOOT.format(judge_dir=JUDGE_INSIDE, token=token)
+        boot = BOOT.format(isolated_dir=f"{JUDGE_INSIDE}/isolated", token=token)
         inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         env = worker_env("/tmp")
-        return Launch(_bwrap_argv(judge_dir, str(sub), inner, env), {}, workdir, _bwrap_user(), 128)
+        return Launch(_bwrap_argv(str(sub), inner, env), {}, workdir, _bwrap_user(), 128)
     raise ValueError(f"unknown sandbox tier {spec.tier!r}")
 
 
-def build_zygote_launch(spec: SandboxSpec, judge_dir: str, workdir: str, ctl_fd: int, token: str = "") -> Launch:
+def build_zygote_launch(spec: SandboxSpec, workdir: str, ctl_fd: int, token: str = "") -> Launch:
     """Command that starts a zygote (see :mod:`judge.zygote`) in a bwrap sandbox with no submission in it."""
     if spec.tier != "bwrap":
         raise ValueError("a zygote runs only in the bwrap tier")
     os.chmod(workdir, 0o755)
-    boot = ZYGOTE_BOOT.format(judge_dir=JUDGE_INSIDE, token=token)
+    boot = ZYGOTE_BOOT.format(isolated_dir=f"{JUDGE_INSIDE}/isolated", token=token)
     inner = [sys.executable, "-s", "-B", "-c", boot, str(ctl_fd)]
-    return Launch(_bwrap_argv(judge_dir, None, inner, worker_env("/tmp")), {}, workdir, _bwrap_user(), 128)
+    return Launch(_bwrap_argv(None, inner, worker_env("/tmp")), {}, workdir, _bwrap_user(), 128)
 
 
 def place_solution(spec: SandboxSpec, workdir: str, solution: str) -> str:

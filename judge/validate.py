@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from judge.executor import JUDGE_DIR
 from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, Problem, ProblemError, load_problem, problem_ids
 from judge.runner import JudgeError, judge_files
 from judge.sandbox import select_sandbox
@@ -113,7 +112,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
 def _judge_all(problem: Problem, files: list[Path]) -> list[dict[str, Any]]:
     """Results of ``files`` in order, judged as one batch (one pytest session; forked workers under bwrap)."""
     spec = select_sandbox("auto")
-    zygote = zygote_for(spec, JUDGE_DIR)
+    zygote = zygote_for(spec)
     try:
         return judge_files(problem, files, "all", sandbox=spec, zygote=zygote)
     finally:

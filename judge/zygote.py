@@ -1,4 +1,4 @@
-"""A zygote: one sandboxed process with NumPy imported that forks a fresh worker per submission.
+"""Trusted client of a zygote: one sandboxed process with NumPy imported that forks a fresh worker per submission.
 
 Starting a worker costs an interpreter, NumPy and a sandbox (about 0.1 s of CPU); a class of thousands of pairs
 pays that once per grading process instead of once per pair. The zygote runs in a bwrap sandbox of its own
@@ -10,7 +10,7 @@ writable places). The trusted side talks to it over a Unix socket that no worker
     /tmp and /dev/shm, so nothing of one submission (a stray process, a file) survives into the next. The
     child closes the control socket, takes the four pipe ends passed with the request (SCM_RIGHTS) as its
     request, reply, stdout and stderr, starts a session of its own, applies the rlimits and becomes a worker
-    (:mod:`judge.worker`); the submission's source arrives later in its ``hello`` frame, never as a mount.
+    (:mod:`judge.isolated.worker`); the submission's source arrives later in its ``hello`` frame, never as a mount.
 ``wait`` / ``kill``
     The exit status of a worker (Popen convention: ``-N`` for signal N), with a timeout; SIGKILL to its
     process group first for ``kill``.
@@ -22,23 +22,17 @@ sandbox (every process in it dies with the namespace) and starts a new zygote fo
 
 from __future__ import annotations
 
-import array
-import gc
-import json
 import os
-import select
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
-import time
 from typing import Any
 
+from judge.isolated.zygote import SOLUTION_INSIDE, recv_message, send_message
 from judge.sandbox import SandboxSpec, build_zygote_launch, run_token
 
-SOLUTION_INSIDE = "/tmp/.submission/solution.py"
-MESSAGE_MAX = 1 << 16
+__all__ = ["SOLUTION_INSIDE", "Zygote", "ZygoteError", "ZygoteProcess", "zygote_for"]
 STARTUP_S = 30.0
 REPLY_S = 10.0
 
@@ -47,35 +41,13 @@ class ZygoteError(Exception):
     """The zygote could not be started or stopped answering; the caller treats it as the judge's failure."""
 
 
-def _send(sock: socket.socket, body: dict, fds: list[int] = ()) -> None:
-    data = json.dumps(body).encode()
-    if fds:
-        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
-    else:
-        sock.sendall(data)
-
-
-def _recv(sock: socket.socket, timeout: float | None) -> tuple[dict, list[int]]:
-    if timeout is not None:
-        ready, _, _ = select.select([sock], [], [], max(timeout, 0.0))
-        if not ready:
-            raise TimeoutError
-    msg, fds, _, _ = socket.recv_fds(sock, MESSAGE_MAX, 8)
-    if not msg:
-        for fd in fds:
-            os.close(fd)
-        raise EOFError
-    return json.loads(msg), fds
-
-
 class Zygote:
     """Trusted side: starts the sandboxed zygote lazily and restarts it after any failure."""
 
-    def __init__(self, spec: SandboxSpec, judge_dir: str) -> None:
+    def __init__(self, spec: SandboxSpec) -> None:
         if spec.tier != "bwrap":
             raise ValueError("a zygote runs only in the bwrap tier")
         self.spec = spec
-        self.judge_dir = judge_dir
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
@@ -95,7 +67,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._tmp = tempfile.TemporaryDirectory(prefix="judge-zygote-")
         try:
-            launch = build_zygote_launch(self.spec, self.judge_dir, self._tmp.name, theirs.fileno(), run_token())
+            launch = build_zygote_launch(self.spec, self._tmp.name, theirs.fileno(), run_token())
             self._proc = subprocess.Popen(
                 launch.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 pass_fds=(theirs.fileno(),), env=launch.env, cwd=launch.cwd, start_new_session=True,
@@ -110,7 +82,7 @@ class Zygote:
         self._sock = ours
         self.started += 1
         try:
-            hello, _ = _recv(ours, STARTUP_S)
+            hello, _ = recv_message(ours, STARTUP_S)
         except (TimeoutError, EOFError, OSError, ValueError):
             detail = self._stderr_tail()
             self.close()
@@ -133,8 +105,8 @@ class Zygote:
         if not self.alive or self._sock is None:
             raise ZygoteError("the sandbox is gone")
         try:
-            _send(self._sock, body, fds)
-            reply, extra = _recv(self._sock, timeout)
+            send_message(self._sock, body, fds)
+            reply, extra = recv_message(self._sock, timeout)
         except (TimeoutError, EOFError, OSError, ValueError) as exc:
             self.close()
             raise ZygoteError(f"the sandbox stopped answering ({type(exc).__name__})") from None
@@ -196,9 +168,9 @@ class Zygote:
             self._tmp = None
 
 
-def zygote_for(spec: SandboxSpec, judge_dir: str) -> Zygote | None:
+def zygote_for(spec: SandboxSpec) -> Zygote | None:
     """A zygote for ``spec``'s tier, or None where workers are started one by one (the process tier)."""
-    return Zygote(spec, judge_dir) if spec.tier == "bwrap" else None
+    return Zygote(spec) if spec.tier == "bwrap" else None
 
 
 class ZygoteProcess:
@@ -230,155 +202,3 @@ class ZygoteProcess:
         return self.returncode
 
 
-# -- inside the sandbox ----------------------------------------------------------------------------------------
-
-def _status(raw: int) -> int:
-    return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
-
-
-def _wipe(folder: str) -> None:
-    """Remove everything under ``folder`` (a previous submission's files), never following symlinks."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if os.path.ismount(entry.path):
-                continue  # a read-only bind of the sandbox's view (the venv under /tmp, say): not the learner's
-            if entry.is_dir(follow_symlinks=False):
-                os.chmod(entry.path, 0o700)
-                _wipe(entry.path)
-                os.rmdir(entry.path)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            pass
-
-
-def _clean_slate(children: dict[int, int | None]) -> None:
-    """Kill every process of earlier submissions, reap our children, and empty the writable folders."""
-    try:
-        os.kill(-1, signal.SIGKILL)  # every process we may signal except ourselves (and the namespace's init)
-    except ProcessLookupError:
-        pass
-    for pid in list(children):
-        if children[pid] is None:
-            try:
-                _, raw = os.waitpid(pid, 0)
-                children[pid] = _status(raw)
-            except ChildProcessError:
-                children[pid] = -signal.SIGKILL
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            break
-    for folder in ("/tmp", "/dev/shm"):
-        _wipe(folder)
-    # keep the table small: only the newest statuses matter
-    for pid in list(children)[:-64]:
-        del children[pid]
-
-
-def _become_worker(ctl: socket.socket, fds: list[int], limits: dict) -> None:
-    """In the forked child: never returns."""
-    try:
-        ctl.close()
-        os.setsid()
-        import fcntl
-
-        # Move the received ends above every target number first, so no dup2 below clobbers another end.
-        req, rep, out, err = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in fds)
-        null = os.open("/dev/null", os.O_RDONLY)
-        os.dup2(null, 0)
-        os.dup2(out, 1)
-        os.dup2(err, 2)
-        os.dup2(req, 3)
-        os.dup2(rep, 4)
-        os.closerange(5, 1 << 16)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        from judge import worker
-
-        worker.run(3, 4, limits)
-    except BaseException:  # noqa: BLE001 - the child must never fall back into the zygote's loop
-        pass
-    os._exit(0)
-
-
-def _handle(ctl: socket.socket, req: dict, fds: list[int], children: dict[int, int | None]) -> dict:
-    op = req.get("op")
-    if op == "spawn":
-        if len(fds) != 4:
-            return {"error": "spawn needs four file descriptors"}
-        _clean_slate(children)
-        pid = os.fork()
-        if pid == 0:
-            _become_worker(ctl, fds, req["limits"])
-        for fd in fds:
-            os.close(fd)
-        children[pid] = None
-        return {"pid": pid}
-    pid = req.get("pid")
-    if type(pid) is not int or pid not in children:
-        return {"error": f"unknown worker {pid!r}"}
-    if op == "kill" and children[pid] is None:
-        for target in (-pid, pid):
-            try:
-                os.kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    if op == "kill" and children[pid] is None:
-        _, raw = os.waitpid(pid, 0)  # SIGKILL cannot be ignored: it dies at once
-        children[pid] = _status(raw)
-    if children[pid] is None:
-        deadline = time.monotonic() + float(req.get("timeout", 0))
-        while True:
-            got, raw = os.waitpid(pid, os.WNOHANG)
-            if got:
-                children[pid] = _status(raw)
-                break
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.002)
-    if op == "kill":
-        _clean_slate(children)  # the submission is over: nothing it started may keep running
-    return {"status": children[pid]}
-
-
-def serve(ctl_fd: int) -> None:
-    """The zygote's loop (inside the sandbox): preload, greet, then serve requests until EOF."""
-    import ctypes
-
-    import numpy  # noqa: F401 - the point of a zygote: every worker forks with NumPy imported
-
-    from judge import wire, worker  # noqa: F401
-
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0: no ptrace, no /proc/<pid>/mem by same-uid peers
-    gc.collect()
-    gc.freeze()  # a worker's garbage collections skip what it inherited, so they do not copy every shared page
-    ctl = socket.socket(fileno=ctl_fd)
-    children: dict[int, int | None] = {}
-    _send(ctl, {"op": "ready"})
-    while True:
-        try:
-            req, fds = _recv(ctl, None)
-        except (EOFError, OSError, ValueError):
-            break
-        try:
-            reply = _handle(ctl, req, fds, children)
-        except Exception as exc:  # noqa: BLE001 - reported to the trusted side, which restarts the zygote
-            reply = {"error": f"{type(exc).__name__}: {exc}"[:500]}
-        _send(ctl, reply)
-    os.kill(-1, signal.SIGKILL)
-    os._exit(0)
-
-
-def main() -> None:
-    serve(int(sys.argv[1]))
-
-
-if __name__ == "__main__":
-    main()

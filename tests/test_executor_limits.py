@@ -17,8 +17,8 @@ import time
 import numpy as np
 import pytest
 
-from judge.cpuclock import CpuClock
-from judge.executor import JUDGE_DIR, Executor, Limits
+from judge.cpuclock import TreeClock
+from judge.executor import Executor, Limits
 from judge.sandbox import SandboxSpec, available_tiers
 from judge.zygote import Zygote
 
@@ -34,7 +34,7 @@ def call_once(tier: str, forked: bool, source: str, allowed: list[str], time_s: 
     path = tmp_path / "solution.py"
     path.write_text(source)
     spec = SandboxSpec(tier)
-    zygote = Zygote(spec, JUDGE_DIR) if forked else None
+    zygote = Zygote(spec) if forked else None
     try:
         with Executor(path, ["spin"], allowed, Limits(time_s=time_s), sandbox=spec, zygote=zygote) as ex:
             return ex.call("spin", args, {}, time_s)
@@ -55,8 +55,8 @@ def test_the_clock_reads_a_descendant_and_goes_blank_when_it_is_gone():
     burner = "import sys\nwhile sys.stdin.read(1) != 'q':\n    sum(range(10**6))\n"
     child = subprocess.Popen([sys.executable, "-c", burner], stdin=subprocess.PIPE, text=True)
     try:
-        assert CpuClock.find(child.pid, child.pid + 10**7) is None  # no such process below it
-        clock = CpuClock.find(os.getpid(), child.pid)  # found as a child of this process
+        assert TreeClock.find(child.pid, child.pid + 10**7, level=0) is None  # no such process below it
+        clock = TreeClock.find(os.getpid(), child.pid, level=0)  # found as a child of this process
         assert clock is not None
         before = clock.seconds()
         for _ in range(40):
@@ -76,13 +76,54 @@ def test_the_clock_reads_a_descendant_and_goes_blank_when_it_is_gone():
         child.wait()
 
 
+FORKS_AND_BURNS = """
+import os, sys
+for _ in range(2):
+    if os.fork() == 0:  # children burn CPU, then exit (reaped by the parent) or linger (alive)
+        end = 0
+        for _ in range(3):
+            sum(range(10**6))
+        os._exit(0)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+sys.stdin.read()
+"""
+
+
+def test_the_tree_clock_counts_forked_children_alive_and_reaped():
+    """Work done in a forked child counts: reaped children through the parent's cutime, live ones directly."""
+    child = subprocess.Popen([sys.executable, "-c", FORKS_AND_BURNS], stdin=subprocess.PIPE, text=True)
+    try:
+        clock = TreeClock(child.pid)
+        deadline = time.monotonic() + 30
+        own = 0.0
+        while time.monotonic() < deadline:
+            total = clock.seconds()
+            with open(f"/proc/{child.pid}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+            if reaped > 0:
+                break
+            time.sleep(0.02)
+        assert reaped > 0.02, "the children never ran"
+        assert total is not None and total >= own + reaped - 0.02  # the children's work is counted
+        clock.close()
+    finally:
+        child.kill()
+        child.wait()
+
+
 STOPS_READING = """
 import sys, time
 
 def _never(*args, **kwargs):
     time.sleep(3600)
 
-sys.modules["judge.wire"].read_frame = _never  # the worker's loop never reads another request
+sys.modules["judge.isolated.wire"].read_frame = _never  # the worker's loop never reads another request
 
 def spin(x):
     return 0

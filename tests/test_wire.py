@@ -9,7 +9,7 @@ import os
 import numpy as np
 import pytest
 
-from judge import wire
+from judge.isolated import wire
 
 
 def roundtrip(value):

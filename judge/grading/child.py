@@ -20,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from judge.executor import JUDGE_DIR
 from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
 from judge.runner import collect_tests
@@ -70,7 +69,7 @@ class Grader:
     def zygote(self, spec: SandboxSpec) -> Zygote | None:
         """One zygote per tier that has one (bwrap): each worker of this process forks from it."""
         if spec.tier not in self.zygotes:
-            self.zygotes[spec.tier] = zygote_for(spec, JUDGE_DIR)
+            self.zygotes[spec.tier] = zygote_for(spec)
         return self.zygotes[spec.tier]
 
     def grade(self, pid: str, pairs: list[tuple[Any, str | None]], tier: str,

@@ -1,4 +1,4 @@
-# expect: judge_error
+# expect: crashed
 # tiers: bwrap process
 """Finds the reply pipe among its open file descriptors and writes a forged frame out of sequence."""
 import json

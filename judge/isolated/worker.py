@@ -1,8 +1,8 @@
 """The untrusted worker: imports one learner file and serves calls to its functions.
 
 It runs in its own process, started by :mod:`judge.executor` with resource limits already applied. It imports
-nothing of the judge's tests or solutions: only this module, :mod:`judge.wire` and the learner's file. The first
-frame it receives (``hello``) names the file, the entry points and the import allow-list; it answers ``ready``
+nothing of the judge's tests or solutions: only this module, :mod:`judge.isolated.wire` and the learner's file.
+The first frame it receives (``hello``) names the file, the entry points and the import allow-list; it answers ``ready``
 (or a load failure), then one reply per request. Every reply carries the request's sequence number.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from judge import wire
+from judge.isolated import confine, wire
 
 MESSAGE_CAP = 2000
 FRAME_CAP = 12
@@ -85,31 +85,20 @@ def _learner_frames(exc: BaseException, solution_path: str) -> list[str]:
 
 def _builtin_base(exc: BaseException) -> str | None:
     for klass in type(exc).__mro__:
-        if klass.__module__ == "builtins" and klass.__name__ in wire.MAPPED_EXCEPTIONS:
+        if klass.__module__ == "builtins" and (klass.__name__ in wire.MAPPED_EXCEPTIONS or klass is MemoryError):
             return klass.__name__
     return None
 
 
-def _failure(kind: str, exc: BaseException | None, solution_path: str, message: str | None = None) -> dict:
-    reply: dict[str, Any] = {"ok": False, "kind": kind}
-    if exc is not None:
-        reply["type"] = type(exc).__name__[:100]
-        reply["builtin"] = _builtin_base(exc)
-        reply["message"] = _render(exc) if message is None else message
-        reply["frames"] = _learner_frames(exc, solution_path)
-    else:
-        reply["message"] = message or ""
-    return reply
-
-
-def _classify(exc: BaseException) -> str:
-    if isinstance(exc, ForbiddenImport):
-        return "forbidden"
-    if isinstance(exc, MemoryError):
-        return "memory"
-    if isinstance(exc, SystemExit):
-        return "exited"
-    return "error"
+def _exception(exc: BaseException, solution_path: str, message: str | None = None) -> dict:
+    """The only failure a worker reports: a learner exception (type, builtin base, message, the learner's frames).
+    The trusted side decides the verdict; the worker never names one."""
+    return {"ok": False, "exception": {
+        "type": type(exc).__name__[:100],
+        "builtin": _builtin_base(exc),
+        "message": _render(exc) if message is None else message,
+        "frames": _learner_frames(exc, solution_path),
+    }}
 
 
 def _freeze(value: Any, depth: int = 0) -> Any:
@@ -169,11 +158,6 @@ def _name_arguments(fn: Any, args: tuple, kwargs: dict, paths: list[str]) -> lis
     return out
 
 
-def _cpu_time() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _set_cpu_budget(seconds: float) -> None:
     """Stop the process after about ``seconds`` more CPU time (RLIMIT_CPU, whole seconds, SIGXCPU)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -223,21 +207,22 @@ class Worker:
         try:
             spec.loader.exec_module(module)
         except SyntaxError as exc:
-            return _failure("invalid", exc, self.path, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
+            return _exception(exc, self.path, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
         except BaseException as exc:  # noqa: BLE001 - anything the learner's module raises at import
-            kind = _classify(exc)
+            if isinstance(exc, SystemExit):
+                return _exception(exc, self.path, _render(exc))
             frames = _learner_frames(exc, self.path)
             where = f" ({frames[-1]})" if frames else ""
-            text = f"{type(exc).__name__} while importing your file: {_render(exc)}{where}"
-            return _failure("invalid" if kind == "error" else kind, exc, self.path, text)
+            return _exception(exc, self.path, f"{type(exc).__name__} while importing your file: {_render(exc)}{where}")
         self.module = module
-        return {"ok": True}
+        defined = [name for name in hello["entry_points"] if callable(getattr(module, name, None))]
+        return {"ok": True, "defined": defined}
 
     def call(self, req: dict, buffers: list[bytes]) -> tuple[dict, list[bytes]]:
         name = req["name"]
         fn = getattr(self.module, name, None)
-        if not callable(fn):
-            return _failure("missing", None, self.path, f"your file does not define a function named '{name}'"), []
+        if not callable(fn):  # the trusted side asks only for functions the file defined when it loaded
+            return _exception(AttributeError(f"'{name}' is no longer a function of your module"), self.path), []
         args, kwargs = wire.decode(req["payload"], buffers)
         snapshots = _snapshot(args, kwargs)
         gens = [(i, v) for i, v in enumerate(args) if type(v) is np.random.Generator]
@@ -246,7 +231,7 @@ class Worker:
         try:
             result = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - every learner exception becomes a reply
-            return _failure(_classify(exc), exc, self.path), []
+            return _exception(exc, self.path), []
         finally:
             _flush()
         mutated = _mutated(snapshots)
@@ -255,9 +240,9 @@ class Worker:
         try:
             node, out = wire.encode(result)
         except wire.WireError as exc:
-            return {"ok": False, "kind": "wrong_type", "message": str(exc)}, []
+            return {"ok": False, "unsendable": str(exc)}, []
         except RecursionError:
-            return {"ok": False, "kind": "wrong_type", "message": "result nested too deeply"}, []
+            return {"ok": False, "unsendable": "result nested too deeply"}, []
         return {
             "ok": True,
             "value": node,
@@ -278,14 +263,12 @@ class Worker:
             seq = req.get("seq", -1)
             op = req.get("op")
             if op == "call" and self.module is not None:
-                started = _cpu_time()
                 body, out = self.call(req, buffers)
-                body["cpu_s"] = _cpu_time() - started  # what the call cost, charged to the test's budget
                 self.reply(seq, body, out)
             elif op == "global_rng":
                 self.reply(seq, {"ok": True, "value": _global_rng_fingerprint()})
-            else:
-                self.reply(seq, {"ok": False, "kind": "protocol", "message": f"unknown op {op!r}"})
+            else:  # the trusted side never sends anything else: say nothing it could mistake for an answer
+                return
 
 
 def apply_limits(limits: dict) -> None:
@@ -308,8 +291,14 @@ def apply_limits(limits: dict) -> None:
 
 
 def run(req_fd: int, rep_fd: int, limits: dict) -> None:
-    """Apply ``limits``, then serve one submission on the two pipe ends; exits the process."""
+    """Apply ``limits``, give up every privilege and install the syscall filter the trusted side built, then serve
+    one submission on the two pipe ends; exits the process. A confinement step that fails ends the process before
+    any learner code runs (the trusted side reports that the worker did not start)."""
     apply_limits(limits)
+    program = limits.get("syscall_filter")
+    if program:
+        confine.drop_privileges()
+        confine.install_filter(bytes.fromhex(program))
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     os.environ.pop("PYTHONSTARTUP", None)
     Worker(req_fd, rep_fd).serve()

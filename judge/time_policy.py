@@ -1,0 +1,112 @@
+"""How much time a submission gets: a budget per test, a budget for the whole submission, and when to stop.
+
+A hanging submission should cost seconds, not minutes, without costing an honest slow one its partial credit:
+
+- Each test has ``time_s`` seconds of CPU (problem.toml ``time_limit_s``), shared by its calls. A call that
+  waits instead of working (sleep, a blocking read) is stopped once it has waited that long (the executor).
+- After **two tests in a row time out**, the submission has shown that it hangs: each later test gets a short
+  **probation** budget (a tenth of ``time_s``, at least :data:`PROBATION_MIN_S`), which an honest call on a small
+  input still meets by a wide margin, so those tests keep their points, while each hanging call now costs little.
+  A test that ends any other way than a timeout ends the probation.
+- The whole submission has ``submission_s`` seconds (problem.toml ``submission_time_limit_s``): once the time
+  charged to it (CPU time, or wall time for a call that waited) reaches that, the tests left are **not run**:
+  each gets ``timeout`` with a message that says why, and the worker is stopped.
+
+The numbers that make this safe for honest code are checked by ``judge validate``, which measures the
+reference's cost per test and in all (see :data:`MARGIN`).
+"""
+
+from __future__ import annotations
+
+import math
+
+PROBATION_SHARE = 0.1
+PROBATION_MIN_S = 0.1
+TIMEOUTS_BEFORE_PROBATION = 2
+MARGIN = 10.0  # judge validate: limits must be at least this many times the reference's measured cost
+MIN_TIME_S = 0.25  # no per-test limit below this: CPU time is read in 10 ms ticks, and a first call may fault in
+HANG_SHARE = 2.5  # the whole-submission budget is at least this many per-test budgets (two timeouts and a bit)
+
+
+def default_submission_s(time_s: float) -> float:
+    """The whole-submission budget when problem.toml does not state one."""
+    return HANG_SHARE * time_s
+
+
+def suggested_limits(per_test_s: list[float]) -> tuple[float, float]:
+    """Per-test and whole-submission limits for a reference that costs ``per_test_s``: :data:`MARGIN` times its
+    costliest test and its total, rounded up to a twentieth of a second, never below :data:`MIN_TIME_S`."""
+    def up(x: float) -> float:
+        return math.ceil(x * 20 - 1e-9) / 20
+
+    time_s = max(MIN_TIME_S, up(MARGIN * max(per_test_s, default=0.0)))
+    return time_s, max(up(HANG_SHARE * time_s), up(MARGIN * sum(per_test_s)))
+
+
+def limit_problems(time_s: float, submission_s: float, per_test_s: list[float]) -> list[str]:
+    """Why these limits leave the reference less than :data:`MARGIN` of room (empty when they do not)."""
+    worst, total = max(per_test_s, default=0.0), sum(per_test_s)
+    found = []
+    if time_s < MARGIN * worst:
+        found.append(f"time_limit_s = {time_s:g} is less than {MARGIN:g}x the reference's costliest test "
+                     f"({worst:.3f} s); raise it to at least {MARGIN * worst:.2f}")
+    if submission_s < MARGIN * total:
+        found.append(f"submission_time_limit_s = {submission_s:g} is less than {MARGIN:g}x the reference's cost "
+                     f"in all ({total:.3f} s); raise it to at least {MARGIN * total:.2f}")
+    return found
+
+
+class SubmissionClock:
+    """The time policy of one submission (one per proxy; the trusted side alone updates it)."""
+
+    def __init__(self, time_s: float, submission_s: float | None = None) -> None:
+        self.time_s = time_s
+        self.submission_s = submission_s if submission_s is not None else default_submission_s(time_s)
+        self.probation_s = max(PROBATION_MIN_S, PROBATION_SHARE * time_s)
+        self.used_s = 0.0
+        self.timeouts_in_a_row = 0
+        self.test_timed_out = False
+        self.test_budget = time_s
+        self.budget = time_s
+        self.stopped: str | None = None  # why the tests left are not run
+
+    @property
+    def test_used_s(self) -> float:
+        """What the current test has been charged so far."""
+        return max(0.0, self.test_budget - self.budget)
+
+    @property
+    def on_probation(self) -> bool:
+        return self.timeouts_in_a_row >= TIMEOUTS_BEFORE_PROBATION
+
+    def begin_test(self) -> None:
+        """A new test starts: give it its budget."""
+        self.test_timed_out = False
+        self.test_budget = self.probation_s if self.on_probation else self.time_s
+        self.budget = self.test_budget
+
+    def end_test(self, timed_out: bool) -> None:
+        """A test ended: timeouts in a row are counted, any other verdict ends the run of them."""
+        self.timeouts_in_a_row = self.timeouts_in_a_row + 1 if timed_out or self.test_timed_out else 0
+
+    def call_budget(self) -> float:
+        """What the next call may use: what is left of the test's budget, within what is left of the whole."""
+        return max(0.0, min(self.budget, self.submission_s - self.used_s))
+
+    def charge(self, seconds: float, timed_out: bool) -> None:
+        """Record what a call cost (the trusted side's reading) and whether it timed out."""
+        seconds = seconds if math.isfinite(seconds) and seconds > 0 else 0.0
+        self.budget -= seconds
+        self.used_s += seconds
+        if timed_out:
+            self.test_timed_out = True
+        if self.stopped is None and self.used_s >= self.submission_s - 1e-9:
+            self.stopped = (f"not run: your submission used its whole time budget ({self.submission_s:g} s for all "
+                            "tests together), so the tests left were stopped")
+
+    def describe_timeout(self) -> str:
+        """What to add to a timeout's message about the limit that applied."""
+        if self.on_probation:
+            return (f" (a shorter limit of {self.probation_s:g} s applies after {TIMEOUTS_BEFORE_PROBATION} tests in a "
+                    f"row timed out; the usual limit is {self.time_s:g} s per test)")
+        return ""

@@ -1,0 +1,45 @@
+"""Cross-student attacks (issue 11, class 1): attackers graded first, then an honest student and a probe, all in
+the same grading process (``--jobs 1``: one grading child, one batch, roster order). Each submission's worker
+has namespaces of its own, so the honest student gets full marks, the probe finds nothing left behind, and the
+attackers get 0."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import judge
+from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, worker_processes
+
+ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "disk_fill_devshm", "disk_fill_tmp",
+             "tamper_plant_files"]
+
+
+@pytest.mark.parametrize("tier", ["bwrap"])
+def test_attackers_then_honest_students_in_one_grading_process(tier, tmp_path):
+    if tier not in TIERS:
+        pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    klass = tmp_path / "class"
+    for i, name in enumerate(ATTACKERS):  # names sort before the honest students: graded first
+        (klass / f"a{i}_{name}").mkdir(parents=True)
+        (klass / f"a{i}_{name}" / "redteam.py").write_bytes((SUBMISSIONS / f"{name}.py").read_bytes())
+    for student, source in (("z1_honest", ROOT / "solutions" / "redteam" / "reference.py"),
+                            ("z2_probe", HERE / "cross_probe.py")):
+        (klass / student).mkdir()
+        (klass / student / "redteam.py").write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    proc = judge("grade", str(klass), "--out", str(out), "--jobs", "1", "--quiet", "--sandbox", tier, root=ROOT,
+                 env={"JUDGE_RUN_TAG": RUN_TAG}, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr  # graded; nothing is a judge error (exit 3)
+    assert "Traceback" not in proc.stderr
+    for student in ("z1_honest", "z2_probe"):
+        result = json.loads((out / "results" / student / "redteam.json").read_text())
+        assert result["score"] == result["max_score"] == 3, (student, [t["message"] for t in result["tests"]])
+    for i, name in enumerate(ATTACKERS):
+        result = json.loads((out / "results" / f"a{i}_{name}" / "redteam.json").read_text())
+        assert result["score"] == 0, name
+    deadline = time.monotonic() + 3
+    while (left := worker_processes()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"processes left alive: {sorted(left)}"
