@@ -184,7 +184,8 @@ def override(student: str, problem: str, score: float | None, reason: str, out: 
         course_json = book.meta("course")
         submissions = book.meta("submissions") or "class"
         render_outputs(book, out, title=f"Class report: {Path(submissions).name}",
-                       course=Course.from_json(course_json) if course_json else None)
+                       course=Course.from_json(course_json) if course_json else None,
+                       gradescope=book.meta("gradescope") == "yes")
     click.echo(f"rewrote the outputs in {out}")
 
 

@@ -94,7 +94,7 @@ def course_run(tmp_path_factory):
     proc = judge("collect", str(dl), str(subs), "--course", str(tmp / "course.toml"), root=root)
     assert proc.returncode == 0, proc.stderr
     proc = judge("grade", str(subs), "--out", str(out), "--course", str(tmp / "course.toml"), "-q", WEAK,
-                 "--jobs", "2", root=root)
+                 "--jobs", "2", "--format", "gradescope", root=root)
     assert proc.returncode == 0, proc.stderr
     return tmp, root, subs, out
 
@@ -134,8 +134,10 @@ def test_override_survives_regrade(course_run):
         assert "set by your instructor: regrade request" in (out / "feedback" / "ben.md").read_text()
         html = (out / "report.html").read_text()
         assert 'class="num override" data-problem="probe2" data-score="3"' in html
+        gs = json.loads((out / "results" / "ben" / "results.json").read_text())
+        assert gs["score"] == 6 and "probe2: set to 3 by your instructor (regrade request" in gs["output"]
         proc = judge("grade", str(subs), "--out", str(out), "--course", str(tmp / "course.toml"), "-q", WEAK,
-                     "--regrade", root=root)
+                     "--regrade", "--format", "gradescope", root=root)
         assert proc.returncode == 0, proc.stderr
     db = sqlite3.connect(out / "gradebook.db")
     assert db.execute("SELECT score, set_by != '' FROM overrides").fetchall() == [(3.0, 1)]

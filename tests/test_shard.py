@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 
+import pytest
 from classroom import CRASH_AT_IMPORT, PROBE_FLOAT, PROBE_REFERENCE, PROBE_STARTER, make_class, probe_root
 from conftest import REPO, judge
 
-from judge.grading.grade import in_shard
+from judge.grading.grade import in_shard, parse_shard
+from judge.problems import ProblemError
 
 WEAK = "--allow-weak-sandbox"
 STUDENTS = {f"s{i}": src for i, src in enumerate(
@@ -23,6 +25,12 @@ def test_shares_are_deterministic_and_cover_every_pair():
     assert sorted(sum(shares, [])) == sorted(pairs)
     assert all(150 < len(s) < 250 for s in shares)  # about 200 each
     assert shares[0] == [x for x in pairs if in_shard(*x, (1, 3))]
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b", "1/0"])
+def test_bad_shard_is_refused(text):
+    with pytest.raises(ProblemError, match="expected K/N"):
+        parse_shard(text)
 
 
 def test_merged_shards_equal_a_single_run(tmp_path):

@@ -235,6 +235,7 @@ def grade_class(
         book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size})
                       if shard else None)
         book.set_meta("submissions", str(submissions))
+        book.set_meta("gradescope", "yes" if gradescope else None)
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
         bar = Progress(len(mine), progress)

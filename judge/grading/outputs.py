@@ -231,4 +231,9 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
                        if p in rows and rows[p]["result"] is not None and rows[p]["status"] != "judge_error"]
             errors = [p for p in problems if p not in rows or rows[p]["status"] == "judge_error"]
             doc = to_gradescope(results, judge_errors=errors)
+            overridden = {q: r for q, r in rows.items() if r.get("override")}
+            if overridden:  # the top-level score wins over the tests' sum in Gradescope
+                doc["score"] = round(sum(effective_score(rows.get(q)) or 0.0 for q in problems), 6)
+                doc["output"] += "".join(f"\n{q}: set to {r['override']['score']:g} by your instructor "
+                                         f"({r['override']['reason']})" for q, r in sorted(overridden.items()))
             _atomic_write(folder / "results.json", json.dumps(doc, indent=2) + "\n")

@@ -87,6 +87,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         _check(books)
         course_json = next((b.meta("course") for _, b in books if b.meta("course")), None)
         submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
+        gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
     finally:
         for _, b in books:
             b.close()
@@ -102,6 +103,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
             summary.pairs += book.absorb(p)
         book.set_meta("course", course_json)
         book.set_meta("submissions", submissions)
+        book.set_meta("gradescope", "yes" if gradescope else None)
         problems = book.problems()
         if similarity and submissions and Path(submissions).is_dir():
             roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
@@ -111,6 +113,6 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
             summary.similarity = "skipped: the submissions folder is not readable here"
         summary.students = len(book.students())
         render_outputs(book, out, title=f"Class report: {Path(submissions).name if submissions else 'merged'}",
-                       course=course)
+                       course=course, gradescope=gradescope)
         summary.judge_errors = book.judge_errors()
     return summary
