@@ -119,6 +119,9 @@ def test_canvas_csv_cell_by_cell(course_run):
     plain = {r[0]: r for r in read_csv(out / "grades.csv")[1:]}
     assert plain["cy"][1:3] == ["3", "3"] and plain["dee"][1:3] == ["3", "0"]  # grades.csv stays raw points
     assert "1 day(s) late: 10% off" in (out / "feedback" / "cy.md").read_text()
+    html = (out / "report.html").read_text()
+    assert '<td class="late">probe: 1 d, -10%; probe2: 1 d, -10%</td>' in html
+    assert '<td class="late">probe: 5 d, -100%</td>' in html
 
 
 def test_override_survives_regrade(course_run):

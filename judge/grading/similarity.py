@@ -31,6 +31,7 @@ MIN_FINGERPRINTS = 4
 KEEP_PER_PROBLEM = 10
 FLAG_AT = 0.5   # a pair at or above this score is marked for a look
 MAX_SOURCE = 20000
+MAX_BYTES = 200_000  # larger files are left out of the comparison (no solution here is near that size)
 _BUILTINS = set(dir(builtins))
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 
@@ -173,7 +174,8 @@ def class_similarity(files: dict[tuple[str, str], Path], problems: list[str], ro
         for (student, p), path in sorted(files.items()):
             if p == problem:
                 try:
-                    sources[student] = path.read_text(encoding="utf-8", errors="replace")
+                    if path.stat().st_size <= MAX_BYTES:
+                        sources[student] = path.read_text(encoding="utf-8", errors="replace")
                 except OSError:
                     continue
         starter = root / "problems" / problem / "starter.py"
