@@ -262,6 +262,8 @@ def test_misnamed_files_count_and_grading_log_keeps_the_terminal(tmp_path):
     saved = (out / "ignored.txt").read_text()
     assert "ben/notes.txt\tignored" in saved and "cy/Probe.py\tignored: ambiguous" in saved
     assert "__MACOSX" not in saved
+    cy = (out / "feedback" / "cy.md").read_text()
+    assert "No file `probe.py` was submitted" in cy and "`Probe.py`: ignored: ambiguous" in cy
     log = (out / "grading.log").read_text()
     for line in proc.stdout.splitlines():
         assert line.strip() in log

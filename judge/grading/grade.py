@@ -180,6 +180,19 @@ def save_reasons(out: Path, submissions: Path, reasons: list[tuple[Path, str]]) 
     return path
 
 
+def not_graded_by_student(submissions: Path, reasons: list[tuple[Path, str]]) -> dict[str, list[list[str]]]:
+    """student -> [[file inside their folder, why it was not graded]], for their feedback."""
+    out: dict[str, list[list[str]]] = {}
+    for f, why in reasons:
+        try:
+            parts = f.relative_to(submissions).parts
+        except ValueError:
+            continue
+        if len(parts) > 1:
+            out.setdefault(parts[0], []).append(["/".join(parts[1:]), why])
+    return out
+
+
 def log_lines(out: Path, lines: list[str]) -> None:
     """Append what the terminal showed to OUT/grading.log."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -236,6 +249,7 @@ def grade_class(
                       if shard else None)
         book.set_meta("submissions", str(submissions))
         book.set_meta("gradescope", "yes" if gradescope else None)
+        book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
         bar = Progress(len(mine), progress)
@@ -280,6 +294,8 @@ def grade_class(
             rows = class_similarity(roster.files, ids, root)
             book.set_similarity(rows)
             summary.similar = len(rows)
+        elif not similarity:
+            book.set_similarity([])
         summary.removed = render_outputs(book, out, title=f"Class report: {submissions.name}",
                                          gradescope=gradescope, course=course)
         summary.judge_errors = book.judge_errors()

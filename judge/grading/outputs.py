@@ -144,7 +144,8 @@ def write_csv(book: Gradebook, out: Path) -> Path:
 
 
 def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: list[str],
-                      maxima: dict[str, float], late: dict[str, Any] | None = None) -> str:
+                      maxima: dict[str, float], late: dict[str, Any] | None = None,
+                      not_graded: list[list[str]] | None = None) -> str:
     """What the student may see. Hidden tests' messages already follow each problem's feedback policy (the
     runner applies it); nothing else of a hidden test (inputs, expected values, source) is in a result."""
     total, max_total = student_total(rows, problems, maxima)
@@ -176,6 +177,10 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
         if row["status"] == "missing":
             lines.append("")
             lines.append(f"No file `{p}.py` was submitted.")
+            if not_graded:
+                lines.append("")
+                lines.append("Files of yours that were not graded, and why:")
+                lines.extend(f"- `{name}`: {why}" for name, why in not_graded)
             continue
         if row["status"] == "error" and result.get("message"):
             lines.append("")
@@ -215,6 +220,7 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
     problems = book.problems()
     maxima = book.problem_max_scores()
     times = book.submission_times() if course is not None else {}
+    not_graded = json.loads(book.meta("not_graded") or "{}")
     for student, rows in book.iter_roster():
         late = {p: course.late(student, p, times.get((student, p))) for p in problems} if course else None
         folder = out / "results" / student
@@ -225,7 +231,8 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
                 _atomic_write(target, json.dumps(row["result"], indent=2, sort_keys=True) + "\n")
             elif target.exists():
                 target.unlink()
-        _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(student, rows, problems, maxima, late))
+        _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(student, rows, problems, maxima, late,
+                                                                         not_graded.get(student)))
         if gradescope:
             results = [rows[p]["result"] for p in problems
                        if p in rows and rows[p]["result"] is not None and rows[p]["status"] != "judge_error"]
