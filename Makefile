@@ -43,9 +43,14 @@ COMPAT_PY ?= $(shell python3.10 -c 'import sys; print(sys.executable)' 2>/dev/nu
                 [ -n "$$v" ] && echo "$$(pyenv prefix $$v)/bin/python") || echo python3)
 COMPAT    := .venv-compat
 
-compat: ## judge validate on the oldest supported stack: Python 3.10 (when present) with NumPy 1.26
+# The lowest versions pyproject.toml supports; the newest verified are its upper bounds (pytest <10).
+COMPAT_PINS := "numpy==1.26.4" "pytest==7.4.0" "pytest-timeout==2.2.0"
+
+compat: ## judge validate on the oldest supported stack: Python 3.10 (when present), NumPy 1.26, pytest 7.4
 	$(COMPAT_PY) -m venv $(COMPAT)
-	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check "numpy==1.26.4" -e .
+	$(COMPAT)/bin/python -m pip install --quiet --disable-pip-version-check $(COMPAT_PINS) -e .
+	$(COMPAT)/bin/python -c 'import numpy, pytest, pytest_timeout, sys; print("compat:", sys.version.split()[0], \
+	  "numpy", numpy.__version__, "pytest", pytest.__version__)'
 	$(COMPAT)/bin/python -m judge validate
 
 lint: $(STAMP)
@@ -58,6 +63,7 @@ bench: $(STAMP) ## performance ratios (see bench/README.md)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/grade.py
 	$(BIN)/python bench/hangs.py
+	$(BIN)/python bench/zygote.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT) .judge

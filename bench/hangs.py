@@ -7,6 +7,8 @@
    full marks on every problem.
 3. Grading: the synthetic class of bench/grade.py, and the same class with 5% of its pairs hanging inside the
    call instead of passing; throughput with hangs against without. Target: at least 70%.
+4. Gradescope dry run: one submission that hangs in all problems, through the exported bundle's run_autograder.
+   Target: it ends before the bundle's overall deadline (480 s) with a valid results.json.
 """
 
 from __future__ import annotations
@@ -142,6 +144,41 @@ def hanging_class(base: Path, students: int, jobs: int) -> None:
     print(f"   throughput with hangs / without: {with_hangs / without:.0%} (target >= 70%)")
 
 
+def gradescope_dry_run(base: Path) -> None:
+    import zipfile
+
+    import jsonschema
+
+    from judge.problems import load_schema
+
+    bundle = base / "autograder.zip"
+    subprocess.run([sys.executable, "-m", "judge", "export", "gradescope", str(bundle)], cwd=REPO, check=True,
+                   capture_output=True, env=dict(os.environ, JUDGE_ROOT=str(REPO)))
+    root = base / "autograder"
+    (root / "source").mkdir(parents=True)
+    (root / "submission").mkdir()
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(root / "source")
+    os.chmod(root / "source" / "run_autograder", 0o755)
+    problems = sorted(p.parent.name for p in (REPO / "problems").glob("*/problem.toml"))
+    for problem in problems:
+        (root / "submission" / f"{problem}.py").write_text(
+            "\n".join(HANGS["busy loop"].format(name=name) for name in entry_points(problem)))
+    for folder in (base, root, root / "source", root / "submission"):
+        folder.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("JUDGE_ROOT", "PYTHONPATH")}
+    env.update(JUDGE_AUTOGRADER_ROOT=str(root), JUDGE_PYTHON=sys.executable)
+    start = time.perf_counter()
+    subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    doc = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(doc, load_schema("gradescope_results.schema.json"))
+    late = "came before" in doc["output"]
+    print(f"4. Gradescope dry run, a submission hanging in all {len(problems)} problems: {elapsed:.0f} s against the "
+          f"bundle's 480 s deadline; results.json valid, {len(doc['tests'])} tests, score {doc['score']:g}"
+          f"{', some problems marked not graded' if late else ', every problem graded'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=100)
@@ -153,6 +190,7 @@ def main() -> None:
         worst_case(base)
         partial_credit(base)
         hanging_class(base, args.students, args.jobs)
+        gradescope_dry_run(base)
 
 
 if __name__ == "__main__":

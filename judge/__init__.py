@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 # Everything else of the package (the isolated side, runner, plugin, proxy, executor, checkers, sandbox, the
 # result schema, and any new module unless it is listed here) is part of the judge version.
 PRESENTATION = ("cli.py", "cli_common.py", "cli_instructor.py", "entry.py", "__main__.py", "report.py", "store.py",
-                "validate.py", "scaffold.py", "grading/")
+                "validate.py", "scaffold.py", "examples.py", "grading/")
 VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
 
 

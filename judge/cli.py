@@ -75,7 +75,7 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JS
 def main() -> None:
     """Exercises on causal vs masked language models, and the judge that scores them.
 
-    Learners: list, show, start, test, submit, history. Authors: validate.
+    Learners: list, show, start, test, submit, history. Authors: new, validate.
     """
 
 
@@ -235,6 +235,8 @@ def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
             mark = click.style("ok", fg="green") if v.ok else click.style("FAIL", fg="red")
             click.echo(f"{pid:<30} reference {v.reference:<9} starter {v.starter:<9} "
                        f"mutants caught {v.mutants_caught}/{v.mutants_total}  {mark}")
+            if v.cost:
+                click.echo(f"    {v.cost}")
             for err in v.errors:
                 click.echo(f"    {err}")
     if as_json:
@@ -243,6 +245,27 @@ def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
         bad = sum(not v.ok for v in results)
         click.echo(f"{len(results) - bad} of {len(results)} problems valid")
     sys.exit(EXIT_OK if all(v.ok for v in results) else EXIT_FAILED)
+
+
+@main.command("new")
+@click.argument("problem_id", required=False)
+@click.option("--track", help="The track of the new problem (an id from problems/tracks.toml).")
+@click.option("--sync", is_flag=True, help="Only rewrite the learning path of problems/README.md.")
+def new(problem_id: str | None, track: str | None, sync: bool) -> None:
+    """Start problem PROBLEM_ID in a track: every file, with TODO(author) where only the author can write; then
+    `judge validate PROBLEM_ID` lists what is left. Also rewrites the learning path of problems/README.md."""
+    from judge.scaffold import create_problem, write_learning_path
+
+    root = _root()
+    if sync:
+        click.echo(f"wrote the learning path of {write_learning_path(root)}")
+        return
+    if not problem_id or not track:
+        _fail("pass a problem id and --track TRACK (or --sync to rewrite the learning path only)")
+    for path in create_problem(root, problem_id, track):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: write every TODO(author), at least 3 mutants in solutions/{problem_id}/mutants/, then run "
+               f"'judge validate {problem_id}'")
 
 
 import judge.cli_instructor  # noqa: E402,F401  (attaches grade, release, export to main)

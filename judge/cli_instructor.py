@@ -41,7 +41,7 @@ def _ids(problems: tuple[str, ...]) -> list[str]:
               help="Also write results/<student>/results.json in Gradescope's results format.")
 @click.option("--allow-weak-sandbox", is_flag=True,
               help="Grade even when only the 'process' sandbox tier is available (no bubblewrap).")
-@click.option("--sandbox", "sandbox", type=click.Choice(["auto", "bwrap", "process"]), default="auto",
+@click.option("--sandbox", "sandbox", type=click.Choice(["auto", "bwrap", "container", "process"]), default="auto",
               show_default=True, help="Sandbox tier of the workers; auto picks the strongest available.")
 @click.option("--pair-timeout", type=click.FloatRange(min=1), default=900.0, show_default=True,
               help="Seconds after which a grading process stuck on one pair is killed (the pair is retried once).")
@@ -238,7 +238,15 @@ def export() -> None:
 @export.command("gradescope")
 @click.argument("out_zip", type=click.Path(dir_okay=False, path_type=Path))
 @PROBLEMS_OPTION
-def export_gradescope(out_zip: Path, problems: tuple[str, ...]) -> None:
+@click.option("--allow-weak-sandbox", is_flag=True,
+              help="Let the autograder grade on the 'process' tier where bubblewrap cannot start and it is not root "
+                   "(a submission could then read the hidden tests and rewrite its score); without it, such an image "
+                   "gets a results.json that says the autograder is misconfigured.")
+@click.option("--deadline", "deadline_s", type=click.FloatRange(min=30), default=480.0, show_default=True,
+              help="The autograder's own overall deadline in seconds (keep it under the assignment's Gradescope "
+                   "limit, 10 minutes by default): results.json is always written before it, with problems not "
+                   "graded in time marked timeout.")
+def export_gradescope(out_zip: Path, problems: tuple[str, ...], allow_weak_sandbox: bool, deadline_s: float) -> None:
     """Write a Gradescope autograder bundle OUT_ZIP (setup.sh, run_autograder, the judge and the problems with
     their hidden tests, no solutions): each submission's <problem_id>.py files are graded into
     results/results.json. JUDGE_AUTOGRADER_ROOT overrides Gradescope's /autograder root."""
@@ -252,6 +260,6 @@ def export_gradescope(out_zip: Path, problems: tuple[str, ...]) -> None:
             raise ProblemError(f"problems/{pid}: no test files; finish it or leave it out with --problems")
     if out_zip.suffix != ".zip":
         raise ProblemError(f"{out_zip}: the bundle must be a .zip file; pass a name ending in .zip")
-    names = build_bundle(root, ids, out_zip)
+    names = build_bundle(root, ids, out_zip, allow_weak_sandbox=allow_weak_sandbox, deadline_s=deadline_s)
     click.echo(f"wrote {out_zip}: {len(ids)} problems, {len(names)} files; upload it as the autograder of a "
                f"Gradescope programming assignment (students submit <problem_id>.py files)")

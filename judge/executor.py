@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from judge.cpuclock import TreeClock
 from judge.isolated import wire
 from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays, run_token
@@ -60,7 +62,6 @@ class Outcome:
     exc_type: str | None = None
     builtin: str | None = None
     frames: list[str] = field(default_factory=list)
-    mutated: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     cpu_s: float | None = None  # CPU time of the submission's processes during the call, read by the trusted side
 
@@ -168,19 +169,23 @@ class _Reader:
         del self.buf[:have]
         wire.read_into(self.fd, view[have:], lambda: self._wait(deadline))
 
-    def read(self, deadline: float, budget: _Budget | None = None) -> tuple[dict, list[memoryview]]:
+    def read(self, deadline: float, budget: _Budget | None = None,
+             max_total: int = wire.MAX_TOTAL_BYTES) -> tuple[dict, list[np.ndarray]]:
+        """One reply: its header (at most ``wire.MAX_HEADER_BYTES``) and its buffers (at most ``max_total`` bytes in
+        all), each read into an uninitialised uint8 array of its own, one after the other. Memory becomes resident
+        only as bytes arrive, so buffers announced and never sent cost nothing but address space, and
+        :func:`wire.decode` adopts each array without a copy."""
         self.budget = budget
         self._fill(4, deadline)
-        size = wire.header_size(bytes(self.buf[:4]))
+        size = wire.header_size(self.buf[:4])
         self._fill(4 + size, deadline)
-        header, sizes = wire.parse_header(bytes(self.buf[4 : 4 + size]))
+        header, sizes = wire.parse_header(self.buf[4 : 4 + size], max_total)
         del self.buf[: 4 + size]
-        blob = memoryview(bytearray(sum(sizes)))
-        self._fill_view(blob, deadline)
-        buffers, pos = [], 0
+        buffers = []
         for s in sizes:
-            buffers.append(blob[pos : pos + s])
-            pos += s
+            buf = np.empty(s, np.uint8)
+            self._fill_view(memoryview(buf), deadline)
+            buffers.append(buf)
         return header, buffers
 
 
@@ -256,8 +261,9 @@ class Executor:
             "file_size_mb": self.limits.file_size_mb,
             "open_files": self.limits.open_files,
             "total_cpu_s": self.limits.total_cpu_s,
-            "processes": self.limits.processes if self.sandbox.tier == "bwrap" else 0,
+            "processes": self.limits.processes if self.sandbox.tier in ("bwrap", "container") else 0,
         }
+        launch = None
         program = worker_filter()
         if program is not None:
             limits["syscall_filter"] = program.hex()
@@ -276,6 +282,8 @@ class Executor:
         except (OSError, subprocess.SubprocessError, ValueError, ZygoteError) as exc:
             for fd in (req_w, rep_r, out_r, err_r):
                 os.close(fd)
+            if launch is not None and launch.cleanup is not None:
+                launch.cleanup()
             self._tmp.cleanup()
             self._tmp = None
             self.sticky = Outcome(Verdict.JUDGE_ERROR, message=f"the sandbox could not be started: {exc}")
@@ -345,6 +353,8 @@ class Executor:
                 code = None
         if self.sandbox.tier == "process":
             reap_strays(self._token)
+        if self._launch is not None and self._launch.cleanup is not None:
+            self._launch.cleanup()  # container tier: every process and file of the worker's uid
         for fd in (self._req, self._reader.fd):
             try:
                 os.close(fd)
@@ -363,6 +373,13 @@ class Executor:
         )
 
     # -- protocol --------------------------------------------------------------------------------------
+    @property
+    def reply_cap(self) -> int:
+        """The most buffer bytes one reply may announce: no honest result outgrows the worker's memory limit.
+        With the 1 MiB header cap, a hostile reply costs the trusted side at most this much memory plus the Python
+        objects of its header (about 64 MiB; tests/test_hostile_replies.py measures it)."""
+        return min(wire.MAX_TOTAL_BYTES, self.limits.memory_mb << 20)
+
     def _send(self, header: dict, buffers: list[bytes] = (), deadline: float | None = None) -> None:
         """Write one frame; TimeoutError when the worker has not taken it by ``deadline`` (a worker that stops
         reading must not block the judge)."""
@@ -375,7 +392,7 @@ class Executor:
             if left <= 0 or not select.select([], [self._req], [], left)[1]:
                 raise TimeoutError
 
-        wire.write_parts(self._req, wire.frame_parts(header, buffers), wait_writable)
+        wire.write_parts(self._req, wire.frame_parts(header, buffers, wire.MAX_REQUEST_HEADER_BYTES), wait_writable)
 
     def _death(self, timed_out: bool, during_load: bool, why: str = "wall", budget_s: float | None = None,
                wall_s: float | None = None) -> Outcome:
@@ -417,7 +434,7 @@ class Executor:
     ) -> tuple[dict, list[bytes]] | Outcome:
         budget = _Budget(self._clock, budget_s) if budget_s is not None and self._clock is not None else None
         try:
-            header, buffers = self._reader.read(deadline, budget)
+            header, buffers = self._reader.read(deadline, budget, self.reply_cap)
         except TimeoutError as exc:
             why = str(exc.args[0]) if exc.args else "wall"
             wall = deadline - budget.start if budget is not None else None
@@ -492,7 +509,17 @@ class Executor:
         return max(0.0, now - before) if now is not None and before is not None else None
 
     def request(self, header: dict, buffers: list[bytes], budget_s: float) -> Outcome:
-        """Send one request and turn what happens into an Outcome."""
+        """Send one request and turn what happens into an Outcome.
+
+        Whatever escapes mid-call (pytest-timeout's trusted timeout, KeyboardInterrupt, a bug) kills the worker
+        first, so its late reply can never be read as the answer to the next call."""
+        try:
+            return self._request(header, buffers, budget_s)
+        except BaseException:
+            self._kill()
+            raise
+
+    def _request(self, header: dict, buffers: list[bytes], budget_s: float) -> Outcome:
         failed = self._ensure_ready()
         if failed is not None:
             return failed
@@ -525,11 +552,12 @@ class Executor:
             return outcome
         try:
             value = wire.decode(reply.get("value"), out)
-            rng = reply.get("rng", [])
-            mutated = [str(m) for m in reply.get("mutated", [])][:16]
-        except (wire.WireError, RecursionError, ValueError, TypeError) as exc:
+            rng = _rng_states(reply.get("rng", []))
+        except (wire.WireError, RecursionError) as exc:
+            # The worker's own encoder never writes this: a protocol fault after the boot frame is the learner's.
+            self._kill()
             return Outcome(Verdict.CRASHED, message=f"protocol fault: {exc}", elapsed_s=elapsed, cpu_s=cpu)
-        return Outcome(OK, value=(value, rng), mutated=mutated, elapsed_s=elapsed, cpu_s=cpu)
+        return Outcome(OK, value=(value, rng), elapsed_s=elapsed, cpu_s=cpu)
 
     def call(self, name: str, args: tuple, kwargs: dict, budget_s: float) -> Outcome:
         """Call ``name(*args, **kwargs)`` in the worker (``missing`` when the file did not define it)."""
@@ -544,6 +572,19 @@ class Executor:
     def global_rng(self, budget_s: float = 2.0) -> Outcome:
         """Fingerprint of the worker's global np.random and random states."""
         return self.request({"op": "global_rng"}, [], budget_s)
+
+
+def _rng_states(states: Any) -> list[tuple[int | str, dict]]:
+    """The worker's report of the generators it was given, as ``(position or keyword, state)`` pairs (WireError
+    when malformed, so no test sees it as the learner's exception). The states are checked when applied."""
+    if type(states) is not list or len(states) > 64:
+        raise wire.WireError("bad generator states")
+    out = []
+    for pair in states:
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (int, str) or type(pair[1]) is not dict:
+            raise wire.WireError("bad generator states")
+        out.append((pair[0], pair[1]))
+    return out
 
 
 def _failure_outcome(reply: dict, loading: bool) -> Outcome:

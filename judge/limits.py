@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from judge.plugin import TestRecord
 from judge.problems import Problem
 from judge.runner import judge_files
-from judge.time_policy import MARGIN, limit_problems, suggested_limits
+from judge.time_policy import HARD_MARGIN, MARGIN, limit_problems, suggested_limits
 
 
 @dataclass
@@ -37,7 +37,8 @@ class Cost:
         inf = float("inf")
         margin = min(self.time_s / worst if worst else inf, self.submission_s / total if total else inf)
         return (f"reference cost: costliest test {worst:.3f} s, all tests {total:.3f} s; limits {self.time_s:g} s "
-                f"per test, {self.submission_s:g} s in all (margin {margin:.0f}x, need {MARGIN:g}x)")
+                f"per test, {self.submission_s:g} s in all (margin {margin:.0f}x; set at {MARGIN:g}x, at least "
+                f"{HARD_MARGIN:g}x)")
 
 
 def measure(problem: Problem, repeats: int = 2, **options) -> Cost:

@@ -8,7 +8,11 @@ never inputs, expected values, exception messages or printed output.
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 import time
+import traceback
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ import pytest
 
 from judge.checkers.base import CheckFailure
 from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
+from judge.pytest_compat import expected_exception_not_raised, is_trusted_timeout
 from judge.verdicts import Verdict
 
 MESSAGE_CAP = 4000
@@ -29,14 +34,14 @@ class TestRecord:
     name: str
     visibility: str
     max_score: float
-    status: str = "judge_error"
+    status: str = Verdict.JUDGE_ERROR
     message: str = "the test did not run"
     duration_s: float = 0.0
     cpu_s: float = 0.0  # time charged to the submission by this test (not part of the result model)
 
     @property
     def score(self) -> float:
-        return self.max_score if self.status == "passed" else 0.0
+        return self.max_score if self.status == Verdict.PASSED else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +86,39 @@ def format_call(call: tuple[str, tuple, dict] | None, limit: int = 400) -> str |
 def _doc_line(item: pytest.Item) -> str:
     doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
     return doc.strip().splitlines()[0] if doc.strip() else item.name
+
+
+PROXY_FILE = sys.modules[SolutionProxy.__module__].__file__
+MODULE_ATTRIBUTE = re.compile(r"module '[\w.]+' has no attribute ")
+SIGNATURE_ERROR = re.compile(r"\w+\(\) (missing \d+ required|got an unexpected keyword|got multiple values|takes )")
+
+
+def fault_of_test(exc: BaseException, test_file: str) -> str | None:
+    """``"NameError at tests_hidden.py:12"`` when ``exc``, raised by a test's code, is the test's own fault, else
+    None (then it counts against the learner, whose value the checker could not use).
+
+    The test's fault: a NameError (an undefined name, a local never bound), an ImportError, an AttributeError on a
+    module (``np.fnord``) or on ``sol`` (a function that is not an entry point), and a TypeError from calling a
+    function with the wrong arguments raised in the test file's own frame. Everything else (a TypeError,
+    ValueError or IndexError while the test indexes or converts the learner's value) is the learner's.
+    """
+    if isinstance(exc, (NameError, ImportError)):
+        pass
+    elif isinstance(exc, AttributeError):
+        innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        on_sol = bool(innermost) and innermost[0].filename == PROXY_FILE and innermost[0].name == "__getattr__"
+        on_module = isinstance(getattr(exc, "obj", None), types.ModuleType) or MODULE_ATTRIBUTE.match(str(exc))
+        if not on_sol and not on_module:
+            return None
+    elif isinstance(exc, TypeError):
+        innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        if not innermost or innermost[0].filename != test_file or not SIGNATURE_ERROR.match(str(exc)):
+            return None
+    else:
+        return None
+    where = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == test_file]
+    at = f" at {os.path.basename(test_file)}:{where[-1].lineno}" if where else ""
+    return f"{type(exc).__name__}{at}"
 
 
 class JudgePlugin:
@@ -135,13 +173,13 @@ class JudgePlugin:
         skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
         if call.when == "setup" and excinfo is not None:
             why = "the test was skipped" if skipped else f"test setup failed: {excinfo.exconly()[-500:]}"
-            record.status, record.message = "judge_error", why
+            record.status, record.message = Verdict.JUDGE_ERROR, why
         elif call.when == "call":
             record.duration_s = time.monotonic() - self._start
             if excinfo is None:
-                record.status, record.message = "passed", ""
+                record.status, record.message = Verdict.PASSED, ""
             elif skipped:
-                record.status, record.message = "judge_error", "the test was skipped"
+                record.status, record.message = Verdict.JUDGE_ERROR, "the test was skipped"
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
             if self.proxy is not None:
@@ -163,22 +201,25 @@ class JudgePlugin:
             where = f" ({exc.frames[-1]})" if exc.frames else ""
             if full:
                 frames = "".join(f"\n  {f}" for f in exc.frames)
-                return "error", f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
-            return "error", f"your code raised {exc.exc_type}{where}"
+                return Verdict.ERROR, f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
+            return Verdict.ERROR, f"your code raised {exc.exc_type}{where}"
         if isinstance(exc, CheckFailure):
-            return "failed", (exc.detail + suffix) if full else exc.summary
+            return Verdict.FAILED, (exc.detail + suffix) if full else exc.summary
         if isinstance(exc, pytest.fail.Exception):
+            wanted = expected_exception_not_raised(exc)
+            if wanted is not None:
+                return Verdict.FAILED, f"expected the call to raise {wanted}, but it returned normally" + suffix
+            if is_trusted_timeout(exc):
+                return Verdict.TIMEOUT, "the test ran past its time limit"
             text = str(exc)
-            if "DID NOT RAISE" in text:
-                wanted = text.split("DID NOT RAISE", 1)[1].strip().strip("<>").replace("class ", "").strip("'")
-                msg = f"expected the call to raise {wanted}, but it returned normally"
-                return "failed", msg + suffix
-            if text.startswith("Timeout"):
-                return "timeout", "the test ran past its time limit"
-            return "failed", (text + suffix) if full else f"check failed: {_doc_line(item)}"
+            return Verdict.FAILED, (text + suffix) if full else f"check failed: {_doc_line(item)}"
         if isinstance(exc, AssertionError):
-            return "failed", (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
+            return Verdict.FAILED, (f"{exc}".strip() + suffix) if full else f"check failed: {_doc_line(item)}"
+        fault = fault_of_test(exc, str(item.path)) if exc is not None else None
+        if fault is not None:
+            detail = f": {exc}" if full else ""
+            return Verdict.JUDGE_ERROR, f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"
         name = type(exc).__name__ if exc is not None else "unknown"
         if full:
-            return "failed", f"the checker could not use your result: {name}: {exc}{suffix}"
-        return "failed", f"the checker could not use your result ({name})"
+            return Verdict.FAILED, f"the checker could not use your result: {name}: {exc}{suffix}"
+        return Verdict.FAILED, f"the checker could not use your result ({name})"

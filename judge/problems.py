@@ -20,8 +20,25 @@ else:  # pragma: no cover - Python 3.10
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 DEFAULT_IMPORTS = ["numpy", "math", "typing", "functools", "itertools", "collections", "dataclasses"]
+METADATA = "problem.toml"
+STATEMENT = "README.md"
+STARTER = "starter.py"
 PUBLIC_TESTS = "tests_public.py"
 HIDDEN_TESTS = "tests_hidden.py"
+# The files of a problem folder and their role, declared once: "public" files go to learners (a release),
+# "grading" files only to what grades (the Gradescope bundle holds both kinds); `judge validate` requires every one.
+FILE_ROLES = {METADATA: "public", STATEMENT: "public", STARTER: "public", PUBLIC_TESTS: "public",
+              HIDDEN_TESTS: "grading"}
+RELEASE_FILES = tuple(name for name, role in FILE_ROLES.items() if role == "public")
+GRADING_FILES = tuple(FILE_ROLES)
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def package_files() -> list[tuple[Path, str]]:
+    """Every file of the judge package as (path, posix path relative to the package), sorted: what a release and
+    the Gradescope bundle ship (everything but byte-code caches)."""
+    return [(f, f.relative_to(PACKAGE_DIR).as_posix()) for f in sorted(PACKAGE_DIR.rglob("*"))
+            if f.is_file() and "__pycache__" not in f.relative_to(PACKAGE_DIR).parts and f.suffix != ".pyc"]
 
 
 class ProblemError(Exception):
@@ -49,6 +66,7 @@ class Track:
     id: str
     title: str
     position: int
+    description: str = ""
 
 
 @dataclass
@@ -74,11 +92,11 @@ class Problem:
 
     @property
     def statement(self) -> Path:
-        return self.path / "README.md"
+        return self.path / STATEMENT
 
     @property
     def starter(self) -> Path:
-        return self.path / "starter.py"
+        return self.path / STARTER
 
     def test_files(self, visibility: str) -> list[tuple[Path, str]]:
         """(file, visibility) pairs for ``public`` (public tests only) or ``all``; absent files are skipped."""
@@ -134,7 +152,8 @@ def load_tracks(root: Path) -> dict[str, Track]:
     tracks = data.get("tracks")
     if not isinstance(tracks, list) or not all(isinstance(t, dict) and "id" in t and "title" in t for t in tracks):
         raise ProblemError(f"{path}: expected [[tracks]] tables with id and title; fix the file")
-    return {t["id"]: Track(t["id"], t["title"], i) for i, t in enumerate(tracks)}
+    return {t["id"]: Track(t["id"], t["title"], i, str(t.get("description", "")).strip())
+            for i, t in enumerate(tracks)}
 
 
 def load_problem(root: Path, problem_id: str, tracks: dict[str, Track] | None = None) -> Problem:

@@ -2,8 +2,14 @@
 
 A learner exception is re-raised in the trusted process as a fresh exception whose class derives from the same
 builtin type (so ``pytest.raises(ValueError)`` works) and from :class:`LearnerException`. Every other outcome
-(timeout, crash, memory, forbidden import, missing function, a result that may not cross the boundary, an input
-mutated in place) becomes a :class:`SubmissionFault`, which test code cannot catch by accident.
+(timeout, crash, memory, forbidden import, missing function, a result that may not cross the boundary, a write into
+an input, a malformed reply) becomes a :class:`SubmissionFault`, which test code cannot catch by accident.
+
+Inputs are never mutated: the worker receives arrays that NumPy cannot make writable and lists and dicts that
+refuse changes (see :mod:`judge.isolated.wire`), so no check in the worker can be patched away to hide a mutation.
+An exception that says the learner's code wrote into a read-only array or input becomes the verdict ``failed``
+here, on the trusted side; a worker that forges one only loses its own marks. A write the learner forces through
+anyway (ctypes) changes nothing but the worker's private copy: the test's own arguments never leave this process.
 """
 
 from __future__ import annotations
@@ -52,6 +58,16 @@ def learner_exception(outcome: Outcome) -> LearnerException:
     return exc
 
 
+def _wrote_into_input(outcome: Outcome) -> bool:
+    """The learner's exception is NumPy's refusal to write into a read-only array ("assignment destination is
+    read-only", "output array is read-only", "cannot set WRITEABLE flag ...") or an input list or dict refusing a
+    change."""
+    if outcome.exc_type == "ReadOnlyInputError":
+        return True
+    text = outcome.message
+    return outcome.builtin == "ValueError" and ("is read-only" in text or "WRITEABLE flag" in text)
+
+
 class SolutionProxy:
     """Stands for the learner's module: ``sol.causal_mask(4)`` runs in the worker."""
 
@@ -96,14 +112,15 @@ class SolutionProxy:
         if outcome.verdict == OK:
             value, rng_states = outcome.value
             self._restore_generators(args, kwargs, rng_states)
-            if outcome.mutated:
-                raise SubmissionFault(
-                    Verdict.FAILED,
-                    f"{name} modified its input {', '.join(repr(m) for m in outcome.mutated)} in place; "
-                    "inputs must never be mutated (work on a copy)",
-                )
             return value
         if outcome.verdict == Verdict.ERROR:
+            if _wrote_into_input(outcome):
+                where = f"{outcome.frames[-1]}: " if outcome.frames else ""
+                raise SubmissionFault(
+                    Verdict.FAILED,
+                    f"{name} tried to modify an input in place ({where}{outcome.exc_type}: {outcome.message[:200]}); "
+                    "inputs must never be mutated: array, list and dict arguments arrive read-only (work on a copy)",
+                )
             raise learner_exception(outcome)
         if outcome.verdict == WRONG_TYPE:
             raise SubmissionFault(Verdict.FAILED, f"{name} returned a value of the wrong type: {outcome.message}")
@@ -111,17 +128,20 @@ class SolutionProxy:
 
     @staticmethod
     def _restore_generators(args: tuple, kwargs: dict, states: list) -> None:
-        """Advance the caller's Generators exactly as the worker advanced its copies."""
+        """Advance the caller's Generators exactly as the worker advanced its copies. The states come from the
+        worker: anything malformed is the learner's protocol fault (``crashed``), never an exception a test's
+        ``pytest.raises`` could take for the learner's own."""
         for key, state in states:
-            target = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
+            target = args[key] if type(key) is int and 0 <= key < len(args) else \
+                kwargs.get(key) if type(key) is str else None
             if type(target) is not np.random.Generator:
-                raise SubmissionFault("judge_error", "protocol fault: generator state for an unknown argument")
+                raise SubmissionFault(Verdict.CRASHED, "protocol fault: generator state for an unknown argument")
             try:
                 restored = wire.make_generator(state)
-            except (wire.WireError, ValueError, TypeError, KeyError) as exc:
-                raise SubmissionFault("judge_error", f"protocol fault: bad generator state ({exc})") from None
+            except Exception as exc:  # noqa: BLE001 - whatever numpy raises on a crafted state
+                raise SubmissionFault(Verdict.CRASHED, f"protocol fault: bad generator state ({exc})") from None
             if type(restored.bit_generator) is not type(target.bit_generator):
-                raise SubmissionFault("judge_error", "protocol fault: generator type changed")
+                raise SubmissionFault(Verdict.CRASHED, "protocol fault: generator type changed")
             target.bit_generator.state = restored.bit_generator.state
 
     def global_random_state(self) -> str:

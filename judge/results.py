@@ -7,10 +7,9 @@ from typing import Any
 
 from judge import judge_version
 from judge.problems import validator
+from judge.verdicts import TEST_VERDICTS, ResultStatus, Verdict
 
-TEST_VERDICTS = (
-    "passed", "failed", "error", "timeout", "memory", "crashed", "forbidden", "missing", "invalid", "judge_error",
-)
+__all__ = ["TEST_VERDICTS", "build_result", "sha256_bytes", "validate_result"]
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -36,11 +35,11 @@ def build_result(
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
     if load_failure is not None:
-        status = "error"
-    elif tests and all(t["status"] == "passed" for t in tests):
-        status = "passed"
+        status = ResultStatus.ERROR
+    elif tests and all(t["status"] == Verdict.PASSED for t in tests):
+        status = ResultStatus.PASSED
     else:
-        status = "failed"
+        status = ResultStatus.FAILED
     result: dict[str, Any] = {
         "problem": problem,
         "status": status,

@@ -13,7 +13,6 @@ import io
 import os
 import sys
 import time
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from judge.inspection import inspect_source
 from judge.plugin import JudgePlugin, TestRecord
 from judge.problems import Problem, ProblemError
 from judge.proxy import SolutionProxy
+from judge.pytest_compat import plain_args, release_request, renew_request
 from judge.results import build_result, sha256_bytes
 from judge.sandbox import SandboxSpec, select_sandbox
 from judge.zygote import Zygote
@@ -89,7 +89,8 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
         "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
     ]
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # a run allocates many small objects and frees them by reference counting; cycles wait until after
+    gc.disable()  # a run allocates many small objects and frees them by reference counting; the batch loop collects
+    # the cycles (failed tests' tracebacks, holding arguments and results) after each submission
     try:
         with _quiet_pytest() as log:
             plugins = [plugin, plugin.fixtures(), *([loop] if loop is not None else [])]
@@ -143,7 +144,7 @@ class _BatchLoop:
             return True  # nothing runs; the caller reports the collection errors
         template = {k: dataclasses.replace(r) for k, r in self.plugin.records.items()}
         items = session.items
-        plain = {item: _plain_args(item, self.plugin.sol_function) for item in items}
+        plain = {item: plain_args(item, self.plugin.sol_function) for item in items}
         # A test that pytest sets up goes through teardown with the next such test, so pytest's own setup state
         # (session, module, class nodes and their fixtures) never sees the plain tests in between.
         staged = [item for item in items if plain[item] is None]
@@ -161,6 +162,7 @@ class _BatchLoop:
                 else:
                     self._run_item(item, after[item])
             self.finish(subject)
+            _free_submission_garbage()
         return True
 
     def _run_plain(self, item: pytest.Function, params: dict[str, Any]) -> None:
@@ -183,8 +185,7 @@ class _BatchLoop:
         skipped: the judge never shows them, and they cost more than a typical test."""
         ihook = item.ihook
         reraise = (pytest.exit.Exception, KeyboardInterrupt)
-        if hasattr(item, "_request") and not item._request:
-            item._initrequest()  # the item ran for the previous submission; pytest-rerunfailures does the same
+        renew_request(item)  # the item ran for the previous submission
         setup = pytest.CallInfo.from_call(lambda: ihook.pytest_runtest_setup(item=item), "setup", reraise)
         self.plugin.record(item, setup)
         if setup.excinfo is None:
@@ -193,36 +194,18 @@ class _BatchLoop:
         teardown = pytest.CallInfo.from_call(
             lambda: ihook.pytest_runtest_teardown(item=item, nextitem=nextitem), "teardown", reraise)
         self.plugin.record(item, teardown)
-        if hasattr(item, "_request"):
-            item._request = False
-            item.funcargs = None
+        release_request(item)
 
 
-PLAIN_MARKS = frozenset({"points", "parametrize"})
-
-
-def _plain_args(item: pytest.Item, sol_function: Callable[..., Any]) -> dict[str, Any] | None:
-    """The arguments of a test that needs nothing of pytest's fixture setup (it takes the judge's own ``sol`` and
-    direct ``parametrize`` values, and has no marks beyond those and ``points``), without ``sol``; else None."""
-    info = getattr(item, "_fixtureinfo", None)
-    if not isinstance(item, pytest.Function) or info is None or not isinstance(item.obj, types.FunctionType):
-        return None
-    if any(mark.name not in PLAIN_MARKS for mark in item.iter_markers()):
-        return None
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if set(item.fixturenames) - {"request"} != set(info.argnames):
-        return None  # autouse fixtures, usefixtures, fixtures of fixtures
-    args = {}
-    for name in info.argnames:
-        defs = info.name2fixturedefs.get(name) or ()
-        func = getattr(defs[-1], "func", None) if defs else None
-        if name == "sol" and func is sol_function:
-            continue
-        if name in params and getattr(func, "__name__", "") == "get_direct_param_fixture_func":
-            args[name] = params[name]
-            continue
-        return None  # a fixture of the problem's own, an indirect parameter, or a sol that is not the judge's
-    return args
+def _free_submission_garbage() -> None:
+    """Free what a submission's tests left in cycles (a failure's traceback holds its frames, the arguments and the
+    learner's results), so nothing of it is kept for the rest of the batch. pytest keeps the last failure in
+    ``sys.last_*``; the young generations hold everything allocated since the last submission (collection is off
+    within one), so this costs far less than a full collection."""
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect(1)
 
 
 def run_batch(

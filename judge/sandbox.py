@@ -9,6 +9,15 @@ Tiers, strongest first:
     other students' files), a private size-capped /tmp, no capabilities and a cleared environment. When the judge
     runs as root, bubblewrap itself is started under an unprivileged uid, because a uid mapped to root inside a
     user namespace could still read root's files through a bind.
+``container``
+    For a judge running as root where bubblewrap cannot start (Docker, Gradescope): the worker is a plain
+    subprocess under an unprivileged uid of its own (a pool, see :mod:`judge.container`) and its gid, with no
+    supplementary groups, no new privileges, in its own session, with a private home folder as its working and
+    temporary folder. The folders it must not read (problems, solutions, the judge, class folder, gradebook,
+    results) are made unreachable to other users by the command that grades; it imports a root-owned copy of
+    ``judge/isolated``. After it ends, every process of its uid is killed and every file or IPC object the uid owns
+    in the world-writable folders is removed before the uid serves another submission. No namespaces: it shares
+    the network and sees other processes.
 ``process``
     A plain subprocess in a new session with the same environment, working directory, protocol and verdicts, for
     machines without bubblewrap or user namespaces. It keeps honest code honest; it does not stop a determined
@@ -24,11 +33,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-TIERS = ("bwrap", "process")
+TIERS = ("bwrap", "container", "process")
 SUBMISSION_DIR_INSIDE = "/sandbox/sub"
 SOLUTION_NAME = "solution.py"
 JUDGE_INSIDE = "/sandbox/judge"  # holds only isolated/: the trusted code is not even readable inside
@@ -56,7 +67,18 @@ def run_token() -> str:
     import secrets
 
     tag = "".join(c for c in os.environ.get("JUDGE_RUN_TAG", "") if c.isalnum() or c == "-")[:32]
-    return f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
+    token = f"{tag}-{secrets.token_hex(8)}" if tag else secrets.token_hex(8)
+    _TOKENS.append(token)
+    return token
+
+
+_TOKENS: deque[str] = deque(maxlen=256)  # the latest tokens of this process, for reap_all_strays
+
+
+def reap_all_strays() -> int:
+    """:func:`reap_strays` for every token this process handed out lately (a SIGTERM handler's last sweep: what
+    the workers of the process tier forked, daemons included)."""
+    return sum(reap_strays(token) for token in list(_TOKENS))
 
 
 def reap_strays(token: str) -> int:
@@ -78,6 +100,37 @@ def reap_strays(token: str) -> int:
     return killed
 
 
+def kill_tree(pid: int, spare_root: bool = False) -> int:
+    """SIGKILL ``pid`` (unless ``spare_root``) and every descendant it has now (a sandbox's init that cleared its
+    parent-death signal included: killing a PID namespace's init kills the whole namespace). Returns how many
+    were signalled."""
+    import signal
+
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if Path("/proc").is_dir() else ():
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_bytes()
+            ppid = int(raw[raw.rfind(b")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo += children.get(current, [])
+    killed = 0
+    for target in tree[1:] if spare_root else tree:
+        try:
+            os.kill(target, signal.SIGKILL)
+            killed += 1
+        except (ProcessLookupError, PermissionError):
+            pass
+    return killed
+
+
 @dataclass
 class SandboxSpec:
     """Which tier runs the worker."""
@@ -94,6 +147,7 @@ class Launch:
     cwd: str
     popen_kwargs: dict = field(default_factory=dict)
     signal_offset: int = 0  # bwrap reports a child killed by signal N as exit status 128 + N
+    cleanup: Callable[[], None] | None = None  # run once the worker is dead (container tier: sweep its uid)
 
 
 def worker_env(home: str) -> dict[str, str]:
@@ -175,7 +229,7 @@ def build_launch(
     """
     if spec.tier == "process":
         boot = BOOT.format(isolated_dir=ISOLATED_DIR, token=token)
-        inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
+        inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits, str(os.getpid())]
         return Launch(inner, worker_env(workdir), workdir)
     if spec.tier == "bwrap":
         sub = Path(workdir) / "sub"
@@ -186,6 +240,8 @@ def build_launch(
         inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits]
         env = worker_env("/tmp")
         return Launch(_bwrap_argv(str(sub), inner, env), {}, workdir, _bwrap_user(), 128)
+    if spec.tier == "container":
+        return _container_launch(workdir, req_fd, rep_fd, limits, token)
     raise ValueError(f"unknown sandbox tier {spec.tier!r}")
 
 
@@ -206,7 +262,40 @@ def place_solution(spec: SandboxSpec, workdir: str, solution: str) -> str:
         shutil.copyfile(solution, copy)
         os.chmod(copy, 0o444)
         return f"{SUBMISSION_DIR_INSIDE}/{SOLUTION_NAME}"
+    if spec.tier == "container":
+        sub = Path(workdir) / "sub"
+        copy = sub / SOLUTION_NAME
+        shutil.copyfile(solution, copy)
+        gid = sub.stat().st_gid
+        os.chown(copy, 0, gid)
+        os.chmod(copy, 0o440)  # the worker's gid reads it; no other sandbox uid, and no one but root writes it
+        return str(copy)
     return solution
+
+
+def _container_launch(workdir: str, req_fd: int, rep_fd: int, limits: str, token: str) -> Launch:
+    """A worker under a leased unprivileged uid (see :mod:`judge.container`): ``workdir`` (root's, 0711) holds
+    ``home`` (the uid's, 0700: its working and temporary folder) and ``sub`` (root's, readable by the uid's gid
+    only: the copy of the submission)."""
+    from judge import container
+
+    isolated = container.isolated_copy()
+    lease = container.lease_uid()
+    try:
+        home, sub = Path(workdir) / "home", Path(workdir) / "sub"
+        home.mkdir(mode=0o700)
+        sub.mkdir(mode=0o750)
+        os.chown(home, lease.uid, lease.uid)
+        os.chown(sub, 0, lease.uid)
+        os.chmod(workdir, 0o711)
+        lease.home = str(home)
+        boot = BOOT.format(isolated_dir=isolated, token=token)
+        inner = [sys.executable, "-s", "-B", "-c", boot, str(req_fd), str(rep_fd), limits, str(os.getpid())]
+        popen = {"user": lease.uid, "group": lease.uid, "extra_groups": [], "umask": 0o077}
+        return Launch(inner, worker_env(str(home)), str(home), popen, cleanup=lease.release)
+    except BaseException:
+        lease.release()
+        raise
 
 
 @lru_cache(maxsize=1)
@@ -260,10 +349,33 @@ def setup_for_root() -> list[str]:
 
 
 
+@lru_cache(maxsize=1)
+def container_works() -> bool:
+    """Whether the container tier can run here (root, and an unprivileged uid can start the interpreter)."""
+    from judge.container import probe_problem
+
+    return probe_problem() is None
+
+
+def tier_available(tier: str) -> bool:
+    """Whether ``tier`` can run here (each check runs once per process)."""
+    if tier == "bwrap":
+        return bwrap_works()
+    if tier == "container":
+        return sys.platform == "linux" and os.geteuid() == 0 and container_works()
+    return tier == "process"
+
+
 def available_tiers() -> list[str]:
-    """The tiers this machine can run, strongest first."""
+    """The tiers this machine can run, strongest first: ``bwrap`` where it works, else ``container`` for a judge
+    running as root, and ``process`` always. ``JUDGE_SANDBOX`` (one of :data:`TIERS`) puts that tier first when it
+    is available; ``container`` and ``process`` then stand for a machine where bubblewrap cannot start (it is not
+    even probed)."""
     forced = os.environ.get("JUDGE_SANDBOX")
-    tiers = ["bwrap", "process"] if bwrap_works() else ["process"]
+    tiers = ["bwrap"] if forced not in ("container", "process") and tier_available("bwrap") else []
+    if (forced == "container" or not tiers) and os.geteuid() == 0 and tier_available("container"):
+        tiers.append("container")
+    tiers.append("process")
     if forced in TIERS and forced in tiers:
         return [forced] + [t for t in tiers if t != forced]
     return tiers
@@ -271,14 +383,15 @@ def available_tiers() -> list[str]:
 
 def select_sandbox(requested: str = "auto") -> SandboxSpec:
     """The strongest available tier for ``auto``, else the requested tier (ValueError if unavailable)."""
-    tiers = available_tiers()
     if requested == "auto":
-        return SandboxSpec(tier=tiers[0])
+        return SandboxSpec(tier=available_tiers()[0])
     if requested not in TIERS:
         raise ValueError(f"unknown sandbox tier {requested!r}; choose one of {', '.join(TIERS)} or auto")
-    if requested not in tiers:
-        raise ValueError(f"sandbox tier {requested!r} is not available on this machine (install bubblewrap and "
-                         "allow unprivileged user namespaces)")
+    if not tier_available(requested):
+        how = ("the judge must run as root, and an unprivileged uid must be able to start the interpreter "
+               "(python -m judge.sandbox --setup)" if requested == "container" else
+               "install bubblewrap and allow unprivileged user namespaces")
+        raise ValueError(f"sandbox tier {requested!r} is not available on this machine ({how})")
     return SandboxSpec(tier=requested)
 
 
@@ -289,10 +402,16 @@ def main(argv: list[str] | None = None) -> int:
         for folder in setup_for_root():
             print(f"made {folder} searchable by the sandbox uid (chmod o+x)")
         bwrap_works.cache_clear()
+        container_works.cache_clear()
     problem = bwrap_problem()
     print(f"sandbox tiers available: {', '.join(available_tiers())}")
     if problem:
         print(f"bwrap tier unavailable: {problem}")
+        from judge.container import probe_problem
+
+        why = probe_problem()
+        if why:
+            print(f"container tier unavailable: {why}")
     return 0
 
 

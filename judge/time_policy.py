@@ -13,7 +13,8 @@ A hanging submission should cost seconds, not minutes, without costing an honest
   each gets ``timeout`` with a message that says why, and the worker is stopped.
 
 The numbers that make this safe for honest code are checked by ``judge validate``, which measures the
-reference's cost per test and in all (see :data:`MARGIN`).
+reference's cost per test and in all: limits are set at :data:`MARGIN` (10x) of it, and validate fails a problem
+whose limits leave less than :data:`HARD_MARGIN` (5x) on the day it measures.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ import math
 PROBATION_SHARE = 0.1
 PROBATION_MIN_S = 0.1
 TIMEOUTS_BEFORE_PROBATION = 2
-MARGIN = 10.0  # judge validate: limits must be at least this many times the reference's measured cost
+MARGIN = 10.0  # limits are set at least this many times the reference's measured cost (suggested_limits)
+HARD_MARGIN = 5.0  # judge validate fails limits below this many times it (room for a measurement on a bad day)
+TICK_S = 0.01  # CPU time is read in clock ticks: a measured cost may be one tick more than the real one
 MIN_TIME_S = 0.25  # no per-test limit below this: CPU time is read in 10 ms ticks, and a first call may fault in
 HANG_SHARE = 2.5  # the whole-submission budget is at least this many per-test budgets (two timeouts and a bit)
 
@@ -44,15 +47,17 @@ def suggested_limits(per_test_s: list[float]) -> tuple[float, float]:
 
 
 def limit_problems(time_s: float, submission_s: float, per_test_s: list[float]) -> list[str]:
-    """Why these limits leave the reference less than :data:`MARGIN` of room (empty when they do not)."""
-    worst, total = max(per_test_s, default=0.0), sum(per_test_s)
+    """Why these limits leave the reference less than :data:`HARD_MARGIN` of room (empty when they do not); each
+    measured cost is taken one clock tick lower, since a reading can be one tick high."""
+    worst = max((max(0.0, c - TICK_S) for c in per_test_s), default=0.0)
+    total = sum(max(0.0, c - TICK_S) for c in per_test_s)
     found = []
-    if time_s < MARGIN * worst:
-        found.append(f"time_limit_s = {time_s:g} is less than {MARGIN:g}x the reference's costliest test "
-                     f"({worst:.3f} s); raise it to at least {MARGIN * worst:.2f}")
-    if submission_s < MARGIN * total:
-        found.append(f"submission_time_limit_s = {submission_s:g} is less than {MARGIN:g}x the reference's cost "
-                     f"in all ({total:.3f} s); raise it to at least {MARGIN * total:.2f}")
+    if time_s < HARD_MARGIN * worst:
+        found.append(f"time_limit_s = {time_s:g} is less than {HARD_MARGIN:g}x the reference's costliest test "
+                     f"({worst:.3f} s); raise it to {suggested_limits(per_test_s)[0]:g} ({MARGIN:g}x)")
+    if submission_s < HARD_MARGIN * total:
+        found.append(f"submission_time_limit_s = {submission_s:g} is less than {HARD_MARGIN:g}x the reference's "
+                     f"cost in all ({total:.3f} s); raise it to {suggested_limits(per_test_s)[1]:g} ({MARGIN:g}x)")
     return found
 
 

@@ -120,3 +120,32 @@ def test_to_gradescope_keeps_scores_and_visibility():
     assert doc["score"] == 1.0 and [t["visibility"] for t in doc["tests"]] == ["visible", "hidden"]
     assert doc["tests"][1]["status"] == "failed" and "timeout" in doc["tests"][1]["output"]
     assert "q: not graded" in doc["output"]
+
+
+HANGS = "def {name}(*args, **kwargs):\n    while True:\n        pass\n"
+
+
+def test_the_overall_deadline_leaves_a_valid_results_json(tmp_path_factory, tmp_path):
+    """A submission that hangs in every problem, under an overall deadline too short for all of them: results.json
+    is valid, graded problems keep their verdicts, the rest are marked timeout with an honest message."""
+    problems = ["causal_mask", "padding_mask", "cross_entropy"]
+    out = tmp_path_factory.mktemp("gs-deadline") / "autograder.zip"
+    proc = judge("export", "gradescope", str(out), "--problems", ",".join(problems), "--deadline", "30")
+    assert proc.returncode == 0, proc.stderr
+    files = {}
+    for pid in problems:
+        (tmp_path / f"{pid}.py").write_text(HANGS.format(name=pid))
+        files[f"{pid}.py"] = tmp_path / f"{pid}.py"
+    root = readable_tmpdir(tmp_path_factory, "autograder-deadline")
+    os.environ["JUDGE_AUTOGRADER_DEADLINE_S"] = "2"  # stop after ~1 s: within the first problem
+    try:
+        proc, doc = _run_autograder(out, root, files)
+    finally:
+        del os.environ["JUDGE_AUTOGRADER_DEADLINE_S"]
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 0
+    late = [t for t in doc["tests"] if "overall deadline of 2 s" in t["output"]]
+    assert late and all(t["output"].startswith("timeout: not run:") for t in late)
+    assert {t["tags"][0] for t in late} >= {"cross_entropy"}  # the last problem never started
+    assert "overall deadline (2 s) came before" in doc["output"]
+    assert len(doc["tests"]) > 60  # every problem's tests are listed, graded or not

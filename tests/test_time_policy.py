@@ -79,5 +79,5 @@ def test_a_nonsense_cost_is_charged_as_nothing(cost):
 
 
 def test_defaults():
-    assert default_submission_s(2.0) == 8.0 and default_submission_s(0.5) == 6.0
+    assert default_submission_s(2.0) == 5.0 and default_submission_s(0.5) == 1.25
     assert SubmissionClock(0.5).probation_s == PROBATION_MIN_S

@@ -4,6 +4,19 @@
 ``ROOT/submission`` against the problems bundled in ``ROOT/source/problems`` and writes
 ``ROOT/results/results.json``. Something always gets written: a problem whose grading fails is reported in the
 output as a judge error (never as a silent 0 for a passing student), and the exit status is then 3.
+
+Overall deadline: the bundle's ``deadline_s`` (``judge export gradescope --deadline``, default 480 s, under
+Gradescope's 10 minutes). results.json is written before the first problem and after each one; problems the
+deadline leaves ungraded are marked ``timeout`` with a message that says so.
+
+Sandbox: the strongest tier that runs (``bwrap``; in a Docker container where bubblewrap cannot start, the
+``container`` tier, since Gradescope runs the autograder as root). Before any submission runs under the
+``container`` tier, everything in ROOT but the virtual environment (the bundle with its hidden tests, the results
+folder, Gradescope's submission metadata) and the judge's own files are made unreadable to other users, which the
+worker's uid is. The weak ``process`` tier, which would let a submission read the hidden tests and rewrite
+results.json, is refused unless the bundle was exported with ``--allow-weak-sandbox`` (``autograder.json`` in the
+bundle) or ``JUDGE_ALLOW_WEAK_SANDBOX=1`` is set: results.json then says the autograder is misconfigured, with
+score 0 and no test run.
 """
 
 from __future__ import annotations
@@ -11,15 +24,92 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 from judge.problems import find_root, problem_ids
-from judge.sandbox import select_sandbox
+from judge.results import build_result
+from judge.runner import collect_tests
+from judge.sandbox import SandboxSpec, select_sandbox
+from judge.verdicts import Verdict, is_judge_error
 
 from .child import Grader
-from .gradescope import to_gradescope
+from .gradebook import MISSING_SHA256
+from .gradescope import CONFIG_NAME, DEFAULT_DEADLINE_S, to_gradescope
+
+ALLOW_WEAK_ENV = "JUDGE_ALLOW_WEAK_SANDBOX"
+DEADLINE_ENV = "JUDGE_AUTOGRADER_DEADLINE_S"
+FINISH_RESERVE_S = 20.0  # kept back from the deadline for marking the problems left and writing results.json
+MISCONFIGURED = (
+    "The autograder is misconfigured: no test was run and this score of 0 is not a grade. Only the weak 'process' "
+    "sandbox tier can run in this image (bubblewrap cannot start and the autograder does not run as root), and a "
+    "submission graded there could read the hidden tests and rewrite its own score. Your instructor must fix the "
+    "autograder (install bubblewrap, or run it as root) and regrade; or export the bundle with "
+    "--allow-weak-sandbox to accept the risk."
+)
+
+
+def bundle_config(source: Path) -> dict:
+    """The bundle's ``autograder.json`` (written by ``judge export gradescope``), or {}."""
+    try:
+        config = json.loads((source / CONFIG_NAME).read_text())
+    except (OSError, ValueError):
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def weak_sandbox_allowed(source: Path) -> bool:
+    """Whether the bundle (``autograder.json``, written by ``judge export gradescope --allow-weak-sandbox``) or
+    the environment (``JUDGE_ALLOW_WEAK_SANDBOX=1``) accepts grading on the ``process`` tier."""
+    if os.environ.get(ALLOW_WEAK_ENV, "") not in ("", "0"):
+        return True
+    return bundle_config(source).get("allow_weak_sandbox") is True
+
+
+def deadline_of(source: Path) -> float:
+    """The autograder's overall deadline in seconds (``JUDGE_AUTOGRADER_DEADLINE_S`` overrides the bundle's)."""
+    raw = os.environ.get(DEADLINE_ENV) or bundle_config(source).get("deadline_s", DEFAULT_DEADLINE_S)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return DEFAULT_DEADLINE_S
+    return value if value > 0 else DEFAULT_DEADLINE_S
+
+
+class DeadlineReached(KeyboardInterrupt):
+    """Raised by the overall deadline's alarm: pytest stops the problem being graded, the worker is killed."""
+
+
+def not_graded(grader: Grader, pid: str, tier: str, message: str) -> dict:
+    """A result for a problem the deadline left ungraded: every test ``timeout`` with ``message``, score 0."""
+    problem = grader.problem(pid)
+    tests = [{**t, "status": Verdict.TIMEOUT, "score": 0.0, "message": message, "duration_s": 0.0}
+             for t in collect_tests(problem)]
+    return build_result(problem=pid, tests=tests, duration_s=0.0, solution_sha256=MISSING_SHA256,
+                        tests_sha256=problem.tests_sha256("all"), visibility="all", sandbox=tier)
+
+
+def lock_down(root: Path, source: Path) -> list[str]:
+    """Container tier: take other users' access away from everything under ``root`` except the virtual
+    environment (the worker's interpreter and NumPy), and from the judge's own folders; ``root`` itself stays
+    traversable but not listable."""
+    from judge.container import judge_folders, lock_folders
+
+    keep = {(root / "venv").resolve(), Path(sys.prefix).resolve()}
+    inside = [p for p in root.iterdir() if p.resolve() not in keep]
+    changed = lock_folders([*inside, *judge_folders(source)])
+    mode = root.stat().st_mode & 0o777
+    if mode & 0o006:
+        os.chmod(root, mode & ~0o006)
+        changed.append(str(root))
+    return changed
+
+
+def write_misconfigured(results_path: Path, tier: str) -> None:
+    doc = to_gradescope([], extra_output=MISCONFIGURED + f" (sandbox tier: {tier})")
+    results_path.write_text(json.dumps(doc, indent=2) + "\n")
 
 
 def find_submissions(folder: Path, ids: list[str]) -> dict[str, Path]:
@@ -43,31 +133,86 @@ def main(argv: list[str] | None = None) -> int:
     results_path = root / "results" / "results.json"
     results_path.parent.mkdir(parents=True, exist_ok=True)
     source = find_root(root / "source")
+    spec: SandboxSpec = select_sandbox("auto")
+    if spec.tier == "process" and not weak_sandbox_allowed(source):
+        write_misconfigured(results_path, spec.tier)
+        print(f"wrote {results_path}: the autograder is misconfigured (only the 'process' sandbox tier runs here; "
+              f"set {ALLOW_WEAK_ENV}=1 or export with --allow-weak-sandbox to accept it); no test was run",
+              file=sys.stderr)
+        return 3
     ids = problem_ids(source)
     files = find_submissions(root / "submission", ids)
-    spec = select_sandbox("auto")
+    if spec.tier == "container":
+        locked = lock_down(root, source)
+        print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
+    deadline_s = deadline_of(source)
+    stop_at = started + max(deadline_s - FINISH_RESERVE_S, deadline_s / 2)
     grader = Grader(source)
-    results, errors = [], []
-    try:
-        for pid in ids:
-            path = files.get(pid)
-            try:
-                result = grader.grade_one(pid, str(path) if path else None, spec.tier)
-            except Exception as exc:  # the judge failed on this problem: reported, never a silent 0
-                print(f"judge error on {pid}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                errors.append(pid)
-                continue
-            if any(t["status"] == "judge_error" for t in result["tests"]):
-                errors.append(pid)
-            results.append(result)
-    finally:
-        grader.close()
+    results, errors, late = [], [], []
     extra = f"graded under the '{spec.tier}' sandbox tier"
     if not files:
         extra += f"; no file named <problem_id>.py was found in your submission (expected one of: {', '.join(ids)})"
-    doc = to_gradescope(results, judge_errors=[p for p in errors if p not in {r["problem"] for r in results}],
-                        execution_time=time.monotonic() - started, extra_output=extra)
-    results_path.write_text(json.dumps(doc, indent=2) + "\n")
+
+    def write(final: bool) -> dict:
+        """results.json as it stands: rewritten after every problem, so a run the platform kills still leaves
+        a valid one that says which problems were not graded."""
+        pending = [p for p in ids if p not in {r["problem"] for r in results} and p not in errors]
+        note = extra
+        if late:
+            note += (f"; the autograder's overall deadline ({deadline_s:g} s) came before {', '.join(late)}: "
+                     "marked timeout, not graded")
+        elif pending and not final:
+            note += f"; grading did not finish: not graded yet: {', '.join(pending)}"
+        doc = to_gradescope(results, judge_errors=[p for p in errors if p not in {r["problem"] for r in results}],
+                            execution_time=time.monotonic() - started, extra_output=note)
+        tmp = results_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(doc, indent=2) + "\n")
+        os.replace(tmp, results_path)
+        return doc
+
+    def alarm(signum: int, frame: object) -> None:
+        raise DeadlineReached
+
+    write(False)
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(stop_at - time.monotonic(), 0.001))
+    try:
+        for pid in ids:  # the alarm can interrupt anything here: whatever was not graded is marked below
+            path = files.get(pid)
+            if time.monotonic() >= stop_at:
+                late.append(pid)
+                continue
+            try:
+                result = grader.grade_one(pid, str(path) if path else None, spec.tier)
+            except DeadlineReached:
+                late.append(pid)
+                continue
+            except Exception as exc:  # the judge failed on this problem: reported, never a silent 0
+                if time.monotonic() >= stop_at:  # the deadline's alarm stopped pytest: not the judge's failure
+                    late.append(pid)
+                    continue
+                print(f"judge error on {pid}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                errors.append(pid)
+                continue
+            if is_judge_error(result):
+                errors.append(pid)
+            results.append(result)
+            write(False)
+    except DeadlineReached:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    done = {r["problem"] for r in results} | set(errors) | set(late)
+    late += [pid for pid in ids if pid not in done]
+    try:
+        message = (f"not run: the autograder's overall deadline of {deadline_s:g} s came before this problem "
+                   "was graded")
+        for pid in late:
+            results.append(not_graded(grader, pid, spec.tier, message))
+    finally:
+        grader.close()
+    doc = write(True)
     import judge
 
     print(f"wrote {results_path}: score {doc['score']:g}; {len(files)} file(s) graded; judge errors: "

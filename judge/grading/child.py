@@ -6,6 +6,12 @@ workers forked from one zygote. Replies, one line per pair on the original stdou
 ``{"id": n, "key": K, "ok": true, "result": RESULT}`` or ``{"id": n, "key": K, "ok": false, "error": "one line"}``.
 pytest runs in this process (the judge core's runner), so file descriptor 1 is pointed at stderr before anything runs:
 nothing printed by pytest, NumPy or a test can ever reach the reply channel.
+
+Lifetime: the child dies (SIGKILL) with the process that started it (``PR_SET_PDEATHSIG``; its pid is the first
+argument, checked right after, in case it died first), and its sandboxes die with it (bwrap's
+``--die-with-parent``, the workers' own parent-death signal). On SIGTERM it kills its sandboxes from outside
+first: every process below each zygote's bwrap (an init that cleared its parent-death signal too) and every
+process of the uids it leased for the container tier.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -23,7 +30,8 @@ from typing import Any
 from judge.problems import Problem, find_root, load_problem
 from judge.results import build_result, validate_result
 from judge.runner import collect_tests
-from judge.sandbox import SandboxSpec, select_sandbox
+from judge.sandbox import SandboxSpec, kill_tree, reap_all_strays, select_sandbox
+from judge.verdicts import ResultStatus, Verdict
 from judge.zygote import Zygote, zygote_for
 
 from .gradebook import MISSING_SHA256
@@ -36,11 +44,11 @@ def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) 
     message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
     result = build_result(
         problem=problem.id,
-        tests=[{**t, "status": "missing", "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
+        tests=[{**t, "status": Verdict.MISSING, "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
         duration_s=0.0, solution_sha256=MISSING_SHA256, tests_sha256=problem.tests_sha256("all"),
         visibility="all", sandbox=sandbox,
     )
-    result["status"] = "missing"
+    result["status"] = ResultStatus.MISSING
     result["message"] = message
     validate_result(result)
     return result
@@ -107,11 +115,36 @@ def _one_line(exc: BaseException) -> str:
     return text[:2000]
 
 
-def main() -> None:
+def bind_to_parent(parent: int | None) -> None:
+    """SIGKILL this process when its parent dies (Linux); exit at once if ``parent`` is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def terminate() -> None:
+    """Kill every sandbox of this process from outside, then exit (the SIGTERM handler): every descendant (each
+    zygote's bwrap and all below it, workers started directly), what the process tier's workers forked (by the
+    token on their command line), then every process of the container tier's uids."""
+    kill_tree(os.getpid(), spare_root=True)
+    reap_all_strays()
+    from judge import container
+
+    container.sweep_leased()
+    os._exit(128 + signal.SIGTERM)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    bind_to_parent(int(args[0]) if args else None)
     reply = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     grader = Grader()
+    signal.signal(signal.SIGTERM, lambda *_: terminate())
     try:
         _serve(grader, reply)
     finally:

@@ -235,6 +235,12 @@ def grade_class(
     manifest = read_manifest(submissions)
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
+    if spec.tier == "container":  # workers run as other users: the class, the gradebook and the judge are not theirs
+        from judge.container import judge_folders, lock_folders
+
+        changed = lock_folders([*judge_folders(root), submissions, out])
+        if changed:
+            warn(f"container sandbox tier: took other users' access away from {', '.join(changed)}")
     mine = [(s, p) for s in roster.students for p in ids if in_shard(s, p, shard)]
     summary = GradeSummary(total=len(mine), ignored=roster.ignored, reasons=roster.reasons, sandbox=spec.tier)
     save_reasons(out, submissions, roster.reasons)

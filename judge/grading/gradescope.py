@@ -6,20 +6,28 @@
 ``/autograder/source``; ``run_autograder`` grades every ``<problem_id>.py`` in ``/autograder/submission`` and
 writes ``/autograder/results/results.json``. ``JUDGE_AUTOGRADER_ROOT`` replaces ``/autograder`` (tests, local
 dry runs); ``JUDGE_PYTHON`` picks the interpreter that has the judge installed.
+
+Sandbox: ``setup.sh`` installs bubblewrap where the image allows it; where it cannot start, the autograder (root
+in Gradescope's containers) runs each worker under the ``container`` tier (see :mod:`judge.grading.autograder`).
+The ``process`` tier is refused unless the bundle carries ``autograder.json`` with ``allow_weak_sandbox``
+(``--allow-weak-sandbox`` at export time).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import stat
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from judge.problems import validator
+from judge.verdicts import ResultStatus, Verdict
 
 SCHEMA = "gradescope_results.schema.json"
 ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
+CONFIG_NAME = "autograder.json"
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, when it builds the autograder image: install Python and the judge.
@@ -34,6 +42,11 @@ fi
 python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ROOT/source"
 "$ROOT/venv/bin/python" -c "import judge; print('judge', judge.__version__, 'installed')"
+# Where bubblewrap cannot start, each submission runs under an unprivileged uid (the container tier): it must
+# reach the interpreter and NumPy, and nothing else of $ROOT (run_autograder locks the rest before grading).
+chmod o+x "$ROOT"
+chmod -R o+rX "$ROOT/venv"
+"$ROOT/venv/bin/python" -m judge.sandbox --setup
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -65,7 +78,7 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
     for i, result in enumerate(results, start=1):
         total += result["score"]
         line = f"{result['problem']}: {result['score']:g}/{result['max_score']:g} ({result['status']})"
-        if result["status"] in ("error", "missing") and result.get("message"):
+        if result["status"] in (ResultStatus.ERROR, ResultStatus.MISSING) and result.get("message"):
             line += f": {result['message']}"
         summary.append(line)
         for j, t in enumerate(result["tests"], start=1):
@@ -74,9 +87,9 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
                 "number": f"{i}.{j}",
                 "score": t["score"],
                 "max_score": t["max_score"],
-                "status": "passed" if t["status"] == "passed" else "failed",
+                "status": "passed" if t["status"] == Verdict.PASSED else "failed",  # Gradescope's own two words
                 "visibility": "visible" if t["visibility"] == "public" else "hidden",
-                "output": t["status"] if t["status"] == "passed" else f"{t['status']}: {t['message']}".strip(),
+                "output": t["status"] if t["status"] == Verdict.PASSED else f"{t['status']}: {t['message']}".strip(),
                 "tags": [result["problem"], t["visibility"]],
             })
     for p in judge_errors:
@@ -103,29 +116,39 @@ def _add_file(zf: zipfile.ZipFile, arcname: str, data: bytes, executable: bool =
     zf.writestr(info, data)
 
 
-def build_bundle(root: Path, problem_ids: list[str], out: Path) -> list[str]:
-    """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted)."""
-    from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, load_problem
+DEFAULT_DEADLINE_S = 480.0  # comfortably under Gradescope's default limit of 10 minutes per submission
+
+
+def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sandbox: bool = False,
+                 deadline_s: float = DEFAULT_DEADLINE_S) -> list[str]:
+    """Write the autograder zip; returns the names it holds. Deterministic (fixed timestamps, sorted).
+    ``allow_weak_sandbox`` lets the autograder grade on the ``process`` tier (a submission could then read the
+    hidden tests and rewrite results.json); ``deadline_s`` is the autograder's own overall deadline (it always
+    writes a valid results.json before it, unfinished problems marked ``timeout``)."""
+    from judge.problems import GRADING_FILES, load_problem, package_files
 
     package = Path(__file__).resolve().parent.parent
     members: dict[str, tuple[bytes, bool]] = {
         "setup.sh": (SETUP_SH.encode(), True),
         "run_autograder": (RUN_AUTOGRADER.encode(), True),
     }
+    config = {"allow_weak_sandbox": True} if allow_weak_sandbox else {}
+    if deadline_s != DEFAULT_DEADLINE_S:
+        config["deadline_s"] = deadline_s
+    if config:
+        members[CONFIG_NAME] = (json.dumps(config).encode() + b"\n", False)
     pyproject = package.parent / "pyproject.toml"
     if pyproject.is_file():
         members["pyproject.toml"] = (pyproject.read_bytes(), False)
     readme = package.parent / "README.md"
     if readme.is_file():
         members["README.md"] = (readme.read_bytes(), False)
-    for f in sorted(package.rglob("*")):
-        rel = f.relative_to(package)
-        if f.is_file() and "__pycache__" not in rel.parts and f.suffix in (".py", ".json", ".ini"):
-            members[f"judge/{rel.as_posix()}"] = (f.read_bytes(), False)
+    for f, rel in package_files():
+        members[f"judge/{rel}"] = (f.read_bytes(), False)
     members["problems/tracks.toml"] = ((root / "problems" / "tracks.toml").read_bytes(), False)
     for pid in problem_ids:
         problem = load_problem(root, pid)
-        for name in ("problem.toml", "README.md", "starter.py", PUBLIC_TESTS, HIDDEN_TESTS):
+        for name in GRADING_FILES:
             f = problem.path / name
             if f.is_file():
                 members[f"problems/{pid}/{name}"] = (f.read_bytes(), False)

@@ -21,11 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge import __version__
-from judge.problems import HIDDEN_TESTS, PUBLIC_TESTS, ProblemError, load_problem, problem_ids
+from judge.problems import (
+    HIDDEN_TESTS,
+    PUBLIC_TESTS,
+    RELEASE_FILES,
+    STARTER,
+    ProblemError,
+    load_problem,
+    package_files,
+    problem_ids,
+)
 
 MARKER = ".judge-release.json"
 MIN_LINE = 24
-PROBLEM_FILES = ("problem.toml", "README.md", "starter.py", PUBLIC_TESTS)
 
 STUDENT_MAKEFILE = """\
 # Student release of lm-judge: `make install` once, then use the judge command (see README.md).
@@ -93,14 +101,14 @@ def _lines(text: str) -> set[str]:
 def secret_markers(root: Path) -> tuple[set[str], set[str], set[str]]:
     """(distinctive secret lines, hidden test names, secret file texts) of every problem in ``root``."""
     public: set[str] = set()
-    package = Path(__file__).resolve().parent.parent
-    for f in package.rglob("*.py"):
-        public |= _lines(f.read_text(errors="replace"))
+    for f, rel in package_files():
+        if rel.endswith(".py"):
+            public |= _lines(f.read_text(errors="replace"))
     secrets: list[str] = []
     ids = problem_ids(root)
     for pid in ids:
         folder = root / "problems" / pid
-        for name in ("starter.py", PUBLIC_TESTS):
+        for name in (STARTER, PUBLIC_TESTS):
             if (folder / name).is_file():
                 public |= _lines((folder / name).read_text(errors="replace"))
         if (folder / HIDDEN_TESTS).is_file():
@@ -160,7 +168,9 @@ def build_release(root: Path, out: Path, problems: list[str]) -> ReleaseReport:
     out.mkdir(parents=True, exist_ok=True)
     report = ReleaseReport(out, ids)
     package = Path(__file__).resolve().parent.parent
-    shutil.copytree(package, out / "judge", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for f, rel in package_files():
+        (out / "judge" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, out / "judge" / rel)
     for name in ("pyproject.toml", "README.md"):
         if (root / name).is_file():
             shutil.copyfile(root / name, out / name)
@@ -176,7 +186,7 @@ def build_release(root: Path, out: Path, problems: list[str]) -> ReleaseReport:
     for problem in loaded:
         target = out / "problems" / problem.id
         target.mkdir()
-        for name in PROBLEM_FILES:
+        for name in RELEASE_FILES:
             if (problem.path / name).is_file():
                 shutil.copyfile(problem.path / name, target / name)
         hidden[problem.id] = _hidden_summary(root, problem.id)

@@ -3,15 +3,28 @@
 A frame is a 4-byte big-endian header length, a JSON header, then raw buffers whose lengths the header lists.
 Values are plain data only: None, bool, int, float (nan and inf kept), str, list, tuple, dict with str keys,
 NumPy arrays and scalars of numeric or bool dtype (raw C-order bytes in a buffer; dtype and shape in the header,
-checked against an allow-list and the buffer's length before a fresh copy is made), numeric dtypes (``np.float32``
-or ``np.dtype("int64")``, received as ``np.dtype``) and ``numpy.random.Generator`` (carried as its bit-generator
-state). Anything else is refused with :class:`WireError`. Nothing is ever pickled.
+checked against an allow-list and the buffer's length), numeric dtypes (``np.float32`` or ``np.dtype("int64")``,
+received as ``np.dtype``) and ``numpy.random.Generator`` (carried as its bit-generator state). Anything else is
+refused with :class:`WireError`. Nothing is ever pickled.
+
+Decoding is bounded, because the trusted side decodes what a hostile worker writes: a reply's header is at most
+:data:`MAX_HEADER_BYTES` (1 MiB), its buffers together at most the caller's ``max_total`` (the executor passes the
+problem's memory limit, which no honest result can exceed), each buffer backs at most one array, and every string
+is valid UTF-8 (unpaired surrogates become U+FFFD). So one reply costs the trusted side at most ``max_total`` bytes
+of buffers plus the Python objects of a 1 MiB JSON header (tens of MiB), however it is crafted.
+
+In the worker, arguments decode read-only (``readonly=True``): arrays over immutable memory that NumPy refuses to
+make writable, lists and dicts as :class:`InputList` and :class:`InputDict`, which refuse every change. A function
+that modifies an input in place fails at the line that does it, whatever the learner's code does to the judge's
+own checks; what it reports can only cost the learner its own marks.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import re
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -19,8 +32,10 @@ from typing import Any
 import numpy as np
 from numpy.random.bit_generator import ISpawnableSeedSequence
 
-MAX_HEADER_BYTES = 64 << 20
+MAX_HEADER_BYTES = 1 << 20  # of a reply, which the trusted side parses; results are arrays, not long JSON lists
+MAX_REQUEST_HEADER_BYTES = 64 << 20  # of a request, written by the trusted side (the hello frame carries the source)
 MAX_TOTAL_BYTES = 512 << 20
+MAX_BUFFERS = 1 << 16
 MAX_DEPTH = 32
 MAX_NODES = 1_000_000
 MAX_NDIM = 32
@@ -47,6 +62,44 @@ _load_json = json.JSONDecoder().decode
 
 class WireError(ValueError):
     """A value that may not cross the boundary, or a malformed frame."""
+
+
+class ReadOnlyInputError(TypeError):
+    """Raised in the worker when the learner's code changes a list or dict it was given as an argument."""
+
+
+def _refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+    kind = "list" if isinstance(self, list) else "dict"
+    raise ReadOnlyInputError(f"this {kind} is an input and is read-only")
+
+
+class InputList(list):
+    """A list argument as the learner's function receives it: a ``list`` that refuses every change.
+    Copies (``list(x)``, ``x[:]``, ``x.copy()``, ``copy.copy``, ``copy.deepcopy``) are plain, mutable lists."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __copy__(self) -> list:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict) -> list:
+        return [copy.deepcopy(v, memo) for v in self]
+
+
+class InputDict(dict):
+    """A dict argument as the learner's function receives it: a ``dict`` that refuses every change."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = pop = popitem = clear = setdefault = _refuse
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
 
 
 class _Encoder:
@@ -92,11 +145,11 @@ class _Encoder:
                 return {"__bigint__": str(value)}
             except ValueError:  # more digits than int <-> str conversion allows
                 raise WireError("int too large to send") from None
-        if t is list:
+        if t is list or t is InputList:
             return [self.encode(v, depth + 1) for v in value]
         if t is tuple:
             return {"__tuple__": [self.encode(v, depth + 1) for v in value]}
-        if t is dict:
+        if t is dict or t is InputDict:
             out = {}
             for k, v in value.items():
                 if type(k) is not str:
@@ -199,17 +252,27 @@ def generator_state(gen: np.random.Generator) -> Any:
 
 
 class _Decoder:
-    def __init__(self, buffers: list[bytes]) -> None:
+    """Builds values from a node and its buffers, each buffer backing at most one array (a reply that names one
+    large buffer many times must not cost one copy per mention)."""
+
+    def __init__(self, buffers: list, readonly: bool) -> None:
         self.buffers = buffers
+        self.readonly = readonly
+        self.used = bytearray(len(buffers))
         self.nodes = 0
 
     def _array(self, index: Any, dstr: Any, shape: Any) -> np.ndarray:
-        """A fresh, writable, C-contiguous array from a buffer whose dtype and length are checked first."""
+        """A C-contiguous array from a buffer whose dtype and length are checked first: a fresh writable one (or
+        the buffer itself when it is a uint8 array the caller handed over), read-only over immutable memory with
+        ``readonly``."""
         dt = _DTYPES.get(dstr) if type(dstr) is str else None
         if dt is None:
             raise WireError("array of a disallowed dtype")
         if type(index) is not int or not 0 <= index < len(self.buffers):
             raise WireError("bad buffer reference")
+        if self.used[index]:
+            raise WireError("a buffer used twice")
+        self.used[index] = 1
         if type(shape) is not list or len(shape) > MAX_NDIM:
             raise WireError("bad array shape")
         count = 1
@@ -221,7 +284,15 @@ class _Decoder:
         if count * dt.itemsize != len(buf):
             raise WireError("array buffer does not match its dtype and shape")
         try:
-            if dt.kind == "b":  # via uint8: any nonzero byte becomes a proper True
+            if self.readonly:  # from the trusted side: bools are 0 or 1 already
+                if not isinstance(buf, bytes) and not (type(buf) is memoryview and isinstance(buf.obj, bytes)):
+                    buf = bytes(buf)
+                return np.frombuffer(buf, dt, count).reshape(shape)
+            if type(buf) is np.ndarray and buf.dtype == _BYTE and buf.flags.writeable and buf.flags.c_contiguous:
+                if dt.kind == "b":  # any nonzero byte becomes a proper True, in place
+                    np.not_equal(buf, 0, out=buf.view(_BOOL))
+                return buf.view(dt).reshape(shape)
+            if dt.kind == "b":
                 return np.frombuffer(buf, _BYTE, count).reshape(shape).astype(_BOOL)
             return np.frombuffer(buf, dt, count).reshape(shape).copy()
         except (ValueError, TypeError, MemoryError) as exc:
@@ -235,7 +306,8 @@ class _Decoder:
         if t is float or t is int or t is str or t is bool or node is None:
             return node
         if t is list:
-            return [self.decode(v, depth + 1) for v in node]
+            out = [self.decode(v, depth + 1) for v in node]
+            return InputList(out) if self.readonly else out
         if t is dict and len(node) == 1:
             (tag, body), = node.items()
             if tag == "__tuple__" and type(body) is list:
@@ -243,7 +315,8 @@ class _Decoder:
             if tag == "__ndarray__" and type(body) is list and len(body) == 3:
                 return self._array(*body)
             if tag == "__dict__" and type(body) is dict:
-                return {str(k): self.decode(v, depth + 1) for k, v in body.items()}
+                out = {str(k): self.decode(v, depth + 1) for k, v in body.items()}
+                return InputDict(out) if self.readonly else out
             if tag == "__npscalar__" and type(body) is list and len(body) == 2:
                 return self._array(body[0], body[1], [])[()]
             if tag == "__bigint__" and type(body) is str:
@@ -273,17 +346,22 @@ def encode(value: Any) -> tuple[Any, list[bytes]]:
     return enc.encode(value), enc.buffers
 
 
-def decode(node: Any, buffers: list[bytes]) -> Any:
-    """Decode a node produced by :func:`encode`; always builds fresh objects (arrays never alias ``buffers``)."""
-    return _Decoder(buffers).decode(node)
+def decode(node: Any, buffers: list, *, readonly: bool = False) -> Any:
+    """Decode a node produced by :func:`encode`, each buffer into at most one array (WireError otherwise).
+
+    Arrays are fresh copies, except over buffers that are writable uint8 NumPy arrays, which the caller hands over
+    (the executor reads each reply buffer into one). With ``readonly`` (the worker's arguments), arrays are views of
+    immutable memory that cannot be made writable, and lists and dicts are :class:`InputList` and
+    :class:`InputDict`."""
+    return _Decoder(buffers, readonly).decode(node)
 
 
-def frame_parts(header: dict, buffers: list[bytes] = ()) -> list[bytes]:
+def frame_parts(header: dict, buffers: list[bytes] = (), max_header: int = MAX_HEADER_BYTES) -> list[bytes]:
     """One frame as the parts to write in order: header length and JSON header (with buffer sizes), buffers."""
     header = dict(header, __buffers__=[len(b) for b in buffers])
     raw = _dump_json(header).encode()
-    if len(raw) > MAX_HEADER_BYTES:
-        raise WireError("header too large")
+    if len(raw) > max_header:
+        raise WireError(f"header too large ({len(raw)} bytes, over {max_header})")
     return [struct.pack(">I", len(raw)) + raw, *buffers]
 
 
@@ -334,37 +412,64 @@ def _read_exact(fd: int, n: int) -> bytearray:
     return out
 
 
-def header_size(prefix: bytes | bytearray) -> int:
-    """The header length announced by a frame's first 4 bytes (WireError when it is too large)."""
+def header_size(prefix: bytes | bytearray, max_header: int = MAX_HEADER_BYTES) -> int:
+    """The header length announced by a frame's first 4 bytes (WireError when it is over ``max_header``)."""
     (size,) = struct.unpack(">I", prefix)
-    if size > MAX_HEADER_BYTES:
-        raise WireError("header too large")
+    if size > max_header:
+        raise WireError(f"header too large ({size} bytes, over {max_header})")
     return size
 
 
-def parse_header(raw: bytes | bytearray) -> tuple[dict, list[int]]:
-    """Decode a frame's JSON header; returns it and the sizes of the buffers that follow (checked)."""
+# A JSON escape of a surrogate (D800-DFFF): only then can the parsed header hold an unpaired one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(value: Any) -> Any:
+    """``value`` with every unpaired surrogate in its strings and keys (text no UTF-8 writer accepts: the gradebook
+    write would fail) replaced by U+FFFD."""
+    t = type(value)
+    if t is str:
+        return _SURROGATE.sub("\ufffd", value)
+    if t is list:
+        return [_valid_text(v) for v in value]
+    if t is dict:
+        return {_valid_text(k): _valid_text(v) for k, v in value.items()}
+    return value
+
+
+def parse_header(raw: bytes | bytearray, max_total: int = MAX_TOTAL_BYTES) -> tuple[dict, list[int]]:
+    """Decode a frame's JSON header; returns it and the sizes of the buffers that follow (checked: at most
+    :data:`MAX_BUFFERS` of them, ``max_total`` bytes in all). Its strings are valid UTF-8."""
     try:
         header = _load_json(raw.decode())
+        if _SURROGATE_ESCAPE.search(raw):
+            header = _valid_text(header)
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, an int of too many digits, deep nesting
         raise WireError(f"bad header: {type(exc).__name__}: {str(exc)[:200]}") from None
     if type(header) is not dict:
         raise WireError("header is not an object")
     sizes = header.pop("__buffers__", [])
-    if type(sizes) is not list or any(type(s) is not int or s < 0 for s in sizes) or sum(sizes) > MAX_TOTAL_BYTES:
+    if type(sizes) is not list or len(sizes) > MAX_BUFFERS or any(type(s) is not int or s < 0 for s in sizes):
         raise WireError("bad buffer sizes")
+    if sum(sizes) > max_total:
+        raise WireError(f"buffers too large ({sum(sizes)} bytes, over {max_total})")
     return header, sizes
 
 
-def read_frame(fd: int) -> tuple[dict, list[bytes]]:
-    """Read one frame from a blocking fd. Raises EOFError on a closed channel, WireError on garbage.
+def read_frame(fd: int, max_header: int = MAX_REQUEST_HEADER_BYTES, immutable: bool = False,
+               ) -> tuple[dict, list[memoryview]]:
+    """Read one frame from a blocking fd (the worker's requests, written by the trusted side). Raises EOFError on a
+    closed channel, WireError on garbage.
 
-    The buffers are read at once and returned as views of that one ``bytearray``.
+    The buffers are read at once and returned as views of one ``bytearray``, or of one ``bytes`` with
+    ``immutable`` (for :func:`decode` with ``readonly``).
     """
-    header, sizes = parse_header(_read_exact(fd, header_size(_read_exact(fd, 4))))
+    header, sizes = parse_header(_read_exact(fd, header_size(_read_exact(fd, 4), max_header)))
     if not sizes:
         return header, []
-    blob = memoryview(_read_exact(fd, sum(sizes)))
+    blob = _read_exact(fd, sum(sizes))
+    blob = memoryview(bytes(blob) if immutable else blob)
     buffers, pos = [], 0
     for s in sizes:
         buffers.append(blob[pos : pos + s])
@@ -372,5 +477,5 @@ def read_frame(fd: int) -> tuple[dict, list[bytes]]:
     return header, buffers
 
 
-def write_frame(fd: int, header: dict, buffers: list[bytes] = ()) -> None:
-    write_parts(fd, frame_parts(header, buffers))
+def write_frame(fd: int, header: dict, buffers: list[bytes] = (), max_header: int = MAX_HEADER_BYTES) -> None:
+    write_parts(fd, frame_parts(header, buffers, max_header))

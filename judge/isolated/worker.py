@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import importlib.abc
 import importlib.util
-import inspect
 import json
 import math
 import os
@@ -101,36 +100,6 @@ def _exception(exc: BaseException, solution_path: str, message: str | None = Non
     }}
 
 
-def _freeze(value: Any, depth: int = 0) -> Any:
-    """A canonical, comparable snapshot of an argument (arrays by dtype, shape and bytes; containers deeply)."""
-    t = type(value)
-    if depth > 40:
-        return ("deep",)
-    if t is np.ndarray:
-        return ("nd", value.dtype.str, value.shape, value.tobytes())
-    if t is list or t is tuple:
-        return (t.__name__, tuple(_freeze(v, depth + 1) for v in value))
-    if t is dict:
-        return ("dict", tuple((k, _freeze(v, depth + 1)) for k, v in value.items()))
-    if t is float:
-        return ("float", repr(value))
-    if isinstance(value, np.generic):
-        return ("np", value.dtype.str, value.tobytes())
-    if t is np.random.Generator:
-        return ("rng",)  # a generator is meant to advance
-    return (t.__name__, repr(value) if t in (int, str, bool, type(None)) else id(value))
-
-
-def _snapshot(args: tuple, kwargs: dict) -> list[tuple[str, Any, Any]]:
-    """(name, value, frozen) for every argument that holds data a function could modify in place."""
-    items = [(f"args[{i}]", v) for i, v in enumerate(args)] + [(f"kwargs[{k!r}]", v) for k, v in kwargs.items()]
-    return [(name, v, _freeze(v)) for name, v in items if type(v) in (np.ndarray, list, dict)]
-
-
-def _mutated(snapshots: list) -> list[str]:
-    return [name for name, value, before in snapshots if _freeze(value) != before]
-
-
 def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -139,23 +108,6 @@ def _flush() -> None:
             pass
 
 
-def _name_arguments(fn: Any, args: tuple, kwargs: dict, paths: list[str]) -> list[str]:
-    """Turn ``args[1]`` into the parameter's name where the signature allows it."""
-    try:
-        names = list(inspect.signature(fn).parameters)
-    except BaseException:  # noqa: BLE001
-        return paths
-    out = []
-    for p in paths:
-        if p.startswith("args[") and "]" in p:
-            idx = int(p[5 : p.index("]")])
-            rest = p[p.index("]") + 1 :]
-            out.append((names[idx] if idx < len(names) else p) + rest)
-        elif p.startswith("kwargs["):
-            out.append(p[8 : p.index("]") - 1] + p[p.index("]") + 1 :])
-        else:
-            out.append(p)
-    return out
 
 
 def _set_cpu_budget(seconds: float) -> None:
@@ -186,7 +138,12 @@ class Worker:
 
     def reply(self, seq: int, body: dict, buffers: list[bytes] = ()) -> None:
         body["seq"] = seq
-        wire.write_frame(self.rep_fd, body, buffers)
+        try:
+            parts = wire.frame_parts(body, buffers)
+        except wire.WireError as exc:  # the trusted side reads at most 1 MiB of header
+            parts = wire.frame_parts({"seq": seq, "ok": False, "unsendable": (
+                f"the result is too large to send as plain Python data ({exc}); return NumPy arrays")})
+        wire.write_parts(self.rep_fd, parts)
 
     def load(self, hello: dict) -> dict:
         self.path = hello["path"]
@@ -223,8 +180,9 @@ class Worker:
         fn = getattr(self.module, name, None)
         if not callable(fn):  # the trusted side asks only for functions the file defined when it loaded
             return _exception(AttributeError(f"'{name}' is no longer a function of your module"), self.path), []
-        args, kwargs = wire.decode(req["payload"], buffers)
-        snapshots = _snapshot(args, kwargs)
+        # Read-only: arrays NumPy cannot make writable, lists and dicts that refuse changes. A function that modifies
+        # an input fails where it does, and the trusted side, not a check in here, makes that its verdict.
+        args, kwargs = wire.decode(req["payload"], buffers, readonly=True)
         gens = [(i, v) for i, v in enumerate(args) if type(v) is np.random.Generator]
         gens += [(k, v) for k, v in kwargs.items() if type(v) is np.random.Generator]
         _set_cpu_budget(req["cpu_seconds"])
@@ -234,9 +192,6 @@ class Worker:
             return _exception(exc, self.path), []
         finally:
             _flush()
-        mutated = _mutated(snapshots)
-        if mutated:
-            mutated = _name_arguments(fn, args, kwargs, mutated)
         try:
             node, out = wire.encode(result)
         except wire.WireError as exc:
@@ -246,7 +201,6 @@ class Worker:
         return {
             "ok": True,
             "value": node,
-            "mutated": mutated,
             "rng": [[k, wire.generator_state(g)] for k, g in gens],
         }, out
 
@@ -257,7 +211,7 @@ class Worker:
         self.reply(hello.get("seq", 0), self.load(hello))
         while True:
             try:
-                req, buffers = wire.read_frame(self.req_fd)
+                req, buffers = wire.read_frame(self.req_fd, immutable=True)
             except EOFError:
                 return
             seq = req.get("seq", -1)
@@ -290,10 +244,28 @@ def apply_limits(limits: dict) -> None:
         resource.setrlimit(which, (value, value))
 
 
-def run(req_fd: int, rep_fd: int, limits: dict) -> None:
-    """Apply ``limits``, give up every privilege and install the syscall filter the trusted side built, then serve
-    one submission on the two pipe ends; exits the process. A confinement step that fails ends the process before
-    any learner code runs (the trusted side reports that the worker did not start)."""
+def bind_lifetime(parent: int | None) -> None:
+    """Before any learner code (Linux): no new privileges, so no setuid program can give the worker back what its
+    launcher took away (the container tier drops to an unprivileged uid before exec); and SIGKILL when the process
+    that started it dies. When that was ``parent`` (a pid in this namespace) and it is already gone, exit now. Set
+    here, after exec and any uid change, which both clear the parent-death signal."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    if prctl(confine.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or prctl(confine.PR_SET_PDEATHSIG, 9, 0, 0, 0) != 0:
+        raise confine.ConfineError(ctypes.get_errno(), "prctl: the worker cannot bind its lifetime to the judge")
+    if parent is not None and os.getppid() != parent:
+        os._exit(70)
+
+
+def run(req_fd: int, rep_fd: int, limits: dict, parent: int | None = None) -> None:
+    """Bind the worker's lifetime to its launcher, apply ``limits``, give up every privilege and install the
+    syscall filter the trusted side built, then serve one submission on the two pipe ends; exits the process. A
+    confinement step that fails ends the process before any learner code runs (the trusted side reports that the
+    worker did not start)."""
+    bind_lifetime(parent)
     apply_limits(limits)
     program = limits.get("syscall_filter")
     if program:
@@ -307,7 +279,7 @@ def run(req_fd: int, rep_fd: int, limits: dict) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    run(int(argv[0]), int(argv[1]), json.loads(argv[2]))
+    run(int(argv[0]), int(argv[1]), json.loads(argv[2]), int(argv[3]) if len(argv) > 3 else None)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The red-team suite: every hostile submission in submissions/, through the real `judge submit`, under every
 sandbox tier it applies to. Each file states its expected verdict in its header (`# expect:`), the tiers where
-that verdict is guaranteed (`# tiers:`), and, for files that cannot be loaded, the top-level status. A file whose
+that verdict is guaranteed (`# tiers:`), for files that cannot be loaded, the top-level status, and, for attacks on
+another problem of root/ than `redteam`, that problem (`# problem:`). A file whose
 attack can meet either of two limits first names both (`# expect: memory timeout`) and says why.
 
 For every run: a verdict the header names on every test, no point awarded, the judge finished within its budget, and no
@@ -28,7 +29,7 @@ TIERS = available_tiers()
 
 def header(path: Path) -> dict[str, str]:
     meta = {}
-    for line in path.read_text().splitlines()[:4]:
+    for line in path.read_text().splitlines()[:5]:
         if line.startswith("# ") and ":" in line:
             key, _, value = line[2:].partition(":")
             meta[key.strip()] = value.strip()
@@ -45,7 +46,8 @@ CASES = []
 for f in sorted(SUBMISSIONS.glob("*.py")):
     meta = header(f)
     for tier in meta["tiers"].split():
-        CASES.append(pytest.param(f, tier, meta["expect"], meta.get("status", "failed"), id=f"{f.stem}-{tier}"))
+        CASES.append(pytest.param(f, tier, meta["expect"], meta.get("status", "failed"), meta.get("problem", "redteam"),
+                                  id=f"{f.stem}-{tier}"))
 
 
 RUN_TAG = f"redteam{os.getpid()}"
@@ -65,9 +67,9 @@ def worker_processes() -> set[int]:
     return pids
 
 
-def submit(path: Path, tier: str, db: str) -> tuple[int, dict, float]:
+def submit(path: Path, tier: str, db: str, problem: str = "redteam") -> tuple[int, dict, float]:
     started = time.monotonic()
-    code, result = judge_json("submit", "redteam", str(path), "--db", db, root=ROOT,
+    code, result = judge_json("submit", problem, str(path), "--db", db, root=ROOT,
                               env={"JUDGE_SANDBOX": tier, "JUDGE_RUN_TAG": RUN_TAG}, timeout=BUDGET_S * 2)
     return code, result, time.monotonic() - started
 
@@ -76,12 +78,12 @@ def test_suite_is_large_enough():
     assert len(list(SUBMISSIONS.glob("*.py"))) >= 30
 
 
-@pytest.mark.parametrize("path, tier, verdict, status", CASES)
-def test_attack(path, tier, verdict, status, tmp_path):
+@pytest.mark.parametrize("path, tier, verdict, status, problem", CASES)
+def test_attack(path, tier, verdict, status, problem, tmp_path):
     """The attack gets its exact verdict, no point, within budget, and leaves no process behind."""
     if tier not in TIERS:
         pytest.skip(f"sandbox tier {tier} is not available on this machine")
-    code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"))
+    code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"), problem)
     validate_result(result)
     assert result["sandbox"] == tier
     assert as_expected(result, verdict), [t["message"] for t in result["tests"]]
@@ -148,7 +150,7 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
     expected = {}
     for f in sorted(SUBMISSIONS.glob("*.py")):
         meta = header(f)
-        if tier in meta["tiers"].split():
+        if tier in meta["tiers"].split() and meta.get("problem", "redteam") == "redteam":
             (klass / f.stem).mkdir(parents=True)
             (klass / f.stem / "redteam.py").write_bytes(f.read_bytes())
             expected[f.stem] = meta["expect"]
