@@ -15,6 +15,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from judge.messages import collapse
+from judge.verdicts import ResultStatus, Verdict
+
 from .course import Assignment, Course
 from .gradebook import Gradebook
 
@@ -190,13 +193,17 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
         lines.append("|---|---|---|---|")
         for t in result["tests"]:
             lines.append(f"| `{t['name']}` | {t['visibility']} | {t['status']} | {t['score']:g}/{t['max_score']:g} |")
-        failures = [t for t in result["tests"] if t["status"] != "passed" and t["message"]]
-        if failures and row["status"] != "error":
+        failures = [t for t in result["tests"] if t["status"] != Verdict.PASSED and t["message"]]
+        if failures and row["status"] != ResultStatus.ERROR:
             lines.append("")
             lines.append("What went wrong:")
-            for t in failures:
+            for shown in collapse(failures):  # an identical message once, with how many more tests it applies to
+                t = shown.test
                 lines.append("")
-                lines.append(f"- `{t['name']}` ({t['visibility']}, {t['status']}):")
+                names = ", ".join("`" + x["name"] + "`" for x in shown.same[:8])
+                same = f"; {shown.note}: {names}" if shown.same else ""
+                more = f" and {len(shown.same) - 8} more" if len(shown.same) > 8 else ""
+                lines.append(f"- `{t['name']}` ({t['visibility']}, {t['status']}{same}{more}):")
                 lines.append("")
                 lines.append("  ```")
                 lines.extend(f"  {line}" for line in t["message"].splitlines()[:14])
