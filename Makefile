@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint validate bench clean sandbox compat
+.PHONY: install demo test lint validate bench clean sandbox compat browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with 
 	  else echo "install bubblewrap with your package manager for the strong sandbox tier"; fi; \
 	fi
 	$(BIN)/python -m judge.sandbox --setup
+
+browser: ## headless Chromium for the report.html browser test (as root, with apt; the test skips without it)
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null); \
+	  else echo "install chromium with your package manager to run the report.html browser test"; fi; \
+	fi
 
 # The oldest supported Python: a working python3.10 (directly, or a pyenv-installed 3.10), else python3.
 COMPAT_PY ?= $(shell python3.10 -c 'import sys; print(sys.executable)' 2>/dev/null || \

@@ -11,6 +11,12 @@ Baseline, measured in the same run: one `python -m pytest` process per pair (pub
 the submission directly, no isolation, no gradebook), 2 at a time, on a sample of pairs without the looping
 files and the 8 GiB ones (a naive runner would hang or thrash on them).
 Targets (issue 5): >= 20 pairs/s on 2 cores, >= 3x the baseline.
+
+Issue 16 adds: each problem's share of the largest run (from the gradebook's per-pair durations), the time of a
+400 x 39 class extrapolated from those per-problem rates (the other 33 problems assumed to cost the mean of the
+six measured), and the largest class graded as 2 shards (`--shard 1/2`, `--shard 2/2`, one job each, run at the
+same time) then joined with `judge merge`, against the single run; the merged grades.csv must equal the single
+run's.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import csv
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -114,10 +121,42 @@ def inner(argv: list[str]) -> None:
     judge_main(argv, prog_name="judge")
 
 
+def per_problem_seconds(out: Path, elapsed: float) -> dict[str, float]:
+    """Each problem's share of the run's wall time, in proportion to its pairs' summed grading durations."""
+    db = sqlite3.connect(out / "gradebook.db")
+    try:
+        durations = dict(db.execute("SELECT problem, SUM(duration_s) FROM grades GROUP BY problem"))
+    finally:
+        db.close()
+    total = sum(durations.values()) or 1.0
+    return {p: elapsed * d / total for p, d in durations.items()}
+
+
+def sharded(folder: Path, base: Path, shards: int) -> float:
+    """Wall time of ``shards`` `judge grade --shard K/N --jobs 1` processes at once, then `judge merge`."""
+    env = dict(os.environ, JUDGE_ROOT=str(REPO))
+    common = ["--quiet", "--allow-weak-sandbox", "--no-similarity", "--problems", ",".join(PROBLEMS), "--jobs", "1"]
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "judge", "grade", str(folder), "--out", str(base / f"shard{k}"),
+                               "--shard", f"{k}/{shards}", *common], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for k in range(1, shards + 1)]
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"a shard failed ({proc.returncode}): {err[-2000:]}")
+    merge = subprocess.run([sys.executable, "-m", "judge", "merge", str(base / "merged"), "--no-similarity",
+                            *(str(base / f"shard{k}") for k in range(1, shards + 1))], cwd=REPO, env=env,
+                           capture_output=True, text=True)
+    if merge.returncode != 0:
+        raise SystemExit(f"judge merge failed ({merge.returncode}): {merge.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
 def grade(folder: Path, out: Path, jobs: int) -> tuple[float, int, int, int]:
     env = dict(os.environ, JUDGE_ROOT=str(REPO))
     cmd = [sys.executable, str(Path(__file__).resolve()), "--inner", "grade", str(folder), "--out", str(out),
-           "--jobs", str(jobs), "--quiet", "--allow-weak-sandbox", "--problems", ",".join(PROBLEMS)]
+           "--jobs", str(jobs), "--quiet", "--allow-weak-sandbox", "--no-similarity", "--problems",
+           ",".join(PROBLEMS)]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
@@ -153,6 +192,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, nargs="+", default=[100, 400])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--naive-sample", type=int, default=60, help="pairs graded by the naive baseline")
+    parser.add_argument("--shards", type=int, default=2, help="shards of the largest class (0: skip)")
+    parser.add_argument("--all-problems", type=int, default=39, help="problems of the extrapolated full class")
     args, rest = parser.parse_known_args()
     if rest and rest[0] == "--inner":
         inner(rest[1:])
@@ -175,6 +216,33 @@ def main() -> None:
             print(f"  {n} students ({pairs} pairs: {mix}): {elapsed:.1f} s, {rates[n]:.1f} pairs/s; "
                   f"peak memory: grader {own / 1024:.0f} MiB, largest grading child {kids / 1024:.0f} MiB; "
                   f"{rows} rows in grades.csv")
+        n_max = args.students[-1]
+        single_elapsed = n_max * len(PROBLEMS) / rates[n_max]
+        seconds = per_problem_seconds(base / f"out{n_max}", single_elapsed)
+        print(f"  per problem at {n_max} students: " + ", ".join(
+            f"{p} {n_max / t:.1f} pairs/s" for p, t in sorted(seconds.items())))
+        mean = sum(seconds.values()) / len(seconds)
+        full = mean * args.all_problems
+        print(f"  extrapolated {n_max} x {args.all_problems} ({n_max * args.all_problems} pairs, the other "
+              f"{args.all_problems - len(seconds)} problems at the mean of the measured ones): {full / 60:.1f} min")
+        sys.path.insert(0, str(REPO))
+        from judge.grading.roster import read_roster
+        from judge.grading.similarity import class_similarity
+
+        start = time.perf_counter()
+        roster = read_roster(base / f"class{n_max}", PROBLEMS)
+        flagged = class_similarity(roster.files, PROBLEMS, REPO)
+        print(f"  similarity report at {n_max} students ({len(roster.files)} files, {len(flagged)} pairs kept): "
+              f"{time.perf_counter() - start:.1f} s (not in the figures above: they pass --no-similarity)")
+        if args.shards:
+            shard_base = base / "shards"
+            shard_base.mkdir()
+            t_shard = sharded(base / f"class{n_max}", shard_base, args.shards)
+            merged, single = shard_base / "merged" / "grades.csv", base / f"out{n_max}" / "grades.csv"
+            same = merged.read_text() == single.read_text()
+            print(f"  {args.shards} shards at {n_max} students (one job each, at once) + judge merge: {t_shard:.1f} s "
+                  f"vs the single --jobs {args.jobs} run {single_elapsed:.1f} s (ratio "
+                  f"{t_shard / single_elapsed:.2f}); merged grades.csv equals the single run's: {same}")
         n0 = args.students[0]
         folder = base / f"class{n0}"
         sample = [(s.name, f.stem) for s in sorted(folder.iterdir()) for f in sorted(s.glob("*.py"))

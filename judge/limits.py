@@ -17,23 +17,25 @@ from judge.time_policy import HARD_MARGIN, MARGIN, limit_problems, suggested_lim
 
 @dataclass
 class Cost:
-    """What the reference of one problem costs, and what the problem's limits leave it."""
+    """What the reference of one problem costs (the largest figure per test over the runs, and the largest total
+    of one run, which unlike a sum of per-test maxima is not biased up by the clock's ticks), and the limits."""
 
     problem: str
     per_test_s: list[float]
     time_s: float
     submission_s: float
+    total_s: float = 0.0
 
     @property
     def problems(self) -> list[str]:
-        return limit_problems(self.time_s, self.submission_s, self.per_test_s)
+        return limit_problems(self.time_s, self.submission_s, self.per_test_s, self.total_s)
 
     @property
     def suggested(self) -> tuple[float, float]:
-        return suggested_limits(self.per_test_s)
+        return suggested_limits(self.per_test_s, self.total_s)
 
     def line(self) -> str:
-        worst, total = max(self.per_test_s, default=0.0), sum(self.per_test_s)
+        worst, total = max(self.per_test_s, default=0.0), self.total_s
         inf = float("inf")
         margin = min(self.time_s / worst if worst else inf, self.submission_s / total if total else inf)
         return (f"reference cost: costliest test {worst:.3f} s, all tests {total:.3f} s; limits {self.time_s:g} s "
@@ -42,14 +44,18 @@ class Cost:
 
 
 def measure(problem: Problem, repeats: int = 2, **options) -> Cost:
-    """Judge the reference ``repeats`` times and keep each test's largest charged time."""
+    """Judge the reference ``repeats`` times; keep each test's largest charged time and the largest run total."""
     reference = problem.path.parent.parent / "solutions" / problem.id / "reference.py"
     worst: dict[str, float] = {}
+    totals: list[float] = []
 
     def seen(record: TestRecord) -> None:
         key = f"{record.visibility}/{record.name}"
         worst[key] = max(worst.get(key, 0.0), record.cpu_s)
+        totals[-1] += record.cpu_s
 
     for _ in range(repeats):
+        totals.append(0.0)
         judge_files(problem, [reference], "all", validate=False, on_test=seen, **options)
-    return Cost(problem.id, list(worst.values()), problem.time_limit_s, problem.submission_time_limit_s)
+    return Cost(problem.id, list(worst.values()), problem.time_limit_s, problem.submission_time_limit_s,
+                max(totals, default=0.0))

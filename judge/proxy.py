@@ -84,8 +84,11 @@ class SolutionProxy:
         self.last_call = None
 
     def end_test(self, verdict: str) -> None:
-        """The test ended with ``verdict``: the time policy counts timeouts in a row."""
+        """The test ended with ``verdict``: the time policy counts timeouts in a row (and may stop the rest)."""
+        running = self.clock.stopped is None
         self.clock.end_test(verdict == Verdict.TIMEOUT)
+        if running and self.clock.stopped is not None:
+            self._executor.close()  # no worker keeps running once the submission is stopped
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name not in self._entry_points:

@@ -4,10 +4,11 @@ A hanging submission should cost seconds, not minutes, without costing an honest
 
 - Each test has ``time_s`` seconds of CPU (problem.toml ``time_limit_s``), shared by its calls. A call that
   waits instead of working (sleep, a blocking read) is stopped once it has waited that long (the executor).
-- After **two tests in a row time out**, the submission has shown that it hangs: each later test gets a short
-  **probation** budget (a tenth of ``time_s``, at least :data:`PROBATION_MIN_S`), which an honest call on a small
-  input still meets by a wide margin, so those tests keep their points, while each hanging call now costs little.
-  A test that ends any other way than a timeout ends the probation.
+- After **two tests in a row time out**, each later test gets a short **probation** budget (a tenth of
+  ``time_s``, at least :data:`PROBATION_MIN_S`), which an honest call on a small input still meets by a wide
+  margin, so those tests keep their points, while each hanging call now costs little. A test that ends any other
+  way than a timeout ends the probation. After **five timeouts in a row** the submission has shown that it hangs:
+  the tests left are **not run** (``timeout``, with a message that says why) and the worker is stopped.
 - The whole submission has ``submission_s`` seconds (problem.toml ``submission_time_limit_s``): once the time
   charged to it (CPU time, or wall time for a call that waited) reaches that, the tests left are **not run**:
   each gets ``timeout`` with a message that says why, and the worker is stopped.
@@ -22,8 +23,9 @@ from __future__ import annotations
 import math
 
 PROBATION_SHARE = 0.1
-PROBATION_MIN_S = 0.1
+PROBATION_MIN_S = 0.05
 TIMEOUTS_BEFORE_PROBATION = 2
+TIMEOUTS_BEFORE_STOP = 5  # two at the full budget and three on probation: the submission hangs
 MARGIN = 10.0  # limits are set at least this many times the reference's measured cost (suggested_limits)
 HARD_MARGIN = 5.0  # judge validate fails limits below this many times it (room for a measurement on a bad day)
 TICK_S = 0.01  # CPU time is read in clock ticks: a measured cost may be one tick more than the real one
@@ -36,28 +38,32 @@ def default_submission_s(time_s: float) -> float:
     return HANG_SHARE * time_s
 
 
-def suggested_limits(per_test_s: list[float]) -> tuple[float, float]:
-    """Per-test and whole-submission limits for a reference that costs ``per_test_s``: :data:`MARGIN` times its
-    costliest test and its total, rounded up to a twentieth of a second, never below :data:`MIN_TIME_S`."""
+def suggested_limits(per_test_s: list[float], total_s: float | None = None) -> tuple[float, float]:
+    """Per-test and whole-submission limits for a reference that costs ``per_test_s`` (``total_s`` in all, by
+    default their sum): :data:`MARGIN` times its costliest test and its total, rounded up to a twentieth of a
+    second, never below :data:`MIN_TIME_S`."""
     def up(x: float) -> float:
         return math.ceil(x * 20 - 1e-9) / 20
 
+    total_s = sum(per_test_s) if total_s is None else total_s
     time_s = max(MIN_TIME_S, up(MARGIN * max(per_test_s, default=0.0)))
-    return time_s, max(up(HANG_SHARE * time_s), up(MARGIN * sum(per_test_s)))
+    return time_s, max(up(HANG_SHARE * time_s), up(MARGIN * total_s))
 
 
-def limit_problems(time_s: float, submission_s: float, per_test_s: list[float]) -> list[str]:
-    """Why these limits leave the reference less than :data:`HARD_MARGIN` of room (empty when they do not); each
+def limit_problems(time_s: float, submission_s: float, per_test_s: list[float],
+                   total_s: float | None = None) -> list[str]:
+    """Why these limits leave the reference less than :data:`HARD_MARGIN` of room (empty when they do not); a
     measured cost is taken one clock tick lower, since a reading can be one tick high."""
     worst = max((max(0.0, c - TICK_S) for c in per_test_s), default=0.0)
-    total = sum(max(0.0, c - TICK_S) for c in per_test_s)
+    total = max(0.0, (sum(per_test_s) if total_s is None else total_s) - TICK_S)
     found = []
+    good_time, good_submission = suggested_limits(per_test_s, total_s)
     if time_s < HARD_MARGIN * worst:
         found.append(f"time_limit_s = {time_s:g} is less than {HARD_MARGIN:g}x the reference's costliest test "
-                     f"({worst:.3f} s); raise it to {suggested_limits(per_test_s)[0]:g} ({MARGIN:g}x)")
+                     f"({worst:.3f} s); raise it to {good_time:g} ({MARGIN:g}x)")
     if submission_s < HARD_MARGIN * total:
         found.append(f"submission_time_limit_s = {submission_s:g} is less than {HARD_MARGIN:g}x the reference's "
-                     f"cost in all ({total:.3f} s); raise it to {suggested_limits(per_test_s)[1]:g} ({MARGIN:g}x)")
+                     f"cost in all ({total:.3f} s); raise it to {good_submission:g} ({MARGIN:g}x)")
     return found
 
 
@@ -93,6 +99,10 @@ class SubmissionClock:
     def end_test(self, timed_out: bool) -> None:
         """A test ended: timeouts in a row are counted, any other verdict ends the run of them."""
         self.timeouts_in_a_row = self.timeouts_in_a_row + 1 if timed_out or self.test_timed_out else 0
+        if self.stopped is None and self.timeouts_in_a_row >= TIMEOUTS_BEFORE_STOP:
+            self.stopped = (f"not run: your code timed out in {TIMEOUTS_BEFORE_STOP} tests in a row (the last "
+                            f"{TIMEOUTS_BEFORE_STOP - TIMEOUTS_BEFORE_PROBATION} with a shorter limit of "
+                            f"{self.probation_s:g} s), so the tests left were not run")
 
     def call_budget(self) -> float:
         """What the next call may use: what is left of the test's budget, within what is left of the whole."""

@@ -201,3 +201,139 @@ def test_sigkill_midway_then_rerun_grades_each_pair_once(tmp_path):
     clean = judge("grade", str(subs), "--out", str(clean_out), "--jobs", "2", "-q", WEAK, root=root)
     assert clean.returncode == 0, clean.stderr
     assert (killed_out / "grades.csv").read_text() == (clean_out / "grades.csv").read_text()
+
+
+def _attackers(root: Path, subs: Path) -> None:
+    """Folders whose probe.py is a link to an honest student's file or to the reference, a hard link, a fifo."""
+    reference = root / "solutions" / "probe" / "reference.py"
+    reference.parent.mkdir(parents=True)
+    reference.write_text(PROBE_REFERENCE)
+    for name in ("mal_link", "mal_ref", "mal_hard", "mal_fifo", "mal_dir"):
+        (subs / name).mkdir()
+    (subs / "mal_link" / "probe.py").symlink_to(subs / "ada" / "probe.py")
+    (subs / "mal_ref" / "Probe.py").symlink_to(reference)
+    os.link(reference, subs / "mal_hard" / "probe.py")
+    os.mkfifo(subs / "mal_fifo" / "probe.py")
+    (subs / "mal_dir" / "src").symlink_to(subs / "ada", target_is_directory=True)
+
+
+def test_links_and_special_files_are_refused_never_graded(tmp_path):
+    """A symlink to another student's file or to the reference, a hard link, a fifo and a linked folder earn
+    nothing; each is listed as refused with its reason in ignored.txt and grading.log; the honest student is
+    unaffected."""
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {"ada": PROBE_REFERENCE})
+    _attackers(root, subs)
+    out = tmp_path / "out"
+    proc = judge("grade", str(subs), "--out", str(out), "-q", WEAK, root=root)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r for r in read_csv(out / "grades.csv")}
+    assert rows["ada"]["probe"] == "3"
+    for mal in ("mal_link", "mal_ref", "mal_hard", "mal_fifo", "mal_dir"):
+        assert rows[mal]["probe"] == "0", mal
+        assert json.loads((out / "results" / mal / "probe.json").read_text())["status"] == "missing"
+    ignored = dict(line.split("\t") for line in (out / "ignored.txt").read_text().splitlines()[1:])
+    assert ignored["mal_link/probe.py"].startswith("refused: a symbolic link")
+    assert ignored["mal_ref/Probe.py"].startswith("refused: a symbolic link")
+    assert ignored["mal_hard/probe.py"].startswith("refused: a hard link")
+    assert ignored["mal_fifo/probe.py"].startswith("refused: a special file")
+    assert ignored["mal_dir/src"].startswith("refused: a symbolic link")
+    log = (out / "grading.log").read_text()
+    assert "mal_hard/probe.py: refused: a hard link" in log and "graded 6 of 6 pairs" in log
+
+
+def test_misnamed_files_count_and_grading_log_keeps_the_terminal(tmp_path):
+    """Causal-style misnaming (case, '(1)', a sub-folder) is graded; every ignored file is saved with its reason."""
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {"ada": None, "ben": None, "cy": None})
+    (subs / "ada" / "Probe (1).py").write_text(PROBE_REFERENCE)
+    (subs / "ben" / "src").mkdir()
+    (subs / "ben" / "src" / "PROBE.py").write_text(PROBE_REFERENCE)
+    (subs / "ben" / "notes.txt").write_text("x")
+    (subs / "cy" / "probe-1.py").write_text(PROBE_REFERENCE)
+    (subs / "cy" / "Probe.py").write_text(PROBE_FLOAT)
+    (subs / "__MACOSX").mkdir()
+    (subs / "__MACOSX" / "._probe.py").write_text("junk")
+    out = tmp_path / "out"
+    proc = judge("grade", str(subs), "--out", str(out), WEAK, root=root)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r["probe"] for r in read_csv(out / "grades.csv")}
+    assert rows == {"ada": "3", "ben": "3", "cy": "0"}  # cy: two candidates, neither exact: ambiguous
+    saved = (out / "ignored.txt").read_text()
+    assert "ben/notes.txt\tignored" in saved and "cy/Probe.py\tignored: ambiguous" in saved
+    assert "__MACOSX" not in saved
+    cy = (out / "feedback" / "cy.md").read_text()
+    assert "No file `probe.py` was submitted" in cy and "`Probe.py`: ignored: ambiguous" in cy
+    log = (out / "grading.log").read_text()
+    for line in proc.stdout.splitlines():
+        assert line.strip() in log
+
+
+@pytest.mark.skipif("bwrap" not in __import__("judge.sandbox").sandbox.available_tiers(),
+                    reason="bubblewrap is not available here (make sandbox installs it)")
+def test_resume_regrades_pairs_graded_on_a_weaker_tier(tmp_path):
+    """A pair graded on the process tier is regraded when bwrap is available; a bwrap-graded pair is not
+    regraded on a weaker tier."""
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {"ada": PROBE_REFERENCE, "ben": PROBE_FLOAT})
+    out = tmp_path / "out"
+    weak = judge("grade", str(subs), "--out", str(out), "-q", WEAK, root=root, env={"JUDGE_SANDBOX": "process"})
+    assert weak.returncode == 0 and "sandbox: process" in weak.stdout, weak.stderr
+    strong = judge("grade", str(subs), "--out", str(out), "-q", "--sandbox", "bwrap", root=root)
+    assert strong.returncode == 0 and "graded 2 of 2 pairs" in strong.stdout, strong.stdout
+    db = sqlite3.connect(out / "gradebook.db")
+    assert {t for (t,) in db.execute("SELECT sandbox FROM grades")} == {"bwrap"}
+    again = judge("grade", str(subs), "--out", str(out), "-q", WEAK, root=root, env={"JUDGE_SANDBOX": "process"})
+    assert again.returncode == 0 and "graded 0 of 2 pairs" in again.stdout and "2 already graded" in again.stdout
+
+
+def test_students_who_left_lose_their_files(tmp_path):
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {"ada": PROBE_REFERENCE, "ben": PROBE_FLOAT})
+    out = tmp_path / "out"
+    assert judge("grade", str(subs), "--out", str(out), "-q", WEAK, root=root).returncode == 0
+    assert (out / "results" / "ben").is_dir() and (out / "feedback" / "ben.md").is_file()
+    import shutil
+
+    shutil.rmtree(subs / "ben")
+    proc = judge("grade", str(subs), "--out", str(out), "-q", WEAK, root=root)
+    assert proc.returncode == 0 and "removed the files of 1 student(s) no longer in the class: ben" in proc.stdout
+    assert not (out / "results" / "ben").exists() and not (out / "feedback" / "ben.md").exists()
+    assert (out / "feedback" / "ada.md").is_file()
+    assert [r["student"] for r in read_csv(out / "grades.csv")] == ["ada"]
+
+
+def _our_processes(marker: str) -> list[int]:
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit() and int(d.name) != os.getpid():
+            try:
+                if marker.encode() in (d / "environ").read_bytes():
+                    found.append(int(d.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_ctrl_c_exits_130_and_leaves_no_process(tmp_path):
+    """SIGINT (Ctrl-C) mid-run: exit 130 (not 1, 'tests failed'), one line saying how to resume, the grading
+    processes gone; the rerun resumes."""
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {f"s{i}": LOOP_AT_CALL for i in range(6)})
+    out = tmp_path / "out"
+    env = dict(os.environ, JUDGE_ROOT=str(root))
+    run = subprocess.Popen([sys.executable, "-m", "judge", "grade", str(subs), "--out", str(out), "--jobs", "1",
+                            "-q", WEAK], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    deadline = time.monotonic() + 60
+    while not (out / "grading.log").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130, stderr
+    assert "interrupted" in stderr and "run the same command again to resume" in stderr
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    assert _our_processes(f"JUDGE_ROOT={root}") == []
+    assert "interrupted" in (out / "grading.log").read_text()

@@ -80,4 +80,20 @@ def test_a_nonsense_cost_is_charged_as_nothing(cost):
 
 def test_defaults():
     assert default_submission_s(2.0) == 5.0 and default_submission_s(0.5) == 1.25
-    assert SubmissionClock(0.5).probation_s == PROBATION_MIN_S
+    assert SubmissionClock(0.25).probation_s == PROBATION_MIN_S
+
+
+def test_five_timeouts_in_a_row_stop_the_rest():
+    clock = SubmissionClock(0.25, 100.0)
+    for i in range(5):
+        assert clock.stopped is None, i
+        run_test(clock, 0.25 if i < 2 else 0.05, True)
+    assert clock.stopped is not None and "timed out in 5 tests in a row" in clock.stopped
+    assert clock.stopped.startswith("not run:")
+
+
+def test_a_pass_on_probation_starts_the_count_again():
+    clock = SubmissionClock(0.25, 100.0)
+    for timed_out in (True, True, True, True, False, True, True, True, True):
+        run_test(clock, 0.01, timed_out)
+    assert clock.stopped is None

@@ -1,7 +1,14 @@
-"""``judge grade``: grade a class folder into a resumable gradebook and write the class outputs."""
+"""``judge grade``: grade a class folder into a resumable gradebook and write the class outputs.
+
+With a course file the roster, problems, deadlines and weights come from it and the LMS exports are written; with
+``--shard K/N`` only a deterministic share of the pairs is graded, into that shard's own gradebook (see
+:mod:`judge.grading.shard` for joining them).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import time
@@ -16,11 +23,15 @@ from judge.problems import ProblemError, load_problem, problem_ids
 from judge.results import sha256_bytes
 from judge.sandbox import select_sandbox
 
+from .course import Course
 from .gradebook import MISSING_SHA256, Gradebook
 from .html_report import write_report
-from .outputs import write_csv, write_student_files
+from .outputs import remove_stale, write_csv, write_lms_exports, write_student_files
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
+from .similarity import class_similarity
+
+MANIFEST = "collect.json"  # written by `judge collect`: original names and submission times
 
 WEAK_SANDBOX = (
     "the strongest sandbox available here is the 'process' tier, which cannot stop a submission from reading "
@@ -36,6 +47,9 @@ class GradeSummary:
     skipped: int = 0
     judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
+    reasons: list[tuple[Path, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    similar: int = 0
     sandbox: str = ""
     elapsed_s: float = 0.0
     children_started: int = 0
@@ -107,6 +121,85 @@ def _child_env(root: Path) -> dict[str, str]:
     return env
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` (1 <= K <= N) as (K, N); ProblemError otherwise."""
+    try:
+        k, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise ProblemError(f"--shard {text}: expected K/N with 1 <= K <= N, e.g. --shard 2/8")
+    return k, n
+
+
+def in_shard(student: str, problem: str, shard: tuple[int, int] | None) -> bool:
+    """Whether the pair belongs to shard K of N: a hash of the pair's names, the same on every machine."""
+    if shard is None:
+        return True
+    digest = hashlib.sha256(f"{student}\0{problem}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % shard[1] == shard[0] - 1
+
+
+def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, str]]:
+    """(student, problem) -> (submitted_at, original name) from ``judge collect``'s collect.json, if any."""
+    path = submissions / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {(s, p): (entry.get("submitted_at"), entry.get("original", ""))
+                for s, problems in doc.get("students", {}).items() for p, entry in problems.items()}
+    except (ValueError, AttributeError, TypeError):
+        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+
+
+def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool = False,
+                   course: Course | None = None) -> list[str]:
+    """Every file built from the gradebook: grades.csv, results/, feedback/, report.html, the LMS exports; the
+    files of students no longer in the roster are removed. Returns those students."""
+    removed = remove_stale(out, book.students())
+    write_csv(book, out)
+    write_student_files(book, out, gradescope=gradescope, course=course)
+    if course is not None:
+        write_lms_exports(book, out, course)
+    write_report(book, out, title=title, course=course)
+    return removed
+
+
+def save_reasons(out: Path, submissions: Path, reasons: list[tuple[Path, str]]) -> Path:
+    """OUT/ignored.txt: every file of the class folder that was not graded, and why (tab-separated)."""
+    path = out / "ignored.txt"
+    lines = ["# files of the class folder that were not graded: path<TAB>why"]
+    for f, why in reasons:
+        try:
+            rel = f.relative_to(submissions)
+        except ValueError:
+            rel = f
+        lines.append(f"{rel}\t{why}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def not_graded_by_student(submissions: Path, reasons: list[tuple[Path, str]]) -> dict[str, list[list[str]]]:
+    """student -> [[file inside their folder, why it was not graded]], for their feedback."""
+    out: dict[str, list[list[str]]] = {}
+    for f, why in reasons:
+        try:
+            parts = f.relative_to(submissions).parts
+        except ValueError:
+            continue
+        if len(parts) > 1:
+            out.setdefault(parts[0], []).append(["/".join(parts[1:]), why])
+    return out
+
+
+def log_lines(out: Path, lines: list[str]) -> None:
+    """Append what the terminal showed to OUT/grading.log."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with (out / "grading.log").open("a", encoding="utf-8") as fh:
+        fh.writelines(f"[judge grade {stamp}] {line}\n" for line in lines)
+
+
 def grade_class(
     root: Path,
     submissions: Path,
@@ -120,6 +213,9 @@ def grade_class(
     allow_weak_sandbox: bool = False,
     sandbox: str = "auto",
     pair_timeout_s: float = 900.0,
+    course: Course | None = None,
+    shard: tuple[int, int] | None = None,
+    similarity: bool = True,
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> GradeSummary:
     started = time.monotonic()
@@ -132,8 +228,11 @@ def grade_class(
     submissions, out = submissions.resolve(), out.resolve()
     if out == submissions or submissions in out.parents:
         raise ProblemError(f"{out}: the output folder is inside the submissions folder; pass --out elsewhere")
+    if course is not None and not problems:
+        problems = course.problems
     ids = pick_problems(root, problems, warn)
-    roster = read_roster(submissions, ids)
+    roster = read_roster(submissions, ids, course.student_ids if course is not None else None)
+    manifest = read_manifest(submissions)
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
     if spec.tier == "container":  # workers run as other users: the class, the gradebook and the judge are not theirs
@@ -142,18 +241,33 @@ def grade_class(
         changed = lock_folders([*judge_folders(root), submissions, out])
         if changed:
             warn(f"container sandbox tier: took other users' access away from {', '.join(changed)}")
-    summary = GradeSummary(total=roster.size, ignored=roster.ignored, sandbox=spec.tier)
+    mine = [(s, p) for s in roster.students for p in ids if in_shard(s, p, shard)]
+    summary = GradeSummary(total=len(mine), ignored=roster.ignored, reasons=roster.reasons, sandbox=spec.tier)
+    save_reasons(out, submissions, roster.reasons)
+    log_lines(out, [f"grading {submissions} ({len(mine)} pairs, sandbox {spec.tier}"
+                    + (f", shard {shard[0]}/{shard[1]}" if shard else "") + ")"]
+              + [f"not graded: {f}: {why}" for f, why in roster.reasons])
     book = Gradebook(out / "gradebook.db")
     try:
-        book.set_roster([(s, p) for s in roster.students for p in ids])
-        bar = Progress(roster.size, progress)
+        book.set_roster(mine)
+        book.set_meta("course", course.to_json() if course is not None else None)
+        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size})
+                      if shard else None)
+        book.set_meta("submissions", str(submissions))
+        book.set_meta("gradescope", "yes" if gradescope else None)
+        book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
+        book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
+                              if (s, p) in manifest and (s, p) in roster.files])
+        bar = Progress(len(mine), progress)
+        chosen = set(mine)
 
         def tasks() -> Iterator[Task]:
             for pair in roster.pairs():
+                if (pair.student, pair.problem) not in chosen:
+                    continue
                 sha = sha256_bytes(pair.path.read_bytes()) if pair.path is not None else MISSING_SHA256
-                stored = book.fingerprint(pair.student, pair.problem)
-                if (not regrade and stored is not None and stored[:3] == (sha, tests_sha[pair.problem], judge_version())
-                        and stored[3] != "judge_error"):
+                if not regrade and book.is_unchanged(pair.student, pair.problem, sha, tests_sha[pair.problem],
+                                                     judge_version(), spec.tier):
                     summary.skipped += 1
                     bar.step(f"{pair.student}/{pair.problem} (already graded)")
                     continue
@@ -182,9 +296,14 @@ def grade_class(
             finally:
                 bar.finish()
                 summary.children_started = pool.children_started
-        write_csv(book, out)
-        write_student_files(book, out, gradescope=gradescope)
-        write_report(book, out, title=f"Class report: {submissions.name}")
+        if similarity and shard is None:
+            rows = class_similarity(roster.files, ids, root)
+            book.set_similarity(rows)
+            summary.similar = len(rows)
+        elif not similarity:
+            book.set_similarity([])
+        summary.removed = render_outputs(book, out, title=f"Class report: {submissions.name}",
+                                         gradescope=gradescope, course=course)
         summary.judge_errors = book.judge_errors()
     finally:
         book.close()

@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from judge.messages import collapse
 from judge.problems import validator
 from judge.verdicts import ResultStatus, Verdict
 
@@ -81,7 +82,14 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
         if result["status"] in (ResultStatus.ERROR, ResultStatus.MISSING) and result.get("message"):
             line += f": {result['message']}"
         summary.append(line)
+        repeats = {id(x): shown for shown in collapse(result["tests"]) for x in shown.same}
+        firsts = {id(shown.test): shown for shown in collapse(result["tests"]) if shown.same}
         for j, t in enumerate(result["tests"], start=1):
+            output = t["status"] if t["status"] == Verdict.PASSED else f"{t['status']}: {t['message']}".strip()
+            if id(t) in firsts:  # an identical message said once, with the count of tests it applies to
+                output += f"\n({firsts[id(t)].note})"
+            elif id(t) in repeats:
+                output = f"{t['status']}: same as {repeats[id(t)].test['name']}"
             tests.append({
                 "name": f"{result['problem']}: {t['name']}",
                 "number": f"{i}.{j}",
@@ -89,7 +97,7 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
                 "max_score": t["max_score"],
                 "status": "passed" if t["status"] == Verdict.PASSED else "failed",  # Gradescope's own two words
                 "visibility": "visible" if t["visibility"] == "public" else "hidden",
-                "output": t["status"] if t["status"] == Verdict.PASSED else f"{t['status']}: {t['message']}".strip(),
+                "output": output,
                 "tags": [result["problem"], t["visibility"]],
             })
     for p in judge_errors:

@@ -1,9 +1,11 @@
 """report.html: a self-contained class report built from the gradebook (inline CSS and SVG, no network).
 
 Sections: the distribution of students' percentages as a histogram, per-problem mean and median, the pass rate of
-every test with the hardest first, the most common failure messages per problem, and the submissions that hit
-timeout, memory, crashed, forbidden or judge_error. Figures carry ``data-*`` attributes so tools (and the
-judge's tests) can read them back.
+every test with the hardest first, the most common failure messages per problem (counting students), the
+submissions that hit timeout, memory, crashed, forbidden or judge_error, a table per student (score per problem,
+late penalty, overrides), and the similarity pairs with side-by-side matched regions. Figures carry ``data-*``
+attributes so tools (and the judge's tests) can read them back. Every number comes from a
+:class:`~judge.grading.gradebook.Gradebook` method: this module only renders.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import statistics
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from judge.results import category_scores
 
-from .gradebook import FLAG_VERDICTS, Gradebook
-from .outputs import problem_max_scores, student_total
+from .course import Course
+from .gradebook import Gradebook
+from .outputs import effective_score, student_total
+from .similarity import FLAG_AT
 
 BINS = 10
 STYLE = """
@@ -27,7 +32,15 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;paddin
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .bar{fill:#4a7bd0}.axis{stroke:#444}.lbl{font-size:11px;fill:#333}.rate{display:inline-block;height:.7rem;
 background:#4a7bd0}code{font-size:.85rem}.muted{color:#777}
+.override{background:#fff3c4}.late{color:#a33}.flag{font-weight:bold;color:#a33}
+.side{display:flex;gap:1rem}.side pre{flex:1;overflow:auto;max-height:30rem;font-size:.75rem;border:1px solid #ddd;
+padding:.3rem;margin:0}.side mark{background:#ffd27a}
 """
+SIMILARITY_NOTE = (
+    "These pairs are ranked by the similarity of their normalized code (token fingerprints, as MOSS computes them; "
+    "the starter code and the reference's imports and signatures excluded). This flags pairs for a person to look "
+    "at; it never accuses anyone. Short problems have few natural solutions, and students may share lecture "
+    "notes: similar code is not proof of copying.")
 
 
 def histogram_bins(percents: list[float], bins: int = BINS) -> list[int]:
@@ -64,9 +77,77 @@ def _svg_histogram(counts: list[int]) -> str:
     return "".join(parts)
 
 
-def build_report(book: Gradebook, title: str = "Class report") -> str:
+def _marked(source: str, regions: list[list[int]]) -> str:
+    """The source with the lines of ``regions`` wrapped in <mark>, numbered."""
+    marked = {n for first, last in regions for n in range(first, last + 1)}
+    lines = []
+    for n, line in enumerate(source.splitlines(), start=1):
+        text = f"{n:4d}  {escape(line)}"
+        lines.append(f"<mark>{text}</mark>" if n in marked else text)
+    return "\n".join(lines)
+
+
+def _similarity_section(pairs: dict[str, list[tuple[str, str, float, dict[str, Any]]]]) -> list[str]:
+    out = ['<h2 id="similarity">Similarity (flags for a look, never an accusation)</h2>',
+           f'<p id="similarity-note">{escape(SIMILARITY_NOTE)}</p>']
+    if not pairs:
+        out.append('<p class="muted">No pair of submissions shares distinctive code.</p>')
+    for problem, rows in pairs.items():
+        out.append(f'<h3><code>{escape(problem)}</code></h3><table class="similarity" data-problem="{escape(problem)}">'
+                   "<tr><th>students</th><th>similarity</th><th>shared fingerprints</th><th>of each file</th>"
+                   "<th></th></tr>")
+        for i, (a, b, score, d) in enumerate(rows):
+            flag = score >= FLAG_AT
+            out.append(f'<tr data-a="{escape(a)}" data-b="{escape(b)}" data-score="{score:.4f}" '
+                       f'data-flagged="{"yes" if flag else "no"}"><td>{escape(a)} &amp; {escape(b)}</td>'
+                       f'<td class="num{" flag" if flag else ""}">{100 * score:.0f}%</td>'
+                       f'<td class="num">{d["shared"]}</td><td>{d["a_percent"]:g}% / {d["b_percent"]:g}%</td>'
+                       f'<td><a href="#sim-{escape(problem)}-{i}">side by side</a></td></tr>')
+        out.append("</table>")
+        for i, (a, b, score, d) in enumerate(rows):
+            out.append(f'<details id="sim-{escape(problem)}-{i}" class="side-by-side"><summary>{escape(problem)}: '
+                       f'{escape(a)} and {escape(b)}, {100 * score:.0f}% (matched lines highlighted)</summary>'
+                       f'<div class="side"><pre data-student="{escape(a)}">{_marked(d["a_source"], d["a_regions"])}'
+                       f'</pre><pre data-student="{escape(b)}">{_marked(d["b_source"], d["b_regions"])}</pre></div>'
+                       "</details>")
+    return out
+
+
+def _students_section(book: Gradebook, problems: list[str], maxima: dict[str, float], course: Course | None
+                      ) -> list[str]:
+    times = book.submission_times() if course is not None else {}
+    failed = book.failed_tests_per_student()
+    out = ['<h2>Students</h2><table id="students"><tr><th>student</th>',
+           *(f"<th><code>{escape(p)}</code></th>" for p in problems),
+           "<th>total</th><th>failed tests</th><th>late</th><th>overrides</th></tr>"]
+    for student, rows in book.iter_roster():
+        cells, late_notes, overrides = [], [], []
+        for p in problems:
+            row = rows.get(p)
+            score = effective_score(row)
+            cls = "num"
+            if row is not None and row.get("override"):
+                cls += " override"
+                overrides.append(f"{p}: {row['override']['score']:g} ({row['override']['reason']})")
+            late = course.late(student, p, times.get((student, p))) if course is not None else None
+            if late is not None and late.days:
+                late_notes.append(f"{p}: {late.days} d, -{late.percent:g}%")
+            text = "judge_error" if score is None else f"{score:g}"
+            cells.append(f'<td class="{cls}" data-problem="{escape(p)}" data-score="{text}">{text}</td>')
+        total, max_total = student_total(rows, problems, maxima)
+        total_text = "" if total is None else f"{total:g}/{max_total:g}"
+        out.append(f'<tr data-student="{escape(student)}" data-failed="{failed.get(student, 0)}">'
+                   f"<td>{escape(student)}</td>{''.join(cells)}<td class=\"num\">{total_text}</td>"
+                   f'<td class="num">{failed.get(student, 0)}</td>'
+                   f'<td class="late">{escape("; ".join(late_notes))}</td>'
+                   f'<td>{escape("; ".join(overrides))}</td></tr>')
+    out.append("</table>")
+    return out
+
+
+def build_report(book: Gradebook, title: str = "Class report", course: Course | None = None) -> str:
     problems = book.problems()
-    maxima = problem_max_scores(book)
+    maxima = book.problem_max_scores()
     percents, incomplete, n_students = [], 0, 0
     for _student, rows in book.iter_roster():
         n_students += 1
@@ -95,12 +176,8 @@ def build_report(book: Gradebook, title: str = "Class report") -> str:
     out.append('<h2>Problems</h2><table id="problems"><tr><th>problem</th><th>max</th><th>graded</th>'
                "<th>mean</th><th>median</th><th>full marks</th><th>missing</th><th>load errors</th></tr>")
     for p in problems:
-        scores = [s for (s,) in book.db.execute(
-            "SELECT g.score FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
-            "WHERE r.problem=? AND g.status != 'judge_error'", (p,))]
-        status_counts = dict(book.db.execute(
-            "SELECT g.status, COUNT(*) FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
-            "WHERE r.problem=? GROUP BY g.status", (p,)).fetchall())
+        scores = book.graded_scores(p)
+        status_counts = book.status_counts(p)
         mean = statistics.fmean(scores) if scores else 0.0
         median = statistics.median(scores) if scores else 0.0
         out.append(f'<tr data-problem="{escape(p)}" data-mean="{mean:.6g}" data-median="{median:.6g}" '
@@ -115,13 +192,7 @@ def build_report(book: Gradebook, title: str = "Class report") -> str:
     out.append("<h2>Pass rate of every test (hardest first)</h2>")
     out.append('<p class="muted">Over submitted files (missing submissions and judge errors are left out).</p>')
     for p in problems:
-        rows = book.db.execute(
-            "SELECT t.name, t.visibility, SUM(t.status = 'passed'), COUNT(*) FROM roster r "
-            "JOIN grades g ON g.student=r.student AND g.problem=r.problem "
-            "JOIN test_results t ON t.student=r.student AND t.problem=r.problem "
-            "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') GROUP BY t.name, t.visibility",
-            (p,)).fetchall()
-        rows.sort(key=lambda r: (r[2] / r[3], r[0]))
+        rows = book.test_pass_rates(p)
         out.append(f'<h3><code>{escape(p)}</code></h3><table class="tests" data-problem="{escape(p)}">'
                    "<tr><th>test</th><th>kind</th><th>passed</th><th>rate</th></tr>")
         for name, vis, passed, total in rows:
@@ -135,40 +206,32 @@ def build_report(book: Gradebook, title: str = "Class report") -> str:
     out.extend(category_section(book, problems))
 
     out.append("<h2>Most common failure messages</h2>")
+    out.append('<p class="muted">Counted in students: a student who fails several tests with one message counts '
+               "once.</p>")
     for p in problems:
-        rows = book.db.execute(
-            "SELECT t.status, t.message, COUNT(*) AS n FROM roster r "
-            "JOIN test_results t ON t.student=r.student AND t.problem=r.problem "
-            "WHERE r.problem=? AND t.status NOT IN ('passed', 'missing') AND t.message != '' "
-            "GROUP BY t.status, t.message ORDER BY n DESC, t.message LIMIT 5", (p,)).fetchall()
+        rows = book.common_failures(p)
         if not rows:
             continue
         out.append(f'<h3><code>{escape(p)}</code></h3><table class="failures" data-problem="{escape(p)}">'
-                   "<tr><th>count</th><th>verdict</th><th>message</th></tr>")
+                   "<tr><th>students</th><th>verdict</th><th>message</th></tr>")
         for status, message, n in rows:
             short = message if len(message) <= 400 else message[:400] + "..."
             out.append(f'<tr data-count="{n}"><td class="num">{n}</td><td>{status}</td>'
                        f"<td><code>{escape(short)}</code></td></tr>")
         out.append("</table>")
 
-    placeholders = ",".join("?" * len(FLAG_VERDICTS))
-    flagged = book.db.execute(
-        "SELECT g.student, g.problem, g.status, g.message, "
-        f"(SELECT GROUP_CONCAT(DISTINCT t.status) FROM test_results t WHERE t.student=g.student "
-        f"AND t.problem=g.problem AND t.status IN ({placeholders})) AS verdicts "
-        "FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
-        "WHERE g.status = 'judge_error' OR verdicts IS NOT NULL ORDER BY g.student, g.problem",
-        FLAG_VERDICTS).fetchall()
+    flagged = book.flagged_pairs()
     out.append(f'<h2>Submissions that hit timeout, memory, crashed, forbidden or judge_error '
                f'(<span id="flagged-count">{len(flagged)}</span>)</h2>')
     out.append('<table id="flagged"><tr><th>student</th><th>problem</th><th>verdicts</th><th>note</th></tr>')
-    for student, p, status, message, verdicts in flagged:
-        kinds = set((verdicts or "").split(",")) - {""}
-        kinds = sorted(kinds | ({"judge_error"} if status == "judge_error" else set()))
+    for student, p, _status, message, kinds in flagged:
         out.append(f'<tr data-student="{escape(student)}" data-problem="{escape(p)}" '
                    f'data-verdicts="{" ".join(kinds)}"><td>{escape(student)}</td><td><code>{escape(p)}</code></td>'
                    f'<td>{", ".join(kinds)}</td><td><code>{escape(message[:300])}</code></td></tr>')
-    out.append("</table></body></html>")
+    out.append("</table>")
+    out.extend(_students_section(book, problems, maxima, course))
+    out.extend(_similarity_section(book.similar_pairs()))
+    out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 
@@ -201,9 +264,9 @@ def category_section(book: Gradebook, problems: list[str]) -> list[str]:
     return out
 
 
-def write_report(book: Gradebook, out: Path, title: str = "Class report") -> Path:
+def write_report(book: Gradebook, out: Path, title: str = "Class report", course: Course | None = None) -> Path:
     path = out / "report.html"
     tmp = path.with_name(".report.html.tmp")
-    tmp.write_text(build_report(book, title), encoding="utf-8")
+    tmp.write_text(build_report(book, title, course), encoding="utf-8")
     tmp.replace(path)
     return path

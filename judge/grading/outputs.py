@@ -1,13 +1,24 @@
-"""The files ``judge grade`` writes from the gradebook: grades.csv, results/, feedback/ (streamed per student)."""
+"""The files ``judge grade`` writes from the gradebook: grades.csv, results/, feedback/ (streamed per student), and
+with a course the LMS exports (canvas.csv, moodle.csv) with weights, late penalties and overrides applied.
+
+A manual override replaces the graded score of its pair everywhere (the late penalty still applies; an extension
+in course.toml is how lateness is waived) and is shown as an override: a column of grades.csv, a line of the
+student's feedback, a mark in report.html.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
+from judge.messages import collapse
+from judge.verdicts import ResultStatus, Verdict
+
+from .course import Assignment, Course
 from .gradebook import Gradebook
 
 
@@ -22,12 +33,13 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def problem_max_scores(book: Gradebook) -> dict[str, float]:
-    """problem -> its max score, from any stored result of the roster."""
-    rows = book.db.execute(
-        "SELECT r.problem, MAX(g.max_score) FROM roster r LEFT JOIN grades g"
-        " ON g.student = r.student AND g.problem = r.problem GROUP BY r.problem")
-    return {p: (m or 0.0) for p, m in rows}
+def effective_score(row: dict[str, Any] | None) -> float | None:
+    """The score that counts: an override's, else the graded one; None for a judge error without override."""
+    if row is None:
+        return None
+    if row.get("override") is not None:
+        return row["override"]["score"]
+    return None if row["status"] == "judge_error" else row["score"]
 
 
 def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: dict[str, float]
@@ -35,37 +47,108 @@ def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: 
     """(total score, total max score); the total is None when any pair is a judge_error (never a silent 0)."""
     total, complete = 0.0, True
     for p in problems:
-        row = rows.get(p)
-        if row is None or row["status"] == "judge_error":
+        score = effective_score(rows.get(p))
+        if score is None:
             complete = False
         else:
-            total += row["score"]
+            total += score
     return (round(total, 6) if complete else None), round(sum(maxima.get(p, 0.0) for p in problems), 6)
+
+
+def assignment_score(course: Course, student: str, assignment: Assignment, rows: dict[str, dict[str, Any]],
+                     maxima: dict[str, float], times: dict[tuple[str, str], str | None]) -> float | None:
+    """The assignment's points for one student: weighted fractions of each problem's max score, each times its
+    late factor, scaled to ``assignment.points``; None while any of its problems is a judge error."""
+    earned = 0.0
+    for problem, weight in assignment.problems.items():
+        score = effective_score(rows.get(problem))
+        if score is None:
+            return None
+        fraction = score / maxima[problem] if maxima.get(problem) else 0.0
+        earned += weight * fraction * course.late(student, problem, times.get((student, problem))).factor
+    return round(assignment.points * earned / sum(assignment.problems.values()), 2)
+
+
+def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
+    """canvas.csv (Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one column per
+    assignment, a Points Possible row) and moodle.csv (Email address, ID number, Full name, one column per
+    assignment). A cell is empty while a judge error leaves the assignment's score unknown."""
+    maxima = book.problem_max_scores()
+    times = book.submission_times()
+    graded = dict(book.iter_roster())
+    canvas, moodle = out / "canvas.csv", out / "moodle.csv"
+    for path in (canvas, moodle):
+        tmp = path.with_name(f".{path.name}.tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            if path == canvas:
+                writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                                 *(a.canvas_column for a in course.assignments)])
+                writer.writerow(["Points Possible", "", "", "", "", *(_fmt(a.points) for a in course.assignments)])
+            else:
+                writer.writerow(["Email address", "ID number", "Full name", *(a.title for a in course.assignments)])
+            for info in course.students:
+                sid = info["id"]
+                cells = [assignment_score(course, sid, a, graded.get(sid, {}), maxima, times)
+                         for a in course.assignments]
+                if path == canvas:
+                    lead = [info.get("name", sid), info.get("canvas_id", ""), info.get("sis_user_id", ""),
+                            info.get("sis_login_id", ""), info.get("section", "")]
+                else:
+                    lead = [info.get("email", ""), info.get("moodle_id", "") or info.get("sis_user_id", ""),
+                            info.get("name", sid)]
+                writer.writerow([*lead, *(_fmt(c) for c in cells)])
+        os.replace(tmp, path)
+    return [canvas, moodle]
+
+
+def remove_stale(out: Path, students: list[str]) -> list[str]:
+    """Delete results/<student>/ and feedback/<student>.md of students no longer in the roster; returns them."""
+    keep = set(students)
+    removed: set[str] = set()
+    results, feedback = out / "results", out / "feedback"
+    if results.is_dir():
+        for d in results.iterdir():
+            if d.name not in keep and d.is_dir() and not d.is_symlink():
+                shutil.rmtree(d)
+                removed.add(d.name)
+    if feedback.is_dir():
+        for f in feedback.glob("*.md"):
+            if f.stem not in keep:
+                f.unlink()
+                removed.add(f.stem)
+    return sorted(removed)
 
 
 def write_csv(book: Gradebook, out: Path) -> Path:
     """grades.csv: one row per student, a column per problem (score, or judge_error), total, max, percent."""
     problems = book.problems()
-    maxima = problem_max_scores(book)
+    maxima = book.problem_max_scores()
+    with_overrides = bool(book.overrides())
     path = out / "grades.csv"
     tmp = path.with_name(".grades.csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", *problems, "total", "max_total", "percent"])
+        writer.writerow(["student", *problems, "total", "max_total", "percent",
+                         *(["overrides"] if with_overrides else [])])
         for student, rows in book.iter_roster():
             cells = []
             for p in problems:
-                row = rows.get(p)
-                cells.append("judge_error" if row is None or row["status"] == "judge_error" else _fmt(row["score"]))
+                score = effective_score(rows.get(p))
+                cells.append("judge_error" if score is None else _fmt(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
-            writer.writerow([student, *cells, _fmt(total), _fmt(max_total), pct])
+            notes = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
+                     f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
+            writer.writerow([student, *cells, _fmt(total), _fmt(max_total), pct,
+                             *(["; ".join(notes)] if with_overrides else [])])
     os.replace(tmp, path)
     return path
 
 
 def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: list[str],
-                      maxima: dict[str, float]) -> str:
+                      maxima: dict[str, float], late: dict[str, Any] | None = None,
+                      not_graded: list[list[str]] | None = None) -> str:
     """What the student may see. Hidden tests' messages already follow each problem's feedback policy (the
     runner applies it); nothing else of a hidden test (inputs, expected values, source) is in a result."""
     total, max_total = student_total(rows, problems, maxima)
@@ -79,14 +162,28 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
     for p in problems:
         row = rows.get(p)
         lines.append("")
+        override = row.get("override") if row is not None else None
+        if override is not None:
+            lines.append(f"## {p}: {override['score']:g}/{maxima.get(p, 0):g} (set by your instructor: "
+                         f"{override['reason']})")
+            if late and late.get(p) is not None and late[p].days:
+                lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course "
+                             f"grade.")
+            continue
         if row is None or row["status"] == "judge_error":
             lines.append(f"## {p}: not graded (a judge error, not your fault; your instructor has been told)")
             continue
         result = row["result"]
         lines.append(f"## {p}: {row['score']:g}/{row['max_score']:g} ({row['status']})")
+        if late and late.get(p) is not None and late[p].days:
+            lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course grade.")
         if row["status"] == "missing":
             lines.append("")
             lines.append(f"No file `{p}.py` was submitted.")
+            if not_graded:
+                lines.append("")
+                lines.append("Files of yours that were not graded, and why:")
+                lines.extend(f"- `{name}`: {why}" for name, why in not_graded)
             continue
         if row["status"] == "error" and result.get("message"):
             lines.append("")
@@ -96,13 +193,17 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
         lines.append("|---|---|---|---|")
         for t in result["tests"]:
             lines.append(f"| `{t['name']}` | {t['visibility']} | {t['status']} | {t['score']:g}/{t['max_score']:g} |")
-        failures = [t for t in result["tests"] if t["status"] != "passed" and t["message"]]
-        if failures and row["status"] != "error":
+        failures = [t for t in result["tests"] if t["status"] != Verdict.PASSED and t["message"]]
+        if failures and row["status"] != ResultStatus.ERROR:
             lines.append("")
             lines.append("What went wrong:")
-            for t in failures:
+            for shown in collapse(failures):  # an identical message once, with how many more tests it applies to
+                t = shown.test
                 lines.append("")
-                lines.append(f"- `{t['name']}` ({t['visibility']}, {t['status']}):")
+                names = ", ".join("`" + x["name"] + "`" for x in shown.same[:8])
+                same = f"; {shown.note}: {names}" if shown.same else ""
+                more = f" and {len(shown.same) - 8} more" if len(shown.same) > 8 else ""
+                lines.append(f"- `{t['name']}` ({t['visibility']}, {t['status']}{same}{more}):")
                 lines.append("")
                 lines.append("  ```")
                 lines.extend(f"  {line}" for line in t["message"].splitlines()[:14])
@@ -117,14 +218,18 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
     return "\n".join(lines) + "\n"
 
 
-def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False) -> None:
+def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
+                        course: Course | None = None) -> None:
     """results/<student>/<problem>.json, feedback/<student>.md, and with ``gradescope``
     results/<student>/results.json; one student in memory at a time."""
     from .gradescope import to_gradescope
 
     problems = book.problems()
-    maxima = problem_max_scores(book)
+    maxima = book.problem_max_scores()
+    times = book.submission_times() if course is not None else {}
+    not_graded = json.loads(book.meta("not_graded") or "{}")
     for student, rows in book.iter_roster():
+        late = {p: course.late(student, p, times.get((student, p))) for p in problems} if course else None
         folder = out / "results" / student
         for p in problems:
             row = rows.get(p)
@@ -133,10 +238,16 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False)
                 _atomic_write(target, json.dumps(row["result"], indent=2, sort_keys=True) + "\n")
             elif target.exists():
                 target.unlink()
-        _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(student, rows, problems, maxima))
+        _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(student, rows, problems, maxima, late,
+                                                                         not_graded.get(student)))
         if gradescope:
             results = [rows[p]["result"] for p in problems
                        if p in rows and rows[p]["result"] is not None and rows[p]["status"] != "judge_error"]
             errors = [p for p in problems if p not in rows or rows[p]["status"] == "judge_error"]
             doc = to_gradescope(results, judge_errors=errors)
+            overridden = {q: r for q, r in rows.items() if r.get("override")}
+            if overridden:  # the top-level score wins over the tests' sum in Gradescope
+                doc["score"] = round(sum(effective_score(rows.get(q)) or 0.0 for q in problems), 6)
+                doc["output"] += "".join(f"\n{q}: set to {r['override']['score']:g} by your instructor "
+                                         f"({r['override']['reason']})" for q, r in sorted(overridden.items()))
             _atomic_write(folder / "results.json", json.dumps(doc, indent=2) + "\n")

@@ -301,6 +301,45 @@ def test_random_share(sol):
                            "position got a random id, near 0.02 means 0.1 of the remaining 0.2 did")
 
 
+def every_position_selected(sol, seed):
+    """4000 rows of 100 ordinary ids with mlm_probability = 1: 400,000 selected positions (the split's power).
+
+    Bernstein half-widths at false failure 1e-10 with n = 400,000: 0.0044 at p = 0.801, 0.0033 at p = 0.101,
+    0.0031 at p = 0.098; a bias of 0.01 in any of the three shares (81/10/9, 80/9/11, 79/11/10, ...) puts the
+    mutant's share outside the band except with probability below 1e-10 (0.01 > two half-widths)."""
+    ids, special = full_batch(seed, 4000, 100)
+    inputs, labels = call(sol, ids, special, seed + 1, mlm_probability=1.0)
+    selected = check_invariants(ids, special, inputs, labels, 100)
+    return ids[selected], inputs[selected]
+
+
+@pytest.mark.points(2)
+def test_mask_share_large_sample(sol):
+    """400,000 selected positions: the [MASK] share is 0.8 + 0.1 / V to within 0.0044 (detects a bias of 0.01)."""
+    orig, new = every_position_selected(sol, 61)
+    expect_proportion(int(np.count_nonzero(new == MASK)), new.size, 0.8 + 0.1 / 100,
+                      name="share of selected inputs that are [MASK] (400,000 positions)",
+                      hint="an 81/10/9 or 79/11/10 split is off by 0.01")
+
+
+@pytest.mark.points(2)
+def test_unchanged_share_large_sample(sol):
+    """400,000 selected positions: the unchanged share is 0.1 + 0.1 / V to within 0.0033."""
+    orig, new = every_position_selected(sol, 63)
+    expect_proportion(int(np.count_nonzero(new == orig)), new.size, 0.1 + 0.1 / 100,
+                      name="share of selected inputs left unchanged (400,000 positions)",
+                      hint="an 81/10/9 or 80/11/9 split leaves 0.09 unchanged")
+
+
+@pytest.mark.points(2)
+def test_random_share_large_sample(sol):
+    """400,000 selected positions: the share replaced by another id is 0.1 * (V - 2) / V to within 0.0031."""
+    orig, new = every_position_selected(sol, 65)
+    expect_proportion(int(np.count_nonzero((new != orig) & (new != MASK))), new.size, 0.1 * 98 / 100,
+                      name="share of selected inputs replaced by another id (400,000 positions)",
+                      hint="an 80/9/11 or 80/11/9 split is off by 0.01")
+
+
 @pytest.mark.points(2)
 @pytest.mark.category("statistics")
 def test_custom_split(sol):

@@ -210,6 +210,34 @@ def test_corruption_shares(sol):
                       hint="expected 0.1 plus the random draws that hit the original id (0.1 / vocab_size)")
 
 
+def all_selected_large(sol, seed):
+    """p = 1 on 2,000 rows of 200 copies of token 5 (NumPy sequences), vocab 10: 400,000 selected tokens.
+
+    Bernstein half-widths at false failure 1e-10 with n = 400,000: 0.0043 at p = 0.81, 0.0035 at p = 0.11, 0.0030
+    at p = 0.08, so a bias of 0.01 in a share (81/10/9, 80/9/11, ...) fails except with probability below 1e-10."""
+    seqs = [np.full(200, 5, dtype=np.int64) for _ in range(2000)]
+    inputs, _, _, eligible = mlm(sol, seqs, seed, vocab=10, p=1.0)
+    return inputs[eligible]
+
+
+@pytest.mark.points(2)
+def test_mask_share_large_sample(sol):
+    """400,000 selected tokens: [MASK] 0.8 + 0.1 / 10 to within 0.0043 (detects a bias of 0.01)."""
+    out = all_selected_large(sol, 92)
+    expect_proportion(int((out == MASK).sum()), out.size, 0.8 + 0.1 / 10,
+                      name="share of selected tokens that became [MASK] (400,000 tokens)",
+                      hint="an 81/10/9 or 79/11/10 split is off by 0.01")
+
+
+@pytest.mark.points(2)
+def test_unchanged_share_large_sample(sol):
+    """400,000 selected tokens: unchanged 0.1 + 0.1 / 10 to within 0.0035 (detects a bias of 0.01)."""
+    out = all_selected_large(sol, 93)
+    expect_proportion(int((out == 5).sum()), out.size, 0.1 + 0.1 / 10,
+                      name="share of selected tokens left unchanged (400,000 tokens)",
+                      hint="an 81/10/9 or 80/11/9 split leaves 0.1 less 0.01 unchanged")
+
+
 @pytest.mark.points(2)
 @pytest.mark.category("statistics")
 def test_random_ids_uniform(sol):
@@ -318,6 +346,29 @@ def test_clm_pad_equals_eos(sol):
     expect_array(got[0], np.array([[50, 51, 52, 99], [60, 99, 99, 99]]), name="input_ids")
     expect_array(got[1], np.array([[1, 1, 1, 1], [1, 1, 0, 0]]), name="attention_mask")
     expect_array(got[2], np.array([[50, 51, 52, 99], [60, 99, -100, -100]]), name="labels")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("pad_eos,multiple", [(99, None), (0, 8), (1, 4)], ids=["99", "0-multiple-8", "1-multiple-4"])
+def test_clm_pad_equals_eos_random(sol, pad_eos, multiple):
+    """pad_id == eos_id on random batches: labels follow the attention mask, never the id (padding only is -100)."""
+    seqs = random_seqs(70 + pad_eos, 9, 0, 12)
+    kwargs = {} if multiple is None else {"pad_to_multiple_of": multiple}
+    got = expect_sequence(sol.clm_collate(seqs, eos_id=pad_eos, pad_id=pad_eos, **kwargs), 3,
+                          name=f"clm_collate(eos_id=pad_id={pad_eos})")
+    for arr, exp, name in zip(got, plain_clm(seqs, pad_eos, pad_eos, multiple),
+                              ["input_ids", "attention_mask", "labels"], strict=True):
+        expect_array(arr, exp, name=f"{name} of clm_collate(eos_id=pad_id={pad_eos})")
+
+
+@pytest.mark.points(2)
+def test_clm_text_contains_the_pad_id(sol):
+    """Real tokens equal to pad_id (inside the text, and as eos) keep their labels."""
+    seqs = [[5, PAD, 6], [PAD, PAD], [7]]
+    got = expect_sequence(sol.clm_collate(seqs, eos_id=PAD, pad_id=PAD), 3, name="clm_collate(eos_id=pad_id)")
+    for arr, exp, name in zip(got, plain_clm(seqs, PAD, PAD), ["input_ids", "attention_mask", "labels"],
+                              strict=True):
+        expect_array(arr, exp, name=f"{name} of clm_collate with pad ids inside the text")
 
 
 @pytest.mark.points(1)

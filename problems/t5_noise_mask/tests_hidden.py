@@ -1,8 +1,10 @@
 """Hidden tests for t5_noise_mask.
 
 Counts are worked by hand from the definition (and match T5 / Hugging Face: 100 -> 15 in 5, 512 -> 77 in 26,
-568 -> 85 in 28). Every result is checked for its exact run structure; the split distribution uses fixed seeds,
-chi-square at z = 7 and Bernstein bands (false-failure rate < 1e-9).
+568 -> 85 in 28), including the region where the known span-count rules differ: more noise than non-noise tokens
+(densities above 0.5, and 0.5 with odd lengths, where half-to-even rounding goes up). Every result is checked for
+its exact run structure; the split distribution uses fixed seeds, chi-square at z = 7 and Bernstein bands
+(false-failure rate < 1e-9).
 """
 
 import math
@@ -62,6 +64,18 @@ COUNTS = [  # (length, density, mean span, num_noise, num_spans), worked by hand
     (10, 1.0, 3.0, 9, 1),      # clamped to length - 1 = 9; 3 spans capped to the 1 non-noise token
     (9, 0.5, 1.0, 4, 4),       # round(4.5) = 4 noise tokens, 4 spans of length 1
     (1000, 0.3, 5.0, 300, 60),
+    # More noise than non-noise: T5's rule round(num_noise / mu), capped at num_nonnoise. Hugging Face's flax
+    # script since PR 22938 uses round(min(num_noise, num_nonnoise) / mu) instead: the counts in brackets.
+    (10, 0.7, 3.0, 7, 2),      # round(2.33) = 2 [HF: round(3 / 3) = 1]
+    (20, 0.6, 3.0, 12, 4),     # round(4.0) = 4 [HF: round(8 / 3) = 3]
+    (20, 0.8, 2.0, 16, 4),     # round(8.0) = 8, capped to the 4 non-noise tokens [HF: round(4 / 2) = 2]
+    (100, 0.85, 3.0, 85, 15),  # round(28.33) = 28, capped to 15 [HF: round(15 / 3) = 5]
+    (10, 0.8, 1.0, 8, 2),      # 8 spans capped to 2 [HF: 2]
+    # Density 0.5 with an odd length: round half-to-even can give more noise than non-noise.
+    (11, 0.5, 1.5, 6, 4),      # 5.5 -> 6 noise, 5 others; round(6 / 1.5) = 4 [HF: round(5 / 1.5) = 3]
+    (23, 0.5, 1.5, 12, 8),     # 11.5 -> 12 noise, 11 others; round(8.0) = 8 [HF: round(7.33) = 7]
+    (19, 0.5, 1.0, 10, 9),     # 9.5 -> 10 noise, 9 others; 10 spans capped to 9 [HF: 9]
+    (13, 0.5, 2.5, 6, 2),      # 6.5 -> 6 (half-to-even down): 6 / 2.5 = 2.4 -> 2
 ]
 
 

@@ -13,19 +13,24 @@ def _prepare(x, axis):
     return x, int(axis)
 
 
-def _lse_keepdims(x, axis):
+def _shift_and_log_sum(x, axis):
+    """(m, log(sum(exp(x - m)))) along axis with keepdims; m = 0 for slices with no finite maximum."""
     m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
     safe = np.where(np.isfinite(m), m, 0.0).astype(x.dtype)
     with np.errstate(divide="ignore"):
-        return safe + np.log(np.sum(np.exp(x - safe), axis=axis, keepdims=True))
+        return safe, np.log(np.sum(np.exp(x - safe), axis=axis, keepdims=True))
 
 
 def logsumexp(x, axis=-1):
     x, axis = _prepare(x, axis)
-    return np.squeeze(_lse_keepdims(x, axis), axis=axis)
+    m, log_sum = _shift_and_log_sum(x, axis)
+    return np.squeeze(m + log_sum, axis=axis)
 
 
 def log_softmax(x, axis=-1):
+    # (x - m) - log_sum, not x - (m + log_sum): m + log_sum rounds to a float of the magnitude of m, which costs
+    # about ulp(max |x|) (5e-4 in float32 at |x| ~ 1e4); x - m is exact near the maximum, where it matters.
     x, axis = _prepare(x, axis)
+    m, log_sum = _shift_and_log_sum(x, axis)
     with np.errstate(invalid="ignore"):
-        return x - _lse_keepdims(x, axis)
+        return (x - m) - log_sum

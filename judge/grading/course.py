@@ -1,0 +1,215 @@
+"""``course.toml``: the roster, the assignments (problems with weights, deadlines), the late policy, extensions.
+
+Schema-checked against ``judge/schemas/course.schema.json``; ``examples/course.toml`` documents every field.
+Deadlines are TOML datetimes with a UTC offset. The roster is a CSV with an ``id`` column (the student's folder
+name under SUBMISSIONS) and optional ``name``, ``email``, ``section`` and LMS ids (``canvas_id``, ``sis_user_id``,
+``sis_login_id``, ``moodle_id``, ``github``). A course is stored in the gradebook as JSON (:meth:`Course.to_json`)
+so overrides and merges re-render the exports without the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from judge.problems import ProblemError, load_schema
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ROSTER_COLUMNS = ("id", "name", "email", "section", "canvas_id", "sis_user_id", "sis_login_id", "moodle_id",
+                  "github")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    problems: dict[str, float]  # problem id -> weight
+    points: float
+    deadline: datetime | None
+    canvas_column: str
+
+
+@dataclass(frozen=True)
+class Late:
+    """How late a submission is and what it costs: the score is multiplied by ``factor``."""
+
+    days: int
+    factor: float
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * (1.0 - self.factor), 6)
+
+
+ON_TIME = Late(0, 1.0)
+
+
+@dataclass
+class Course:
+    name: str
+    students: list[dict[str, str]]
+    assignments: list[Assignment]
+    grace_minutes: float = 0.0
+    percent_per_day: float = 0.0
+    max_days: int | None = None
+    extensions: list[dict[str, Any]] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def student_ids(self) -> list[str]:
+        return [s["id"] for s in self.students]
+
+    @property
+    def problems(self) -> list[str]:
+        return list(dict.fromkeys(p for a in self.assignments for p in a.problems))
+
+    def student(self, sid: str) -> dict[str, str]:
+        return next((s for s in self.students if s["id"] == sid), {"id": sid})
+
+    def assignment_of(self, problem: str) -> Assignment | None:
+        return next((a for a in self.assignments if problem in a.problems), None)
+
+    def deadline_for(self, student: str, assignment: Assignment) -> datetime | None:
+        """The assignment's deadline moved by the student's extension (the latest one that applies)."""
+        if assignment.deadline is None:
+            return None
+        best = assignment.deadline
+        for ext in self.extensions:
+            if ext["student"] != student or ext.get("assignment", assignment.id) != assignment.id:
+                continue
+            moved = _parse_time(ext["until"], "extensions.until") if "until" in ext else \
+                assignment.deadline + timedelta(days=ext["days"])
+            best = max(best, moved)
+        return best
+
+    def late(self, student: str, problem: str, submitted_at: str | None) -> Late:
+        """The late penalty of a submission of ``problem`` at ``submitted_at`` (ISO 8601; None: on time)."""
+        assignment = self.assignment_of(problem)
+        if assignment is None or submitted_at is None:
+            return ON_TIME
+        deadline = self.deadline_for(student, assignment)
+        if deadline is None:
+            return ON_TIME
+        over = _parse_time(submitted_at, "submission time") - deadline - timedelta(minutes=self.grace_minutes)
+        if over <= timedelta(0):
+            return ON_TIME
+        days = math.ceil(over / timedelta(days=1))
+        if self.max_days is not None and days > self.max_days:
+            return Late(days, 0.0)
+        return Late(days, max(0.0, 1.0 - self.percent_per_day * days / 100.0))
+
+    def to_json(self) -> str:
+        return json.dumps({"document": self.document, "students": self.students}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Course:
+        data = json.loads(text)
+        return _build(data["document"], data["students"], "gradebook.db")
+
+
+def _parse_time(text: str, what: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ProblemError(f"{what} {text!r}: not an ISO 8601 date-time; write e.g. 2027-02-14T23:59:00+01:00") \
+            from None
+    if value.tzinfo is None:
+        raise ProblemError(f"{what} {text!r}: no UTC offset; write e.g. 2027-02-14T23:59:00+01:00 or ...Z")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """TOML datetimes as ISO strings, so the document is JSON (and the schema can check it)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def read_roster_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a roster CSV (``id`` required, unique); unknown columns are kept for the exports."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            if "id" not in header:
+                raise ProblemError(f"{path}: no 'id' column; the roster needs id (the student's folder name) and "
+                                   f"may have {', '.join(ROSTER_COLUMNS[1:])}")
+            rows = [{h.strip().lower(): (v if isinstance(v, str) else "").strip() for h, v in row.items() if h}
+                    for row in reader]
+    except FileNotFoundError:
+        raise ProblemError(f"{path}: roster file not found; fix 'roster' in course.toml") from None
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=2):
+        sid = row.get("id", "")
+        if not sid or "/" in sid or sid.startswith("."):
+            raise ProblemError(f"{path}:{n}: empty or invalid student id {sid!r}; give each student a folder name")
+        if sid in seen:
+            raise ProblemError(f"{path}:{n}: student id {sid!r} appears twice; ids must be unique")
+        seen.add(sid)
+    return rows
+
+
+def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> Course:
+    assignments = []
+    for a in doc["assignments"]:
+        deadline = _parse_time(a["deadline"], f"{where}: assignment {a['id']} deadline") if "deadline" in a else None
+        title = a.get("title", a["id"])
+        assignments.append(Assignment(a["id"], title, dict(a["problems"]), float(a.get("points", 100.0)),
+                                      deadline, a.get("canvas_column", title)))
+    ids = [a.id for a in assignments]
+    if len(set(ids)) != len(ids):
+        raise ProblemError(f"{where}: two assignments share an id; give each a distinct id")
+    owner: dict[str, str] = {}
+    for a in assignments:
+        for p in a.problems:
+            if p in owner:
+                raise ProblemError(f"{where}: problem {p} is in assignments {owner[p]} and {a.id}; list it once")
+            owner[p] = a.id
+    known = {s["id"] for s in students}
+    for ext in doc.get("extensions", []):
+        if ext["student"] not in known:
+            raise ProblemError(f"{where}: extension for {ext['student']!r}, who is not in the roster; fix the id")
+        if "assignment" in ext and ext["assignment"] not in ids:
+            raise ProblemError(f"{where}: extension names assignment {ext['assignment']!r}; known: {', '.join(ids)}")
+        if "until" in ext:
+            _parse_time(ext["until"], f"{where}: extension until")
+    late = doc.get("late_policy", {})
+    return Course(doc.get("name", ""), students, assignments, float(late.get("grace_minutes", 0.0)),
+                  float(late.get("percent_per_day", 0.0)), late.get("max_days"), list(doc.get("extensions", [])),
+                  doc)
+
+
+def load_course(path: str | Path) -> Course:
+    """Read, schema-check and resolve ``course.toml`` and its roster CSV; ProblemError names the fix."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ProblemError(f"{path}: course file not found; pass the path of course.toml") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProblemError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
+    doc = _plain(raw)
+    try:
+        jsonschema.validate(doc, load_schema("course.schema.json"))
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise ProblemError(f"{path}: {where}: {exc.message}; see examples/course.toml") from None
+    students = read_roster_csv(path.parent / doc["roster"])
+    return _build(doc, students, str(path))

@@ -1,0 +1,42 @@
+"""File names as students write them: normalized to a problem id, and the files no one meant to submit.
+
+``Causal_Mask.py``, ``causal-mask.py``, ``causal mask (1).py`` and Canvas's resubmission name ``causal_mask-2.py``
+all normalize to ``causal_mask``. ``__MACOSX``, dotfiles, ``__pycache__`` and editor backups are junk.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|-\d+|\s+copy(\s*\d+)?)$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s\-.]+")
+JUNK_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".idea", ".vscode"}
+
+
+def is_junk(relative: Path) -> bool:
+    """True for ``__MACOSX``, dotfiles, ``__pycache__``, editor backups and swap files anywhere in the path."""
+    for part in relative.parts:
+        if part in JUNK_DIRS or part.startswith((".", "~$", "._")):
+            return True
+    name = relative.name
+    return name.endswith(("~", ".bak", ".orig", ".swp", ".swo", ".pyc")) or (name.startswith("#")
+                                                                              and name.endswith("#"))
+
+
+def normalize_stem(name: str) -> str:
+    """The problem id a file name most likely means: ``Causal Mask (1).py`` -> ``causal_mask``."""
+    stem = name[:-3] if name.lower().endswith(".py") else name
+    previous = None
+    while previous != stem:  # "causal_mask (1)-2" loses both suffixes
+        previous = stem
+        stem = _COPY_SUFFIX.sub("", stem.strip())
+    return _SEPARATORS.sub("_", stem.strip().lower()).strip("_")
+
+
+def match_problem(name: str, problems: list[str] | set[str]) -> str | None:
+    """The problem id ``name`` (a ``.py`` file name) stands for, or None."""
+    if not name.lower().endswith(".py"):
+        return None
+    stem = normalize_stem(name)
+    return stem if stem in problems else None

@@ -1,0 +1,120 @@
+"""Joining shard gradebooks (``judge grade --shard K/N``) into one: ``judge merge OUT SHARD_DIR...``.
+
+Each shard grades the pairs whose name hash falls in its share (:func:`judge.grading.grade.in_shard`) into its
+own OUT folder. The merge refuses gradebooks graded with different tests or judge versions, or a set of shards
+that is not every K of one N, then copies every pair into OUT/gradebook.db, computes the similarity report when
+the submissions folder is readable here, and writes the same outputs a single run writes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from judge.problems import ProblemError
+
+from .course import Course
+from .grade import render_outputs
+from .gradebook import Gradebook
+from .roster import read_roster
+from .similarity import class_similarity
+
+
+@dataclass
+class MergeSummary:
+    pairs: int = 0
+    shards: int = 0
+    students: int = 0
+    similarity: str = ""
+    judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _check(books: list[tuple[Path, Gradebook]]) -> None:
+    judges: dict[str, Path] = {}
+    tests: dict[tuple[str, str], Path] = {}
+    shards: dict[int, Path] = {}
+    sizes = set()
+    for path, book in books:
+        versions, hashes = book.versions()
+        for v in versions:
+            judges.setdefault(v, path)
+        for problem, shas in hashes.items():
+            for sha in shas:
+                tests.setdefault((problem, sha), path)
+        meta = book.meta("shard")
+        if meta:
+            info = json.loads(meta)
+            if info["k"] in shards:
+                raise ProblemError(f"{path}: shard {info['k']}/{info['n']} is also {shards[info['k']]}; "
+                                   f"pass each shard once")
+            shards[info["k"]] = path
+            sizes.add((info["n"], info["pairs"]))
+    if len(judges) > 1:
+        listed = ", ".join(f"{v} ({p})" for v, p in judges.items())
+        raise ProblemError(f"the gradebooks were graded by different judge versions: {listed}; regrade the older "
+                           f"shards with this judge")
+    by_problem: dict[str, list[tuple[str, Path]]] = {}
+    for (problem, sha), path in tests.items():
+        by_problem.setdefault(problem, []).append((sha, path))
+    for problem, seen in by_problem.items():
+        if len(seen) > 1:
+            raise ProblemError(f"problem {problem} was graded with different tests in {seen[0][1]} and "
+                               f"{seen[1][1]}; regrade those shards with the same tests")
+    if len(sizes) > 1:
+        raise ProblemError("the shards come from different splits (N or class size differ); merge the shards of "
+                           "one run")
+    if sizes:
+        (n, _pairs), = sizes
+        missing = sorted(set(range(1, n + 1)) - set(shards))
+        if missing or len(shards) != len(books):
+            what = f"shard(s) {', '.join(f'{k}/{n}' for k in missing)} missing" if missing else \
+                "a gradebook that is not a shard was mixed with shards"
+            raise ProblemError(f"cannot merge: {what}; pass every shard's output folder")
+
+
+def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: bool = True) -> MergeSummary:
+    """Join the gradebooks of ``sources`` (shard output folders or gradebook.db files) into ``out``."""
+    paths = [s / "gradebook.db" if s.is_dir() else s for s in sources]
+    for p in paths:
+        if not p.is_file():
+            raise ProblemError(f"{p}: no gradebook here; pass the output folders of the shards")
+    target = (out / "gradebook.db").resolve()
+    if target in {p.resolve() for p in paths}:
+        raise ProblemError(f"{out}: is one of the shards; merge into a new folder")
+    books = [(p, Gradebook(p)) for p in paths]
+    try:
+        _check(books)
+        course_json = next((b.meta("course") for _, b in books if b.meta("course")), None)
+        submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
+        gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
+        not_graded = next((b.meta("not_graded") for _, b in books if b.meta("not_graded")), None)
+    finally:
+        for _, b in books:
+            b.close()
+    out.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+    summary = MergeSummary(shards=len(paths))
+    course = Course.from_json(course_json) if course_json else None
+    with Gradebook(target) as book:
+        book.set_roster([])
+        for p in paths:
+            summary.pairs += book.absorb(p)
+        book.set_meta("course", course_json)
+        book.set_meta("submissions", submissions)
+        book.set_meta("gradescope", "yes" if gradescope else None)
+        book.set_meta("not_graded", not_graded)
+        problems = book.problems()
+        if similarity and submissions and Path(submissions).is_dir():
+            roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
+            book.set_similarity(class_similarity(roster.files, problems, root))
+            summary.similarity = f"computed from {submissions}"
+        else:
+            summary.similarity = "skipped: the submissions folder is not readable here"
+        summary.students = len(book.students())
+        render_outputs(book, out, title=f"Class report: {Path(submissions).name if submissions else 'merged'}",
+                       course=course, gradescope=gradescope)
+        summary.judge_errors = book.judge_errors()
+    return summary
