@@ -314,6 +314,7 @@ def every_position_selected(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_mask_share_large_sample(sol):
     """400,000 selected positions: the [MASK] share is 0.8 + 0.1 / V to within 0.0044 (detects a bias of 0.01)."""
     orig, new = every_position_selected(sol, 61)
@@ -323,6 +324,7 @@ def test_mask_share_large_sample(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_unchanged_share_large_sample(sol):
     """400,000 selected positions: the unchanged share is 0.1 + 0.1 / V to within 0.0033."""
     orig, new = every_position_selected(sol, 63)
@@ -332,6 +334,7 @@ def test_unchanged_share_large_sample(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_random_share_large_sample(sol):
     """400,000 selected positions: the share replaced by another id is 0.1 * (V - 2) / V to within 0.0031."""
     orig, new = every_position_selected(sol, 65)

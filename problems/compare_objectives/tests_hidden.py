@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     chi2_critical,
@@ -96,7 +97,7 @@ def trusted_report(params, texts, objective):
 
 def check_report(got, expected, name):
     if not isinstance(got, dict) or set(got) != {"loss", "accuracy"}:
-        raise CheckFailure(f"{name} must return a dict with the keys 'loss' and 'accuracy'")
+        raise CheckFailure.elided(f"{name} must return a dict with the keys 'loss' and 'accuracy'")
     expect_allclose(got["loss"], expected["loss"], rtol=1e-9, atol=1e-12, name=f"{name}['loss']")
     expect_allclose(got["accuracy"], expected["accuracy"], rtol=1e-12, atol=1e-12, name=f"{name}['accuracy']")
 
@@ -111,6 +112,7 @@ def random_texts(seed, rows, t=T):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_next_token_report_on_random_params(sol):
     """next_token_report equals the definition (token t from the output at t - 1; nan at t = 0)."""
     params = init_params(1, d=8, scale=2.0)
@@ -119,6 +121,7 @@ def test_next_token_report_on_random_params(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_fill_in_report_on_random_params(sol):
     """fill_in_report equals the definition (one [MASK] at a time, all-True mask, read at that position)."""
     params = init_params(3, d=8, scale=2.0)
@@ -127,6 +130,7 @@ def test_fill_in_report_on_random_params(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_reports_on_short_texts(sol):
     """Texts of 3 tokens (T < T_max): both reports by the definition."""
     params = init_params(5, d=8, scale=2.0)
@@ -156,12 +160,13 @@ def expect_fits(counts, probs, name):
     stat = float(sum((o - e) ** 2 / e for o, e in zip(obs, exp, strict=True)))
     crit = chi2_critical(len(exp) - 1)
     if stat > crit:
-        raise CheckFailure(f"statistical check failed: {name} does not follow softmax(logits / temperature) "
+        raise CheckFailure.elided(f"statistical check failed: {name} does not follow softmax(logits / temperature) "
                            f"(chi-square {stat:.1f} > {crit:.1f} over {int(counts.sum())} samples)")
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("temperature", [1.0, 0.5, 2.0])
+@pytest.mark.category("edge cases")
+@pytest.mark.parametrize("temperature", [1.0, 0.5, 2.0], ids=cases())
 def test_generate_first_token_distribution(sol, temperature):
     """The first sampled token follows softmax(logits at the last prompt position / temperature)."""
     params = init_params(7, d=8, scale=2.0)
@@ -173,6 +178,7 @@ def test_generate_first_token_distribution(sol, temperature):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_generate_conditions_on_its_own_samples(sol):
     """The second token follows the model's distribution given the prompt AND the first sampled token."""
     params = init_params(9, d=8, scale=2.0)
@@ -193,6 +199,7 @@ def test_generate_conditions_on_its_own_samples(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_generate_zero_length_and_rng(sol):
     """length = 0 returns the prompts; same seed same samples; the global np.random is untouched."""
     params = init_params(11, d=8)
@@ -214,6 +221,7 @@ def valid_texts(texts):
 
 
 @pytest.mark.points(4)
+@pytest.mark.category("statistics")
 def test_claims_causal_lm(sol):
     """End to end, causal LM: near-optimal at L, at chance at R, and its samples obey the language's rules."""
     trained = sol.train_clm(init_params(21), language(22, 512), np.random.default_rng(23), **CLM_RUN)
@@ -242,6 +250,7 @@ def test_claims_causal_lm(sol):
 
 
 @pytest.mark.points(4)
+@pytest.mark.category("statistics")
 def test_claims_masked_lm(sol):
     """End to end, masked LM: fills R (from the right) near the optimum, a and b at most 1/2."""
     trained = sol.train_mlm(init_params(31), language(32, 512), np.random.default_rng(33), mask_id=MASK,

@@ -32,6 +32,7 @@ def last_log_probs(params, ids, mask):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_next_token_report_position_one(sol):
     """Position 1 is predicted from position 0 alone; position 0 is nan."""
     params = init_params(1)
@@ -47,6 +48,7 @@ def test_next_token_report_position_one(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_fill_in_report_last_position(sol):
     """The last position is filled from everything before it, with [MASK] in its place."""
     params = init_params(3)
@@ -60,6 +62,7 @@ def test_fill_in_report_last_position(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_generate_keeps_the_prompt(sol):
     """generate returns int64 (B, P + length) starting with the prompts, ids in [0, V)."""
     prompts = np.array([[1, 2], [3, 4], [5, 6]])
@@ -70,6 +73,7 @@ def test_generate_keeps_the_prompt(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_generate_cold_temperature_is_argmax(sol):
     """At temperature 1e-4 a clear favourite is sampled every time."""
     params = init_params(7)

@@ -221,6 +221,7 @@ def all_selected_large(sol, seed):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_mask_share_large_sample(sol):
     """400,000 selected tokens: [MASK] 0.8 + 0.1 / 10 to within 0.0043 (detects a bias of 0.01)."""
     out = all_selected_large(sol, 92)
@@ -230,6 +231,7 @@ def test_mask_share_large_sample(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_unchanged_share_large_sample(sol):
     """400,000 selected tokens: unchanged 0.1 + 0.1 / 10 to within 0.0035 (detects a bias of 0.01)."""
     out = all_selected_large(sol, 93)
@@ -349,7 +351,8 @@ def test_clm_pad_equals_eos(sol):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("pad_eos,multiple", [(99, None), (0, 8), (1, 4)], ids=["99", "0-multiple-8", "1-multiple-4"])
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("pad_eos,multiple", [(99, None), (0, 8), (1, 4)], ids=cases())
 def test_clm_pad_equals_eos_random(sol, pad_eos, multiple):
     """pad_id == eos_id on random batches: labels follow the attention mask, never the id (padding only is -100)."""
     seqs = random_seqs(70 + pad_eos, 9, 0, 12)
@@ -362,6 +365,7 @@ def test_clm_pad_equals_eos_random(sol, pad_eos, multiple):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_clm_text_contains_the_pad_id(sol):
     """Real tokens equal to pad_id (inside the text, and as eos) keep their labels."""
     seqs = [[5, PAD, 6], [PAD, PAD], [7]]

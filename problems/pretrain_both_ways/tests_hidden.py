@@ -23,6 +23,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_allclose, expect_band, proportion_band
 
 KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
@@ -97,10 +98,10 @@ def expect_at_most_optimum(share, n, optimum, name, hint):
 
 def check_params(got, like, name):
     if not isinstance(got, dict) or not set(KEYS) <= set(got):
-        raise CheckFailure(f"{name} must return a dict with the keys {list(KEYS)}")
+        raise CheckFailure.elided(f"{name} must return a dict with the keys {list(KEYS)}")
     for key in KEYS:
         if type(got[key]) is not np.ndarray or got[key].dtype != np.float64 or got[key].shape != like[key].shape:
-            raise CheckFailure(f"{name}: params['{key}'] must be a float64 array of shape {like[key].shape}")
+            raise CheckFailure.elided(f"{name}: params['{key}'] must be a float64 array of shape {like[key].shape}")
     return got
 
 
@@ -123,6 +124,7 @@ def small_params(seed):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("edge cases")
 def test_clm_steps_on_one_row(sol):
     """One data row: train_clm is Adam on the causal mask with next-token targets, exactly."""
     params = small_params(1)
@@ -138,6 +140,7 @@ def test_clm_steps_on_one_row(sol):
 
 
 @pytest.mark.points(3)
+@pytest.mark.category("edge cases")
 def test_mlm_steps_all_masked_one_row(sol):
     """One row, every position selected and masked: Adam on the all-True mask, targets = original tokens."""
     params = small_params(4)
@@ -152,6 +155,7 @@ def test_mlm_steps_all_masked_one_row(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_mlm_nothing_selected_changes_nothing(sol):
     """mlm_probability = 0: no target, zero gradients, and Adam from zero moments leaves params unchanged."""
     params = small_params(7)
@@ -162,6 +166,7 @@ def test_mlm_nothing_selected_changes_nothing(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_zero_steps_returns_a_copy(sol):
     """steps = 0 returns the parameters unchanged (and the caller's arrays are not mutated)."""
     params = small_params(10)
@@ -174,7 +179,8 @@ def test_zero_steps_returns_a_copy(sol):
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("objective", ["clm", "mlm"])
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("objective", ["clm", "mlm"], ids=cases())
 def test_reproducible_and_seeded(sol, objective):
     """Two generators with one seed give equal parameters, another seed different ones; np.random untouched."""
     params = small_params(13)
@@ -198,6 +204,7 @@ def test_reproducible_and_seeded(sol, objective):
 
 
 @pytest.mark.points(4)
+@pytest.mark.category("statistics")
 def test_clm_claims(sol):
     """The causal LM: L near the optimum 1, R at chance 1/4, b at most 1/2, a at most 1/8 (statement table)."""
     trained = check_params(sol.train_clm(init_params(21), language(22, 512), np.random.default_rng(23),
@@ -220,6 +227,7 @@ def test_clm_claims(sol):
 
 
 @pytest.mark.points(4)
+@pytest.mark.category("statistics")
 def test_mlm_claims(sol):
     """The masked LM fills R (decided from the right) near the optimum 1, a and b at most 1/2."""
     trained = check_params(sol.train_mlm(init_params(31), language(32, 512), np.random.default_rng(33),

@@ -38,6 +38,7 @@ def model_logits(params, ids, mask):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("edge cases")
 def test_clm_one_step_on_one_row(sol):
     """One row, one step: Adam's first step is lr * g / (|g| + 1e-8) with g from your loss_and_grads."""
     params = init_params(1, d=6)
@@ -53,6 +54,7 @@ def test_clm_one_step_on_one_row(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("statistics")
 def test_clm_learns_the_left_rule(sol):
     """After 400 steps the causal LM predicts every L = 8 + a % 4 from the a before it (>= 90%)."""
     trained = sol.train_clm(init_params(4), language(5, 512), np.random.default_rng(6), steps=400, batch_size=32,
@@ -65,6 +67,7 @@ def test_clm_learns_the_left_rule(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_input_not_changed(sol):
     """train_mlm returns new arrays; the input params keep their values."""
     params = init_params(8, d=6)
@@ -78,6 +81,7 @@ def test_input_not_changed(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_bad_steps(sol):
     """steps = -1 raises ValueError naming steps."""
     expect_raises(ValueError, sol.train_clm, init_params(11, d=6), language(12, 4), np.random.default_rng(0),

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 
+from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     expect_allclose,
@@ -79,7 +80,7 @@ def call_grads(sol, params, ids, mask, targets):
     for key in KEYS:
         if type(grads[key]) is not np.ndarray or grads[key].dtype != np.float64 \
                 or grads[key].shape != params[key].shape:
-            raise CheckFailure(f"grads['{key}'] must be a float64 array of shape {params[key].shape}")
+            raise CheckFailure.elided(f"grads['{key}'] must be a float64 array of shape {params[key].shape}")
     return loss, grads
 
 
@@ -105,7 +106,8 @@ MASKS = {
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("kind", sorted(MASKS))
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("kind", sorted(MASKS), ids=cases())
 def test_forward_matches_definition(sol, kind):
     """Logits equal the model's definition, for a causal, a bidirectional and a banded mask."""
     params = random_params(11)
@@ -115,6 +117,7 @@ def test_forward_matches_definition(sol, kind):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_forward_shorter_than_t_max(sol):
     """T < T_max uses pos[:T] only; a batch of one position attends to itself."""
     params = random_params(13, t_max=8)
@@ -125,7 +128,8 @@ def test_forward_shorter_than_t_max(sol):
 
 
 @pytest.mark.points(2)
-@pytest.mark.parametrize("kind", ["causal", "bidirectional"])
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("kind", ["causal", "bidirectional"], ids=cases())
 def test_loss_matches_definition(sol, kind):
     """The loss is the mean over targets other than -100 of -log softmax[target], with no shift."""
     params = random_params(21)
@@ -136,8 +140,9 @@ def test_loss_matches_definition(sol, kind):
 
 
 @pytest.mark.points(1)
-@pytest.mark.parametrize("key", KEYS)
-@pytest.mark.parametrize("kind", ["causal", "bidirectional"])
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("key", KEYS, ids=cases())
+@pytest.mark.parametrize("kind", ["causal", "bidirectional"], ids=cases())
 def test_gradient_of_each_array(sol, key, kind):
     """The gradient of one parameter array agrees with central differences of your forward."""
     params = random_params(31)
@@ -148,6 +153,7 @@ def test_gradient_of_each_array(sol, key, kind):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_gradient_all_arrays_banded_mask(sol):
     """All gradients at once, with a banded mask and T < T_max."""
     params = random_params(41, t_max=9)
@@ -159,6 +165,7 @@ def test_gradient_all_arrays_banded_mask(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_gradient_repeated_tokens(sol):
     """Every position holds one of two ids: the token gradient adds all occurrences."""
     params = random_params(51)
@@ -173,6 +180,7 @@ def test_gradient_repeated_tokens(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("edge cases")
 def test_gradient_one_target(sol):
     """A single target (N = 1) in a large batch: the mean is over the targets, not the positions."""
     params = random_params(61)
@@ -187,6 +195,7 @@ def test_gradient_one_target(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_no_target(sol):
     """Every target is -100: the loss is nan and every gradient is exactly zero."""
     params = random_params(71)
@@ -199,6 +208,7 @@ def test_no_target(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_params_not_changed_and_extra_keys(sol):
     """An extra key in params is ignored; the arrays of params are not mutated."""
     params = random_params(81)
@@ -210,8 +220,9 @@ def test_params_not_changed_and_extra_keys(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 @pytest.mark.parametrize("case", ["missing_key", "ids_range", "too_long", "mask_shape", "mask_dtype",
-                                  "empty_row", "targets_shape", "targets_range"])
+                                  "empty_row", "targets_shape", "targets_range"], ids=cases())
 def test_errors(sol, case):
     """Each documented bad argument raises ValueError naming it."""
     params = random_params(91, t_max=6)

@@ -31,6 +31,7 @@ def loss_from_logits(logits, targets):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example_forward(sol):
     """The statement's example, causal and bidirectional."""
     ids = np.array([[0, 1]])
@@ -41,6 +42,7 @@ def test_statement_example_forward(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("correctness")
 def test_statement_example_loss(sol):
     """The statement's loss: log(2 e^2 + 1) - 2, and a zero row for an absent token."""
     out = sol.loss_and_grads(example_params(), np.array([[0, 1]]), np.tril(np.ones((2, 2), bool)),
@@ -51,6 +53,7 @@ def test_statement_example_loss(sol):
 
 
 @pytest.mark.points(2)
+@pytest.mark.category("correctness")
 def test_gradient_along_a_random_direction(sol):
     """Central differences of your forward along one random direction agree with sum(grads * u)."""
     rng = np.random.default_rng(7)
@@ -73,6 +76,7 @@ def test_gradient_along_a_random_direction(sol):
 
 
 @pytest.mark.points(1)
+@pytest.mark.category("argument checks")
 def test_id_out_of_range(sol):
     """An id equal to V raises ValueError naming ids."""
     expect_raises(ValueError, sol.forward, example_params(), np.array([[0, 3]]), np.ones((2, 2), bool),
