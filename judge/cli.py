@@ -20,9 +20,10 @@ from judge.grading.release import released_hidden
 from judge.hints import parse_hints, without_hints
 from judge.problems import Problem, ProblemError, list_problems, load_problem, problem_ids
 from judge.progress import is_solved, next_problem, track_progress
-from judge.report import render_changes, render_result, render_table
-from judge.runner import run_solution
+from judge.report import TestProgress, render_changes, render_result, render_table
+from judge.runner import collect_tests, run_solution
 from judge.store import Store, changed_tests
+from judge.verdicts import ResultStatus
 
 
 def _db_path(root_dir: Path, db: str | None) -> Path:
@@ -204,7 +205,14 @@ def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind:
     problem = _problem(root_dir, problem_id)
     visibility = "all" if kind == "submit" and problem.has_hidden_tests else "public"
     path = _solution_path(root_dir, problem, file)
-    result = run_solution(problem, path, visibility, validate=False)
+    progress = None
+    if not as_json and sys.stdout.isatty():  # on a terminal: each test's verdict as it comes, then the report
+        progress = TestProgress(problem.id, len(collect_tests(problem, visibility)), sys.stdout)
+    try:
+        result = run_solution(problem, path, visibility, validate=False, on_test=progress)
+    finally:
+        if progress is not None:
+            progress.done()
     record_error = number = None
     if kind == "submit":
         try:
@@ -231,7 +239,7 @@ def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind:
             click.echo(f"Recorded as #{number}: judge history --attempt {number}")
     if record_error:
         fail(record_error, EXIT_USAGE)
-    sys.exit(EXIT_OK if result["status"] == "passed" else EXIT_FAILED)
+    sys.exit(EXIT_OK if result["status"] == ResultStatus.PASSED else EXIT_FAILED)
 
 
 @main.command()

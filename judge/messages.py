@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from judge.verdicts import Verdict
+
 
 @dataclass
 class Shown:
@@ -29,7 +31,7 @@ def collapse(tests: Iterable[dict[str, Any]]) -> list[Shown]:
     first: dict[tuple[str, str], Shown] = {}
     for test in tests:
         key = (str(test.get("status")), str(test.get("message") or ""))
-        if test.get("status") == "passed" or not key[1]:
+        if test.get("status") == Verdict.PASSED or not key[1]:
             shown.append(Shown(test))
             continue
         if key in first:

@@ -6,13 +6,39 @@ from typing import Any
 
 import click
 
+from judge.messages import collapse
 from judge.results import category_scores
+from judge.verdicts import ResultStatus, Verdict
 
+V = Verdict
 SYMBOL = {
-    "passed": ("PASS", "green"), "failed": ("FAIL", "red"), "error": ("ERROR", "red"), "timeout": ("TIME", "yellow"),
-    "memory": ("MEM", "yellow"), "crashed": ("CRASH", "magenta"), "forbidden": ("FORBID", "magenta"),
-    "missing": ("MISSING", "red"), "invalid": ("INVALID", "red"), "judge_error": ("JUDGE?", "magenta"),
+    V.PASSED: ("PASS", "green"), V.FAILED: ("FAIL", "red"), V.ERROR: ("ERROR", "red"), V.TIMEOUT: ("TIME", "yellow"),
+    V.MEMORY: ("MEM", "yellow"), V.CRASHED: ("CRASH", "magenta"), V.FORBIDDEN: ("FORBID", "magenta"),
+    V.MISSING: ("MISSING", "red"), V.INVALID: ("INVALID", "red"), V.JUDGE_ERROR: ("JUDGE?", "magenta"),
 }
+PROGRESS_MARK = {V.PASSED: ".", V.FAILED: "F", V.ERROR: "E", V.TIMEOUT: "T", V.MEMORY: "M", V.CRASHED: "C",
+                 V.FORBIDDEN: "X", V.MISSING: "?", V.INVALID: "I", V.JUDGE_ERROR: "J"}
+
+
+class TestProgress:
+    """pytest-like progress on a terminal while tests run: one mark per test as it gets its verdict (``.`` passed,
+    ``F`` failed, ``T`` timeout, ...), with a count, on one line that the report replaces."""
+
+    def __init__(self, problem: str, total: int, stream: Any) -> None:
+        self.problem, self.total, self.stream, self.marks = problem, total, stream, []
+
+    def __call__(self, record: Any) -> None:
+        status = record.status
+        mark = PROGRESS_MARK.get(status, "?")
+        self.marks.append(click.style(mark, fg=SYMBOL.get(status, ("", "red"))[1]))
+        tail = "".join(self.marks[-60:])
+        self.stream.write(f"\r{self.problem} {len(self.marks)}/{self.total} {tail}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.marks:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _fmt(x: float) -> str:
@@ -26,19 +52,26 @@ def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
     lines = []
     what = "public tests" if result.get("visibility") == "public" else "public and hidden tests"
     lines.append(click.style(f"{result['problem']}", bold=True) + f"  ({what})")
-    if result["status"] == "error" and result.get("message"):
+    if result["status"] == ResultStatus.ERROR and result.get("message"):
         lines.append(click.style(f"  your file could not be loaded: {result['message']}", fg="red"))
     width = max([len(t["name"]) for t in result["tests"]] + [10])
+    said = {id(x): shown.test["name"] for shown in collapse(result["tests"]) for x in shown.same}
+    notes = {id(shown.test): shown.note for shown in collapse(result["tests"]) if shown.same}
     for t in result["tests"]:
         label, fg = SYMBOL.get(t["status"], (t["status"].upper(), "red"))
         vis = "" if t["visibility"] == "public" else " (hidden)"
         lines.append(
             f"  {click.style(f'{label:<7}', fg=fg)} {t['name']:<{width}} {_fmt(t['score'])}/{_fmt(t['max_score'])}{vis}"
         )
-        if t["status"] != "passed" and t["message"] and result["status"] != "error":
+        if t["status"] != Verdict.PASSED and t["message"] and result["status"] != ResultStatus.ERROR:
+            if id(t) in said:  # an identical message is said once, at its first test
+                lines.append(f"          same as {said[id(t)]}")
+                continue
             for line in t["message"].splitlines()[:14]:
                 lines.append(f"          {line}")
-    failed = sum(t["status"] != "passed" for t in result["tests"])
+            if id(t) in notes:
+                lines.append(f"          ({notes[id(t)]})")
+    failed = sum(t["status"] != Verdict.PASSED for t in result["tests"])
     pct = 100.0 * result["score"] / result["max_score"] if result["max_score"] else 0.0
     score = f"Score {_fmt(result['score'])}/{_fmt(result['max_score'])} ({pct:.0f}%)"
     if failed:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from judge.sandbox import TIERS
+from judge.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
 
 MISSING_SHA256 = "0" * 64  # the solution hash of a submission file that does not exist
 
@@ -87,13 +88,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS test_results_problem ON test_results(problem, name);
 """
 
-FLAG_VERDICTS = ("timeout", "memory", "crashed", "forbidden", "judge_error")
+FLAG_VERDICTS = tuple(v.value for v in FLAGGED)
 
 
 def grade_status(result: dict[str, Any] | None) -> str:
     """The gradebook status of a result: the result's own status, or judge_error when the judge failed."""
-    if result is None or any(t["status"] == "judge_error" for t in result["tests"]):
-        return "judge_error"
+    if is_judge_error(result):
+        return ResultStatus.JUDGE_ERROR
     return result["status"]
 
 
@@ -148,7 +149,7 @@ class Gradebook:
         graded on a tier at least as strong as ``tier``."""
         stored = self.fingerprint(student, problem)
         return (stored is not None and stored[:3] == (solution_sha256, tests_sha256, version)
-                and stored[3] != "judge_error" and tier_rank(stored[4]) <= tier_rank(tier))
+                and stored[3] != Verdict.JUDGE_ERROR and tier_rank(stored[4]) <= tier_rank(tier))
 
     # -- metadata, submission times, overrides -----------------------------------------------------------------
     def set_meta(self, key: str, value: str | None) -> None:
@@ -197,13 +198,13 @@ class Gradebook:
         """Store (or replace) one pair and its per-test verdicts in one transaction; returns its status."""
         status = grade_status(result)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        score = None if status == "judge_error" or result is None else result["score"]
+        score = None if status == Verdict.JUDGE_ERROR or result is None else result["score"]
         max_score = result["max_score"] if result is not None else None
         duration = result["duration_s"] if result is not None else 0.0
         if not message and result is not None:
             message = result.get("message", "")
-            if status == "judge_error":
-                message = next(t["message"] for t in result["tests"] if t["status"] == "judge_error")
+            if status == Verdict.JUDGE_ERROR:
+                message = next(t["message"] for t in result["tests"] if t["status"] == Verdict.JUDGE_ERROR)
         with self.db:
             self.db.execute(
                 "INSERT INTO grades (student, problem, solution_sha256, tests_sha256, judge_version, status, score,"
@@ -321,7 +322,7 @@ class Gradebook:
         for student, problem, status, message, verdicts in rows:
             kinds = set((verdicts or "").split(",")) - {""}
             out.append((student, problem, status, message,
-                        sorted(kinds | ({"judge_error"} if status == "judge_error" else set()))))
+                        sorted(kinds | ({Verdict.JUDGE_ERROR.value} if status == Verdict.JUDGE_ERROR else set()))))
         return out
 
     def failed_tests_per_student(self) -> dict[str, int]:

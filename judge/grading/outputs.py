@@ -39,7 +39,7 @@ def effective_score(row: dict[str, Any] | None) -> float | None:
         return None
     if row.get("override") is not None:
         return row["override"]["score"]
-    return None if row["status"] == "judge_error" else row["score"]
+    return None if row["status"] == Verdict.JUDGE_ERROR else row["score"]
 
 
 def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: dict[str, float]
@@ -135,7 +135,7 @@ def write_csv(book: Gradebook, out: Path) -> Path:
             cells = []
             for p in problems:
                 score = effective_score(rows.get(p))
-                cells.append("judge_error" if score is None else _fmt(score))
+                cells.append(ResultStatus.JUDGE_ERROR.value if score is None else _fmt(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
             notes = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
@@ -170,14 +170,14 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
                 lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course "
                              f"grade.")
             continue
-        if row is None or row["status"] == "judge_error":
+        if row is None or row["status"] == Verdict.JUDGE_ERROR:
             lines.append(f"## {p}: not graded (a judge error, not your fault; your instructor has been told)")
             continue
         result = row["result"]
         lines.append(f"## {p}: {row['score']:g}/{row['max_score']:g} ({row['status']})")
         if late and late.get(p) is not None and late[p].days:
             lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course grade.")
-        if row["status"] == "missing":
+        if row["status"] == ResultStatus.MISSING:
             lines.append("")
             lines.append(f"No file `{p}.py` was submitted.")
             if not_graded:
@@ -185,7 +185,7 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
                 lines.append("Files of yours that were not graded, and why:")
                 lines.extend(f"- `{name}`: {why}" for name, why in not_graded)
             continue
-        if row["status"] == "error" and result.get("message"):
+        if row["status"] == ResultStatus.ERROR and result.get("message"):
             lines.append("")
             lines.append(f"Your file could not be loaded: {result['message']}")
         lines.append("")
@@ -234,7 +234,7 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
         for p in problems:
             row = rows.get(p)
             target = folder / f"{p}.json"
-            if row is not None and row["result"] is not None and row["status"] != "judge_error":
+            if row is not None and row["result"] is not None and row["status"] != Verdict.JUDGE_ERROR:
                 _atomic_write(target, json.dumps(row["result"], indent=2, sort_keys=True) + "\n")
             elif target.exists():
                 target.unlink()
@@ -242,8 +242,8 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
                                                                          not_graded.get(student)))
         if gradescope:
             results = [rows[p]["result"] for p in problems
-                       if p in rows and rows[p]["result"] is not None and rows[p]["status"] != "judge_error"]
-            errors = [p for p in problems if p not in rows or rows[p]["status"] == "judge_error"]
+                       if p in rows and rows[p]["result"] is not None and rows[p]["status"] != Verdict.JUDGE_ERROR]
+            errors = [p for p in problems if p not in rows or rows[p]["status"] == Verdict.JUDGE_ERROR]
             doc = to_gradescope(results, judge_errors=errors)
             overridden = {q: r for q, r in rows.items() if r.get("override")}
             if overridden:  # the top-level score wins over the tests' sum in Gradescope
