@@ -51,9 +51,11 @@ def test_pad_equals_eos_fails_several_tests(tmp_db):
 def test_t5_current_hugging_face_rule_fails_only_where_noise_outnumbers_the_rest(tmp_db):
     failed = hidden_failures("t5_noise_mask", "hf_min_rule", tmp_db)
     assert failed
+    # hidden ids show no inputs (test_counts[case3]): the case number indexes the test module's COUNTS
+    counts = load(REPO / "problems" / "t5_noise_mask" / "tests_hidden.py").COUNTS
     for test in failed:
-        assert test["name"].startswith("test_counts["), test["name"]
-        length, density, mean = test["name"][len("test_counts["):].split("-")[:3]
+        assert test["name"].startswith("test_counts[case"), test["name"]
+        length, density, mean = counts[int(test["name"][len("test_counts[case"):-1])][:3]
         noise = min(max(round(int(length) * float(density)), 1), int(length) - 1)
         assert noise > int(length) - noise, test["name"]
         # the two rules differ there: round(noise / mean) capped vs round(min(noise, rest) / mean)
