@@ -151,7 +151,8 @@ def show(problem_id: str) -> None:
     if hints:
         click.echo(f"\n## Hints\n{len(hints)} hint(s), revealed one at a time: judge hint {problem.id}")
     click.echo(f"\n---\nEntry points: {', '.join(problem.entry_points)}. Limits per test: "
-               f"{problem.time_limit_s:g} s of CPU time, {problem.memory_limit_mb} MB of memory. Allowed imports: "
+               f"{problem.time_limit_s:g} s of CPU time, {problem.memory_limit_mb} MB of memory; "
+               f"{problem.submission_time_limit_s:g} s for all tests together. Allowed imports: "
                f"{', '.join(problem.allowed_imports)} (anything else is the verdict 'forbidden').")
 
 
