@@ -87,7 +87,7 @@ def probe():
 def call_probe(zygote: Zygote, tmp_path: Path, source: str, name: str):
     path = tmp_path / f"{name}.py"
     path.write_text(source)
-    executor = Executor(path, ["probe"], ["os", "time", "signal"], Limits(time_s=2.0), sandbox=SPEC, zygote=zygote)
+    executor = Executor(path, ["probe"], ["os", "time", "signal", "numpy"], Limits(time_s=2.0), sandbox=SPEC, zygote=zygote)
     executor.start()
     try:
         outcome = executor.call("probe", (), {}, 2.0)
@@ -155,3 +155,16 @@ def test_a_batch_matches_one_by_one(zygote, tmp_path):
     assert got[0][0]["score"] == got[0][0]["max_score"] == got[len(files) - 1][0]["score"]
     assert got[files.index(crash)][0]["status"] == "error"
     assert zygote.started == 1
+
+
+LAZY_IMPORT = '''
+def probe():
+    import numpy.testing  # not imported by the zygote: read from disk by the forked worker
+    return numpy.testing.__name__
+'''
+
+
+def test_a_forked_worker_still_reads_the_interpreter_files_under_a_fresh_tmp(zygote, tmp_path):
+    """Each submission gets a fresh /tmp; read-only binds below /tmp (a venv or the judge cloned into a temporary
+    folder, as in CI) are bound back into it, so a module the zygote did not preload still imports."""
+    assert call_probe(zygote, tmp_path, LAZY_IMPORT, "lazy") == "numpy.testing"

@@ -50,9 +50,31 @@ def new_submission_namespaces(tmp_bytes: int, shm_bytes: int) -> None:
         with open(path, "w") as fh:
             fh.write(text)
     _mount(None, b"/", None, MS_REC | MS_PRIVATE)
+    # The sandbox's read-only binds under /tmp (a virtual environment or the judge in a temporary folder) must
+    # survive the fresh /tmp: hold each by a descriptor, then bind it back into the new tmpfs.
+    held = [(point, os.open(point, os.O_PATH | os.O_DIRECTORY)) for point in _mounts_under("/tmp")]
     _mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777".encode())
+    for point, fd in held:
+        os.makedirs(point, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}".encode(), point.encode(), None, MS_BIND | MS_REC)
+        os.close(fd)
     _mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={shm_bytes},mode=1777".encode())
     _mount(None, b"/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _mounts_under(folder: str) -> list[str]:
+    """The outermost mount points strictly below ``folder`` (from /proc/self/mountinfo)."""
+    points = []
+    with open("/proc/self/mountinfo", "rb") as fh:
+        for line in fh:
+            point = line.split()[4].decode("unicode_escape")
+            if point.startswith(folder + "/") and os.path.isdir(point):
+                points.append(point)
+    outer: list[str] = []
+    for point in sorted(points):
+        if not any(point.startswith(o + "/") for o in outer):
+            outer.append(point)
+    return outer
 
 
 def become_init() -> None:
