@@ -30,13 +30,11 @@ import time
 from pathlib import Path
 
 from judge.problems import find_root, problem_ids
-from judge.results import build_result
 from judge.runner import collect_tests
 from judge.sandbox import SandboxSpec, select_sandbox
 from judge.verdicts import Verdict, is_judge_error
 
-from .child import Grader
-from .gradebook import MISSING_SHA256
+from .child import Grader, unjudged_result
 from .gradescope import CONFIG_NAME, DEFAULT_DEADLINE_S, to_gradescope
 
 ALLOW_WEAK_ENV = "JUDGE_ALLOW_WEAK_SANDBOX"
@@ -85,10 +83,7 @@ class DeadlineReached(KeyboardInterrupt):
 def not_graded(grader: Grader, pid: str, tier: str, message: str) -> dict:
     """A result for a problem the deadline left ungraded: every test ``timeout`` with ``message``, score 0."""
     problem = grader.problem(pid)
-    tests = [{**t, "status": Verdict.TIMEOUT, "score": 0.0, "message": message, "duration_s": 0.0}
-             for t in collect_tests(problem)]
-    return build_result(problem=pid, tests=tests, duration_s=0.0, solution_sha256=MISSING_SHA256,
-                        tests_sha256=problem.tests_sha256("all"), visibility="all", sandbox=tier)
+    return unjudged_result(problem, collect_tests(problem), tier, Verdict.TIMEOUT, message)
 
 
 def lock_down(root: Path, source: Path) -> list[str]:

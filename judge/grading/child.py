@@ -39,15 +39,21 @@ from .gradebook import MISSING_SHA256
 MISSING_MESSAGE = "no submission: {name} was not found in the student's folder"
 
 
-def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) -> dict[str, Any]:
-    """The result of a pair with no file: every test ``missing``, score 0, status ``missing``."""
-    message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
-    result = build_result(
+def unjudged_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str, verdict: Verdict,
+                    message: str) -> dict[str, Any]:
+    """A result whose file was never run: every test ``verdict`` with ``message``, score 0."""
+    return build_result(
         problem=problem.id,
-        tests=[{**t, "status": Verdict.MISSING, "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
+        tests=[{**t, "status": verdict, "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
         duration_s=0.0, solution_sha256=MISSING_SHA256, tests_sha256=problem.tests_sha256("all"),
         visibility="all", sandbox=sandbox,
     )
+
+
+def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) -> dict[str, Any]:
+    """The result of a pair with no file: every test ``missing``, score 0, status ``missing``."""
+    message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
+    result = unjudged_result(problem, tests, sandbox, Verdict.MISSING, message)
     result["status"] = ResultStatus.MISSING
     result["message"] = message
     validate_result(result)
