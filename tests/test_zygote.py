@@ -87,7 +87,8 @@ def probe():
 def call_probe(zygote: Zygote, tmp_path: Path, source: str, name: str):
     path = tmp_path / f"{name}.py"
     path.write_text(source)
-    executor = Executor(path, ["probe"], ["os", "time", "signal", "numpy"], Limits(time_s=2.0), sandbox=SPEC, zygote=zygote)
+    allowed = ["os", "time", "signal", "numpy"]
+    executor = Executor(path, ["probe"], allowed, Limits(time_s=2.0), sandbox=SPEC, zygote=zygote)
     executor.start()
     try:
         outcome = executor.call("probe", (), {}, 2.0)
