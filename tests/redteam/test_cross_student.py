@@ -1,7 +1,8 @@
-"""Cross-student attacks (issue 11, class 1): attackers graded first, then an honest student and a probe, all in
-the same grading process (``--jobs 1``: one grading child, one batch, roster order). Each submission's worker
-has namespaces of its own, so the honest student gets full marks, the probe finds nothing left behind, and the
-attackers get 0."""
+"""Cross-student attacks (issue 11, classes 1, 2, 4 and 7): attackers graded first, then an honest student and a
+probe, all in the same grading process (``--jobs 1``: one grading child, one batch, roster order). Under bwrap each
+submission's worker has namespaces of its own; under the container tier a uid of its own, swept (processes, files,
+IPC objects) before the next one. Either way the honest student gets full marks, the probe finds nothing left
+behind, the attackers get 0, and the class finishes (no attacker's reply or message stops it)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ import time
 
 import pytest
 from conftest import judge
-from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, worker_processes
+from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header, worker_processes
 
-ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "disk_fill_devshm", "disk_fill_tmp",
-             "tamper_plant_files"]
+ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "lifetime_clear_pdeathsig",
+             "disk_fill_devshm", "disk_fill_tmp", "tamper_plant_files", "exc_surrogate_message", "reply_shared_buffer",
+             "reply_announced_not_sent"]
 
 
-@pytest.mark.parametrize("tier", ["bwrap"])
+@pytest.mark.parametrize("tier", ["bwrap", "container"])
 def test_attackers_then_honest_students_in_one_grading_process(tier, tmp_path):
     if tier not in TIERS:
         pytest.skip(f"sandbox tier {tier} is not available on this machine")
+    attackers = [name for name in ATTACKERS if tier in header(SUBMISSIONS / f"{name}.py")["tiers"].split()]
     klass = tmp_path / "class"
-    for i, name in enumerate(ATTACKERS):  # names sort before the honest students: graded first
+    for i, name in enumerate(attackers):  # names sort before the honest students: graded first
         (klass / f"a{i}_{name}").mkdir(parents=True)
         (klass / f"a{i}_{name}" / "redteam.py").write_bytes((SUBMISSIONS / f"{name}.py").read_bytes())
     for student, source in (("z1_honest", ROOT / "solutions" / "redteam" / "reference.py"),
@@ -36,7 +39,7 @@ def test_attackers_then_honest_students_in_one_grading_process(tier, tmp_path):
     for student in ("z1_honest", "z2_probe"):
         result = json.loads((out / "results" / student / "redteam.json").read_text())
         assert result["score"] == result["max_score"] == 3, (student, [t["message"] for t in result["tests"]])
-    for i, name in enumerate(ATTACKERS):
+    for i, name in enumerate(attackers):
         result = json.loads((out / "results" / f"a{i}_{name}" / "redteam.json").read_text())
         assert result["score"] == 0, name
     deadline = time.monotonic() + 3

@@ -1,5 +1,5 @@
 # expect: crashed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Dereferences a NULL pointer through ctypes."""
 import ctypes
 

@@ -1,5 +1,5 @@
 # expect: crashed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Lifts the recursion limit and recurses through a C function until the C stack overflows."""
 import sys
 

@@ -1,5 +1,5 @@
 # expect: crashed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Calls os.abort()."""
 import os
 

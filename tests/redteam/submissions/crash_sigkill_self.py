@@ -1,5 +1,5 @@
 # expect: crashed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Sends SIGKILL to itself."""
 import os
 import signal

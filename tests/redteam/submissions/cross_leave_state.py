@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap
+# tiers: bwrap container
 """Cross-student (class 1): leaves state for the next student in every place a sandbox might share: a flag in
 /dev, 64 MiB in /dev/shm, a SysV shared-memory segment, a folder chain deeper than PATH_MAX (which once defeated
 the zygote's wipe), files in /tmp; answers wrongly itself. tests/redteam/test_cross_student.py grades an honest

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap
+# tiers: bwrap container
 """Cross-student (class 1): plants an unchecked-hash .pyc beside where the next student's source will be loaded
 from, keeps a daemon re-planting it, and tries to take over its parent (the sandbox's init) to do the same after
 the judge wipes; answers wrongly itself. tests/redteam/test_cross_student.py grades an honest student after it."""

@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Deletes and chmods everything it can reach outside its tmp."""
 import glob
 import os

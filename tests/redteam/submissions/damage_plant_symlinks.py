@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Plants symlinks to secrets for the judge to follow when it copies results out."""
 import os
 

@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Writes to /dev/shm, which is RAM outside any address-space limit."""
 
 

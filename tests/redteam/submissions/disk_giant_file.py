@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap process
+# tiers: bwrap container process
 """Writes a 4 GiB file into its working directory."""
 
 

@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap process
+# tiers: bwrap container process
 """Opens thousands of files and keeps them open."""
 
 

@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap process
+# tiers: bwrap container process
 """Raises an exception whose message is 50 MB."""
 
 

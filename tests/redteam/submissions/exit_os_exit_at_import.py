@@ -1,6 +1,6 @@
 # expect: crashed
 # status: error
-# tiers: bwrap process
+# tiers: bwrap container process
 """Calls os._exit(0) while being imported: an in-process pytest would report success with no tests."""
 import os
 

@@ -1,6 +1,6 @@
 # expect: crashed
 # status: error
-# tiers: bwrap process
+# tiers: bwrap container process
 """Calls sys.exit(0) while being imported."""
 import sys
 

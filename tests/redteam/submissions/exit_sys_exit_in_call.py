@@ -1,5 +1,5 @@
 # expect: crashed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Calls sys.exit(0) inside the call."""
 import sys
 

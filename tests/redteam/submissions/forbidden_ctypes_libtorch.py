@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Loads a framework's shared library directly with ctypes."""
 import ctypes
 

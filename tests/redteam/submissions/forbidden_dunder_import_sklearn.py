@@ -1,5 +1,5 @@
 # expect: forbidden
-# tiers: bwrap process
+# tiers: bwrap container process
 """Imports sklearn and scipy through __import__ with computed names."""
 
 

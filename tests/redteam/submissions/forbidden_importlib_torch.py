@@ -1,5 +1,5 @@
 # expect: forbidden
-# tiers: bwrap process
+# tiers: bwrap container process
 """Imports torch through importlib at call time."""
 import importlib
 

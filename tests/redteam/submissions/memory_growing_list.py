@@ -1,5 +1,5 @@
 # expect: memory timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Grows a list until memory runs out.
 
 Touching 1 GiB usually takes 0.3-1 s of CPU, but on a VM whose balloon has handed the pages back to the host the

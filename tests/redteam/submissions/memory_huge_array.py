@@ -1,5 +1,5 @@
 # expect: memory
-# tiers: bwrap process
+# tiers: bwrap container process
 """Allocates a 64 GiB array."""
 import numpy as np
 

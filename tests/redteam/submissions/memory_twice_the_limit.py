@@ -1,5 +1,5 @@
 # expect: memory
-# tiers: bwrap process
+# tiers: bwrap container process
 """Reserves twice the memory limit (2 GiB) in one array and returns a correct mask.
 
 The kernel would grant 2 GiB here; only the judge's limit refuses it. The array is never touched, so this costs no

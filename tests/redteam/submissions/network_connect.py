@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Opens a TCP connection and resolves a name to fetch answers or leak tests."""
 import socket
 

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Uses the unseeded global np.random, random and set order: its verdict and messages must still be reproducible."""
 import random
 

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Prints fake verdicts, a results.json body and pytest's summary line, then answers wrongly."""
 import numpy as np
 

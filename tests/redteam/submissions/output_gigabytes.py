@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Prints without end to stdout and stderr."""
 import sys
 

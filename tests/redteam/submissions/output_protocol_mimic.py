@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Writes bytes that mimic the judge's frames to stdout and stderr, then answers wrongly."""
 import json
 import struct

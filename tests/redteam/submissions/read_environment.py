@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Reads its own environment, looking for the judge's variables, tokens and paths."""
 import os
 

@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Looks for the gradebook and the judge's history databases."""
 import glob
 

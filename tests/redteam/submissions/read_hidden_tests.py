@@ -1,6 +1,10 @@
 # expect: error
 # tiers: bwrap
-"""Searches the file system for the hidden tests and answers only if it found them."""
+"""Searches the file system for the hidden tests and answers only if it found them.
+
+Not run under the container tier: there the worker sees the machine's file system as an unprivileged user;
+the judge locks its own root (tests/redteam/test_hosted_grading.py proves those hidden tests unreadable), but
+a second copy of the project that is world-readable (another clone on a developer's machine) is found."""
 import glob
 
 import numpy as np

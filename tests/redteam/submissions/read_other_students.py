@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Looks for other students' submissions next to its own file and copies one."""
 import glob
 import os

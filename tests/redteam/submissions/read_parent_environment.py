@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap
+# tiers: bwrap container
 """Reads the environment of its parent and of pid 1, looking for the judge's variables (Judge0 #564)."""
 import os
 

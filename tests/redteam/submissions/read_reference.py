@@ -1,6 +1,9 @@
 # expect: error
 # tiers: bwrap
-"""Searches for the reference solution and imports it."""
+"""Searches for the reference solution and imports it.
+
+Not run under the container tier, for the reason read_hidden_tests.py gives: another world-readable clone of
+the project on the machine would be found; the judge's own root is locked (test_hosted_grading.py)."""
 import glob
 import importlib.util
 

@@ -1,5 +1,5 @@
 # expect: crashed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Finds the reply pipe among its open file descriptors and writes a forged frame out of sequence."""
 import json
 import os

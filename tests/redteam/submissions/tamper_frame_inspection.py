@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Looks for the expected answer in its callers' frames and in every live object."""
 import gc
 import inspect

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Caches every array it is given and scribbles over its inputs."""
 import numpy as np
 

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Patches numpy's comparison functions and numpy.testing in its own process, then answers wrongly."""
 import builtins
 

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 # problem: redteam_inputs
 """Patches every mutation check it can find in the worker (the old _snapshot/_mutated, the read-only containers,
 the array flags), then changes its list and dict (its private copies: nothing the trusted side holds) and scales its

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Imports pytest (if it can) and patches its report machinery, then answers wrongly."""
 import importlib
 

@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap
+# tiers: bwrap container
 """Plants conftest.py, sitecustomize.py, a .pth file and a numpy.py wherever it can, for this run or the next."""
 import glob
 import os

@@ -1,5 +1,5 @@
 # expect: error
-# tiers: bwrap
+# tiers: bwrap container
 """Writes a results.json and a gradebook next to the judge, the Gradescope attack."""
 import glob
 import os

@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Blocks forever reading a pipe nobody writes to."""
 import os
 

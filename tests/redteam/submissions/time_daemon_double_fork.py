@@ -1,5 +1,5 @@
 # expect: failed
-# tiers: bwrap process
+# tiers: bwrap container process
 """Starts a double-forked setsid daemon that holds the output pipes and lives forever, then answers wrongly."""
 import os
 import time

@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap
+# tiers: bwrap container
 """Forks without end (bounded only by the sandbox's process limit), every child spinning."""
 import os
 

@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Starts a multiprocessing pool whose workers spin forever; none of them may outlive the run."""
 import multiprocessing
 

@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Ignores SIGXCPU, SIGALRM and SIGTERM, then spins: the deadline must be enforced from outside with SIGKILL."""
 import signal
 

@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Sleeps: uses no CPU time, so only the wall deadline can stop it."""
 import time
 

@@ -1,5 +1,5 @@
 # expect: timeout
-# tiers: bwrap process
+# tiers: bwrap container process
 """Wraps everything in except BaseException, so no in-process timeout exception can stop it."""
 
 
