@@ -28,8 +28,11 @@ demo: $(STAMP) ## set up, then check the judge works: the public tests of the fi
 	@echo
 	@echo "Every judge command needs it (else: 'judge: command not found'). Then start with:  judge next"
 
+# Test processes: one more than the cores, since many tests wait on a process or a time limit rather than compute.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(8, len(os.sched_getaffinity(0)) + 1))" 2>/dev/null || echo 3)
+
 test: $(STAMP) ## the whole test suite: judge internals, every verdict, and judge validate over every problem
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with apt) and let its uid reach Python
 	@if ! command -v bwrap >/dev/null 2>&1; then \

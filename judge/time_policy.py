@@ -29,7 +29,10 @@ TIMEOUTS_BEFORE_STOP = 5  # two at the full budget and three on probation: the s
 MARGIN = 10.0  # limits are set at least this many times the reference's measured cost (suggested_limits)
 HARD_MARGIN = 5.0  # judge validate fails limits below this many times it (room for a measurement on a bad day)
 TICK_S = 0.01  # CPU time is read in clock ticks: a measured cost may be one tick more than the real one
-MIN_TIME_S = 0.25  # no per-test limit below this: CPU time is read in 10 ms ticks, and a first call may fault in
+# No per-test limit below this. CPU time is read in 10 ms ticks, and fresh memory is paid for in page faults whose
+# cost varies: on a 2-core cloud VM, `np.tril(np.ones((2048, 2048))).astype(bool)` (an honest causal mask built the
+# naive way) took 19-28 ms of CPU in most of 40 fresh processes, but 138 and 172 ms in two of them.
+MIN_TIME_S = 0.5
 HANG_SHARE = 2.5  # the whole-submission budget is at least this many per-test budgets (two timeouts and a bit)
 
 

@@ -8,7 +8,6 @@ import os
 
 import numpy as np
 
-
 POOL = range(62000, 63000)
 CONTAINER = os.getuid() in POOL
 

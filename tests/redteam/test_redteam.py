@@ -1,10 +1,13 @@
-"""The red-team suite: every hostile submission in submissions/, through the real `judge submit`, under every
-sandbox tier it applies to. Each file states its expected verdict in its header (`# expect:`), the tiers where
-that verdict is guaranteed (`# tiers:`), for files that cannot be loaded, the top-level status, and, for attacks on
-another problem of root/ than `redteam`, that problem (`# problem:`). A file whose
-attack can meet either of two limits first names both (`# expect: memory timeout`) and says why.
+"""The red-team suite: every hostile submission in submissions/ under every sandbox tier it applies to. Each file
+states its expected verdict in its header (`# expect:`), the tiers where that verdict is guaranteed (`# tiers:`),
+for files that cannot be loaded, the top-level status, and, for attacks on another problem of root/ than `redteam`,
+that problem (`# problem:`). A file whose attack can meet either of two limits first names both
+(`# expect: memory timeout`) and says why.
 
-For every run: a verdict the header names on every test, no point awarded, the judge finished within its budget, and no
+Each file runs through the real `judge submit` on the strongest of its tiers this machine has (a fresh sandbox
+per run), and through `judge grade` as one student of a class of attackers on every one of its tiers (workers
+forked from the zygote on bwrap; a leased uid on container; a process on process). For every run: a verdict the
+header names on every test, the status it names, no point awarded, the judge finished within its budget, and no
 process of the run left alive. The honest reference must still score max_score after the attacks."""
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"
 SUBMISSIONS = HERE / "submissions"
 BUDGET_S = 60.0
-TIERS = [tier for tier in ALL_TIERS if tier_available(tier)]  # each one this machine can run, strongest first
 
 
 def header(path: Path) -> dict[str, str]:
@@ -43,12 +45,20 @@ def as_expected(result: dict, expect: str) -> bool:
     return len(got) == 2 and all(status in expect.split() for status in got)
 
 
+TIERS = [tier for tier in ALL_TIERS if tier_available(tier)]  # each one this machine can run, strongest first
+
+
+def strongest(tiers: list[str]) -> str:
+    """The strongest of ``tiers`` this machine runs (the first one listed when it runs none of them)."""
+    return next((t for t in TIERS if t in tiers), tiers[0])
+
+
 CASES = []
 for f in sorted(SUBMISSIONS.glob("*.py")):
     meta = header(f)
-    for tier in meta["tiers"].split():
-        CASES.append(pytest.param(f, tier, meta["expect"], meta.get("status", "failed"), meta.get("problem", "redteam"),
-                                  id=f"{f.stem}-{tier}"))
+    tier = strongest(meta["tiers"].split())
+    CASES.append(pytest.param(f, tier, meta["expect"], meta.get("status", "failed"), meta.get("problem", "redteam"),
+                              id=f"{f.stem}-{tier}"))
 
 
 RUN_TAG = f"redteam{os.getpid()}"
@@ -148,13 +158,14 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
     if tier not in TIERS:
         pytest.skip(f"sandbox tier {tier} is not available on this machine")
     klass = tmp_path / "class"
-    expected = {}
+    expected, statuses = {}, {}
     for f in sorted(SUBMISSIONS.glob("*.py")):
         meta = header(f)
         if tier in meta["tiers"].split() and meta.get("problem", "redteam") == "redteam":
             (klass / f.stem).mkdir(parents=True)
             (klass / f.stem / "redteam.py").write_bytes(f.read_bytes())
             expected[f.stem] = meta["expect"]
+            statuses[f.stem] = meta.get("status", "failed")
     (klass / "honest").mkdir()
     (klass / "honest" / "redteam.py").write_bytes((ROOT / "solutions" / "redteam" / "reference.py").read_bytes())
     out = tmp_path / "out"
@@ -176,6 +187,8 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
         validate_result(result)
         assert as_expected(result, verdict), (student, [t["status"] for t in result["tests"]])
         assert result["score"] == 0, student
+        assert result["status"] == statuses[student], (student, result["status"])
+        assert result["sandbox"] == tier, student
     if "judge_error" in expected.values():
         assert proc.returncode == 3 and "judge error" in proc.stdout + proc.stderr
     assert elapsed < len(expected) * BUDGET_S
