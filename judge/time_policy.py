@@ -4,11 +4,14 @@ A hanging submission should cost seconds, not minutes, without costing an honest
 
 - Each test has ``time_s`` seconds of CPU (problem.toml ``time_limit_s``), shared by its calls. A call that
   waits instead of working (sleep, a blocking read) is stopped once it has waited that long (the executor).
-- After **two tests in a row time out**, each later test gets a short **probation** budget (a tenth of
-  ``time_s``, at least :data:`PROBATION_MIN_S`), which an honest call on a small input still meets by a wide
-  margin, so those tests keep their points, while each hanging call now costs little. A test that ends any other
-  way than a timeout ends the probation. After **five timeouts in a row** the submission has shown that it hangs:
-  the tests left are **not run** (``timeout``, with a message that says why) and the worker is stopped.
+- After **a test times out**, each later test gets a short **probation** budget (a tenth of ``time_s``, at
+  least :data:`PROBATION_MIN_S`), which an honest call on a small input still meets by a wide margin, so those
+  tests keep their points, while each hanging call now costs little. A test that ends any other way than a
+  timeout ends the probation. After **five timeouts in a row** the submission has shown that it hangs: the tests
+  left are **not run** (``timeout``, with a message that says why) and the worker is stopped. One full budget
+  before probation, not two: the per-test budget is at least :data:`MIN_TIME_S`, wide enough that an honest
+  call's CPU spike does not reach it, and a hang then costs about what two budgets of 0.25 s cost before
+  (``bench/hangs.py``, figure 3).
 - The whole submission has ``submission_s`` seconds (problem.toml ``submission_time_limit_s``): once the time
   charged to it (CPU time, or wall time for a call that waited) reaches that, the tests left are **not run**:
   each gets ``timeout`` with a message that says why, and the worker is stopped.
@@ -24,8 +27,8 @@ import math
 
 PROBATION_SHARE = 0.1
 PROBATION_MIN_S = 0.05
-TIMEOUTS_BEFORE_PROBATION = 2
-TIMEOUTS_BEFORE_STOP = 5  # two at the full budget and three on probation: the submission hangs
+TIMEOUTS_BEFORE_PROBATION = 1
+TIMEOUTS_BEFORE_STOP = 5  # one at the full budget and four on probation: the submission hangs
 MARGIN = 10.0  # limits are set at least this many times the reference's measured cost (suggested_limits)
 HARD_MARGIN = 5.0  # judge validate fails limits below this many times it (room for a measurement on a bad day)
 TICK_S = 0.01  # CPU time is read in clock ticks: a measured cost may be one tick more than the real one
@@ -33,7 +36,7 @@ TICK_S = 0.01  # CPU time is read in clock ticks: a measured cost may be one tic
 # cost varies: on a 2-core cloud VM, `np.tril(np.ones((2048, 2048))).astype(bool)` (an honest causal mask built the
 # naive way) took 19-28 ms of CPU in most of 40 fresh processes, but 138 and 172 ms in two of them.
 MIN_TIME_S = 0.5
-HANG_SHARE = 2.5  # the whole-submission budget is at least this many per-test budgets (two timeouts and a bit)
+HANG_SHARE = 2.5  # the whole-submission budget is at least this many per-test budgets (a hang stops before it)
 
 
 def default_submission_s(time_s: float) -> float:
@@ -68,6 +71,10 @@ def limit_problems(time_s: float, submission_s: float, per_test_s: list[float],
         found.append(f"submission_time_limit_s = {submission_s:g} is less than {HARD_MARGIN:g}x the reference's "
                      f"cost in all ({total:.3f} s); raise it to {good_submission:g} ({MARGIN:g}x)")
     return found
+
+
+def _timeouts(n: int) -> str:
+    return "a test timed out" if n == 1 else f"{n} tests in a row timed out"
 
 
 class SubmissionClock:
@@ -125,6 +132,7 @@ class SubmissionClock:
     def describe_timeout(self) -> str:
         """What to add to a timeout's message about the limit that applied."""
         if self.on_probation:
-            return (f" (a shorter limit of {self.probation_s:g} s applies after {TIMEOUTS_BEFORE_PROBATION} tests in a "
-                    f"row timed out; the usual limit is {self.time_s:g} s per test)")
+            after = _timeouts(TIMEOUTS_BEFORE_PROBATION)
+            return (f" (a shorter limit of {self.probation_s:g} s applies after {after}; "
+                    f"the usual limit is {self.time_s:g} s per test)")
         return ""
