@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,30 @@ def judge(*args: str, root: Path | None = None, cwd: Path | None = None, timeout
         [sys.executable, "-m", "judge", *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True,
         timeout=timeout,
     )
+
+
+def tagged_processes(tag: str) -> list[int]:
+    """Live processes of judge runs started with ``JUDGE_RUN_TAG=tag``: workers and what they forked (their
+    command line carries the worker mark and the tag)."""
+    from judge.sandbox import WORKER_MARK
+
+    mark = f"{WORKER_MARK}{tag}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and mark in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return sorted(found)
+
+
+def left_alive(tag: str, within_s: float = 3.0) -> list[int]:
+    """The processes of ``tag`` still alive after waiting up to ``within_s`` seconds for them to end."""
+    deadline = time.monotonic() + within_s
+    while (left := tagged_processes(tag)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def judge_json(*args: str, **kw) -> tuple[int, dict]:

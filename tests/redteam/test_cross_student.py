@@ -7,11 +7,10 @@ behind, the attackers get 0, and the class finishes (no attacker's reply or mess
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from conftest import judge
-from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header, worker_processes
+from conftest import judge, left_alive
+from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header
 
 ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "lifetime_clear_pdeathsig",
              "disk_fill_devshm", "disk_fill_tmp", "tamper_plant_files", "exc_surrogate_message", "reply_shared_buffer",
@@ -42,7 +41,4 @@ def test_attackers_then_honest_students_in_one_grading_process(tier, tmp_path):
     for i, name in enumerate(attackers):
         result = json.loads((out / "results" / f"a{i}_{name}" / "redteam.json").read_text())
         assert result["score"] == 0, name
-    deadline = time.monotonic() + 3
-    while (left := worker_processes()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not left, f"processes left alive: {sorted(left)}"
+    assert not (left := left_alive(RUN_TAG)), f"processes left alive: {left}"

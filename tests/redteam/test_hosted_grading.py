@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 from classroom import make_class, readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge
+from conftest import REPO, judge, tagged_processes
 
 from judge.container import UID_BASE, UID_SLOTS, uid_processes
-from judge.sandbox import WORKER_MARK, tier_available
+from judge.sandbox import tier_available
 
 pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and os.geteuid() == 0 and tier_available("container")),
                                 reason="the container tier needs root on Linux and an interpreter other uids reach")
@@ -130,19 +130,6 @@ def _run(root: Path, tier: str, **env_extra: str) -> tuple[subprocess.CompletedP
     return proc, json.loads((root / "results" / "results.json").read_text())
 
 
-def _tagged() -> list[int]:
-    mark = f"{WORKER_MARK}{RUN_TAG}".encode()
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if mark in (entry / "cmdline").read_bytes():
-                    pids.append(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
 def test_hostile_submission_reads_nothing_and_cannot_touch_results(bundle, tmp_path_factory):
     root = readable_tmpdir(tmp_path_factory, "ag-container") / "autograder"
     mark = Path(tempfile.mkdtemp(prefix="judge-ct-mark-"))
@@ -167,7 +154,7 @@ def test_hostile_submission_reads_nothing_and_cannot_touch_results(bundle, tmp_p
             time.sleep(0.2)
         assert list(mark.iterdir()) == []
         assert json.loads((root / "results" / "results.json").read_text()) == doc
-        assert _tagged() == []
+        assert tagged_processes(RUN_TAG) == []
         assert not any(uid_processes(uid) for uid in {r["uid"] for r in reports})
         # The autograder locked what the worker must not read, and kept the interpreter reachable.
         for name in ("source", "results", "submission", "submission_metadata.json"):
@@ -244,4 +231,4 @@ def test_judge_grade_on_the_container_tier(source_root, tmp_path_factory):
     assert ada["score"] == ada["max_score"] > 0 and bob["score"] == 0
     public = next(t for t in bob["tests"] if t["visibility"] == "public")
     assert public["message"].count("PermissionError") == 4 and "read " not in public["message"], public["message"]
-    assert _tagged() == []
+    assert tagged_processes(RUN_TAG) == []

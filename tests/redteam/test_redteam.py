@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import judge, judge_json
+from conftest import judge, judge_json, left_alive
 
 from judge.results import validate_result
 from judge.sandbox import TIERS as ALL_TIERS
-from judge.sandbox import WORKER_MARK, tier_available
+from judge.sandbox import tier_available
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"
@@ -64,20 +64,6 @@ for f in sorted(SUBMISSIONS.glob("*.py")):
 RUN_TAG = f"redteam{os.getpid()}"
 
 
-def worker_processes() -> set[int]:
-    """Live processes started by this suite's judge runs (their command line carries our run tag)."""
-    mark = f"{WORKER_MARK}{RUN_TAG}".encode()
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if mark in (entry / "cmdline").read_bytes():
-                    pids.add(int(entry.name))
-            except OSError:
-                pass
-    return pids
-
-
 def submit(path: Path, tier: str, db: str, problem: str = "redteam") -> tuple[int, dict, float]:
     started = time.monotonic()
     code, result = judge_json("submit", problem, str(path), "--db", db, root=ROOT,
@@ -101,10 +87,7 @@ def test_attack(path, tier, verdict, status, problem, tmp_path):
     assert result["score"] == 0 and code == 1
     assert result["status"] == status
     assert elapsed < BUDGET_S
-    deadline = time.monotonic() + 3
-    while (left := worker_processes()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not left, f"processes left alive: {sorted(left)}"
+    assert not (left := left_alive(RUN_TAG)), f"processes left alive: {left}"
 
 
 @pytest.mark.parametrize("tier", ["bwrap", "process"])
@@ -192,7 +175,4 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
     if "judge_error" in expected.values():
         assert proc.returncode == 3 and "judge error" in proc.stdout + proc.stderr
     assert elapsed < len(expected) * BUDGET_S
-    deadline = time.monotonic() + 3
-    while (left := worker_processes()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not left, f"processes left alive: {sorted(left)}"
+    assert not (left := left_alive(RUN_TAG)), f"processes left alive: {left}"
