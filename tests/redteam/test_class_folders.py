@@ -1,8 +1,9 @@
 """Class folders (issue 11, class 8): students whose ``redteam.py`` is a symbolic link to an honest student's file
-or to the reference solution, a hard link to the reference, a fifo (which would block a reader forever), or a
-linked folder, graded together with the honest student in one grading process under every tier. No link is
-followed and no special file opened: each is refused with its reason (ignored.txt and grading.log), the pair is
-``missing`` with 0 points, the honest student keeps full marks, and the run does not hang."""
+or (misnamed, as ``Redteam.py``) to the reference solution, a hard link to the reference, a fifo (which would
+block a reader forever), or a linked folder, graded together with the honest student in one grading process
+under every tier. No link is followed and no special file opened: each is refused with its reason (ignored.txt
+and grading.log), the pair is ``missing`` with 0 points, the honest student keeps full marks, and the run does
+not hang."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from test_redteam import ROOT, RUN_TAG, TIERS
 
 REFERENCE = ROOT / "solutions" / "redteam" / "reference.py"
 REASONS = {"link_to_student/redteam.py": "refused: a symbolic link",
-           "link_to_reference/redteam.py": "refused: a symbolic link",
+           "link_to_reference/Redteam.py": "refused: a symbolic link",
            "hard_link/redteam.py": "refused: a hard link",
            "fifo/redteam.py": "refused: a special file",
            "linked_folder/src": "refused: a symbolic link"}
@@ -30,7 +31,7 @@ def test_links_and_special_files_in_a_class_folder_earn_nothing(tier, tmp_path):
         (klass / student).mkdir(parents=True)
     (klass / "honest" / "redteam.py").write_bytes(REFERENCE.read_bytes())
     (klass / "link_to_student" / "redteam.py").symlink_to(klass / "honest" / "redteam.py")
-    (klass / "link_to_reference" / "redteam.py").symlink_to(REFERENCE)
+    (klass / "link_to_reference" / "Redteam.py").symlink_to(REFERENCE)
     hard_source = tmp_path / "copy_of_reference.py"  # a hard link needs the same file system as the class
     hard_source.write_bytes(REFERENCE.read_bytes())
     os.link(hard_source, klass / "hard_link" / "redteam.py")
@@ -53,3 +54,5 @@ def test_links_and_special_files_in_a_class_folder_earn_nothing(tier, tmp_path):
         assert (result["status"], result["score"]) == ("missing", 0), student
         assert ignored[path].startswith(reason), (path, ignored.get(path))
         assert f"{path}: {reason}" in log
+    pairs = (len(REASONS) + 1) * len(list((ROOT / "problems").glob("*/problem.toml")))  # every student, problem
+    assert f"graded {pairs} of {pairs} pairs" in log
