@@ -4,12 +4,12 @@ import numpy as np
 
 
 def forward(params: dict, ids: np.ndarray, attn_mask: np.ndarray) -> np.ndarray:
-    """The tiny_transformer forward pass (copy your solution of problem 701): logits (B, T, V) float64."""
+    """The tiny_transformer forward pass (copy your solution of tiny_transformer): logits (B, T, V) float64."""
     raise NotImplementedError("forward is not implemented yet")
 
 
 def loss_and_grads(params: dict, ids: np.ndarray, attn_mask: np.ndarray, targets: np.ndarray) -> tuple:
-    """The tiny_transformer loss and gradients (copy your solution of problem 701): (loss, grads)."""
+    """The tiny_transformer loss and gradients (copy your solution of tiny_transformer): (loss, grads)."""
     raise NotImplementedError("loss_and_grads is not implemented yet")
 
 

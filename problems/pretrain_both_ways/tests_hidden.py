@@ -2,7 +2,7 @@
 
 Deterministic checks first: with one data row (every batch is that row) and, for the masked LM, every position
 selected and replaced by [MASK], a training run has no randomness left, so the expected parameters follow from
-Adam's update applied by the test to the gradients of your own `loss_and_grads` (checked in problem 701).
+Adam's update applied by the test to the gradients of your own `loss_and_grads` (checked in tiny_transformer).
 
 Then the chapter's claims, on the synthetic language of the statement (generated here, never by the learner): the
 trained models are evaluated by the test's own forward pass on 1000 fresh texts (2000 positions of each kind).

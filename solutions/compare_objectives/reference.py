@@ -1,4 +1,4 @@
-"""Reference solution for compare_objectives: the model and training loops of problems 701-702 (copied), the
+"""Reference solution for compare_objectives: the model and training loops of tiny_transformer and pretrain_both_ways (copied), the
 two evaluations and causal sampling."""
 
 import numpy as np
