@@ -1,5 +1,5 @@
-"""Reference solution for compare_objectives: the model and training loops of tiny_transformer and pretrain_both_ways (copied), the
-two evaluations and causal sampling."""
+"""Reference solution for compare_objectives: the model and training loops of tiny_transformer and
+pretrain_both_ways (copied), the two evaluations and causal sampling."""
 
 import numpy as np
 
