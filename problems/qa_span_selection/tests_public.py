@@ -25,7 +25,7 @@ def check(got, answer, spans, scores, name):
     (5, None, (5, 6), [[5, 6], [5, 7], [4, 6]], [4.5, 3.5, 3.0]),
     (4, -1.0, (5, 6), [[5, 6], [4, 6]], [4.5, 3.0]),
     (4, -1.5, (0, 0), [[5, 6], [4, 6]], [4.5, 3.0]),
-])
+], ids=["n_best_4", "n_best_5", "threshold_at_equality", "threshold_below"])
 def test_statement_example(sol, n_best, threshold, answer, spans, scores):
     """The statement's examples: top-n preselection, a tie, the length limit and the no-answer threshold."""
     check(sol.qa_span_selection(S, E, CTX, n_best, 3, threshold), answer, spans, scores,

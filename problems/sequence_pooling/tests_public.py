@@ -15,7 +15,7 @@ M = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 1, 1, 1], [0, 0, 0, 0]])
     ("last", [[2.0, 3.0], [14.0, 15.0], [22.0, 23.0], [24.0, 25.0]]),
     ("mean", [[1.0, 2.0], [13.0, 14.0], [19.0, 20.0], [0.0, 0.0]]),
     ("first", [[0.0, 1.0], [8.0, 9.0], [16.0, 17.0], [24.0, 25.0]]),
-])
+], ids=["last", "mean", "first"])
 def test_statement_example(sol, method, expected):
     """The statement's example: right, left, no padding and a row without a real token."""
     expect_allclose(sol.sequence_pooling(H, M, method), np.array(expected), rtol=1e-12, atol=0,
