@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, judge_json
 
-from judge.problems import load_problem, problem_ids
+from judge.engine.problems import load_problem, problem_ids
 
 IDS = problem_ids(REPO)
 

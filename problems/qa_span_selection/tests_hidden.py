@@ -4,8 +4,8 @@ a (-logit, index) key, pairs in rank order, a stable sort), never from the refer
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_array, expect_int, expect_raises, expect_sequence
+from judge.checkers.case_ids import cases
 
 
 def ranked(logits, n):
