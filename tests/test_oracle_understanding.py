@@ -3,10 +3,10 @@ Hugging Face transformers' GPT-2 and BERT sequence-classification heads (sequenc
 span decoder (qa_span_selection) and its causal-LM loss (prompt_label_scoring), on random inputs and tiny randomly
 initialized models (no download). Skipped where torch or transformers is not installed (`pip install -e .[oracle]`).
 
-Not covered by a library, so checked only by the problems' own loop-over-the-definition tests: mean pooling
-(sentence-transformers is not a dependency), the SQuAD 2.0 threshold and the top-n_best preselection of
-utils_qa.py (an example script, not an importable module), PET's verbalizer softmax and Zhao et al.'s calibration
-(research code, not packages)."""
+Mean pooling is checked against sentence-transformers' Pooling module where that is installed too (it is not in
+the `oracle` extra). Not covered by a library, so checked only by the problems' own loop-over-the-definition tests:
+the SQuAD 2.0 threshold and the top-n_best preselection of utils_qa.py (an example script, not an importable
+module), PET's verbalizer softmax and Zhao et al.'s calibration (research code, not packages)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,28 @@ def test_first_token_pooling_matches_bert_pooler():
         first = reference("sequence_pooling").sequence_pooling(out.last_hidden_state.double().numpy(), mask, "first")
         pooled = torch.tanh(model.pooler.dense.double()(torch.tensor(first))).numpy()
     np.testing.assert_allclose(pooled, out.pooler_output.double().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_mean_and_last_pooling_match_sentence_transformers():
+    """sentence-transformers' masked mean (count clamped at 1e-9: zeros for a row without a real token) and its
+    last-token pooling (on rows with a real token; it gives zeros where this problem pools position 0)."""
+    st = pytest.importorskip("sentence_transformers", reason="sentence-transformers not installed: check skipped")
+    try:
+        from sentence_transformers.sentence_transformer.modules import Pooling
+    except ImportError:  # sentence-transformers before 6
+        Pooling = st.models.Pooling
+    pooling = reference("sequence_pooling").sequence_pooling
+    rng = np.random.default_rng(5)
+    hidden = rng.normal(size=(8, 7, 6))
+    mask = np.zeros((8, 7), dtype=np.int64)
+    for b, (lo, hi) in enumerate([(0, 7), (0, 3), (4, 7), (2, 5), (6, 7), (0, 1), (3, 3), (1, 6)]):
+        mask[b, lo:hi] = 1  # no, right, left, both-sided padding; row 6 has no real token
+    features = {"token_embeddings": torch.tensor(hidden), "attention_mask": torch.tensor(mask)}
+    for mode, rows in (("mean", slice(None)), ("lasttoken", [0, 1, 2, 3, 4, 5, 7])):
+        with torch.no_grad():
+            expected = Pooling(6, pooling_mode=mode)(dict(features))["sentence_embedding"].numpy()
+        got = pooling(hidden, mask, "mean" if mode == "mean" else "last")
+        np.testing.assert_allclose(got[rows], expected[rows], rtol=1e-12, atol=1e-15)
 
 
 def test_spans_match_the_pipeline_decoder_without_preselection():
