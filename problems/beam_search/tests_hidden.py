@@ -117,8 +117,8 @@ def test_late_eos_is_dropped(sol):
     """An EOS candidate ranked after the first num_beams is dropped, even if it would score best."""
     table = np.full((2, 4, 4), np.log(0.01))
     table[0, 3] = np.log([0.30, 0.345, 0.345, 0.01])   # step 0: 1, 2 then eos at position 2 of 4
-    table[1, 1] = np.log([0.03, 0.01, 0.01, 0.95])
-    table[1, 2] = np.log([0.03, 0.01, 0.01, 0.95])
+    table[1, 1] = np.log([0.12, 0.10, 0.10, 0.11])      # every continuation is poor: log(0.345 * 0.12) / 2 < log 0.3
+    table[1, 2] = np.log([0.10, 0.10, 0.10, 0.09])
     expected = by_definition(table, [3], 2, 2, 0, 1.0, False, 2)
     assert [0] not in [ids for ids, _ in expected]
     check(sol.beam_search(table, [3], 2, 2, 0, num_return_sequences=2), expected,

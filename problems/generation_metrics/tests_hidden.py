@@ -134,11 +134,12 @@ def test_bleu_clipping(sol):
 
 @pytest.mark.points(2)
 @pytest.mark.category("correctness")
-@pytest.mark.parametrize("hyp_len", [3, 5, 7], ids=cases())
+@pytest.mark.parametrize("hyp_len", [5, 6, 8], ids=cases())
 def test_bleu_closest_reference_length(sol, hyp_len):
-    """The reference length closest to the hypothesis length, ties to the shorter, enters the penalty."""
+    """The reference length closest to the hypothesis length (not the shortest), ties to the shorter."""
+    # lengths 9, 3, 7: a 5-token hypothesis ties 3 and 7 (takes 3), 6 takes 7, 8 ties 7 and 9 (takes 7)
     refs = [[[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7]]]
-    check_bleu(sol, [[1, 2, 3, 4, 5, 6, 7][:hyp_len]], refs, "corpus_bleu with three reference lengths")
+    check_bleu(sol, [[1, 2, 3, 4, 5, 6, 7, 8, 9][:hyp_len]], refs, "corpus_bleu with three reference lengths")
 
 
 @pytest.mark.points(2)

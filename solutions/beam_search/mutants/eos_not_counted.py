@@ -1,6 +1,6 @@
-"""Mistake: the EOS token is not counted in the generated length (the hypothesis is scored before the EOS is
-appended, as transformers' BeamHypotheses did with `hyp.shape[-1]` before the beam search refactor, and as vLLM
-copied: 'HF implementation does not count the EOS token', vllm #2606)."""
+"""Mistake: the EOS token is not counted in the generated length: the hypothesis is measured before the EOS is
+appended, as transformers' BeamHypotheses.add did (`hyp.shape[-1]`) before PR #27351 and as vLLM copied ('HF
+implementation does not count the EOS token', vllm #2606)."""
 
 import numpy as np
 
