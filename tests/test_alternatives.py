@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, judge_json
 from test_capstone import CAPSTONE
 
-from judge.problems import list_problems
+from judge.engine.problems import list_problems
 
 PROBLEMS = list_problems(REPO)
 

@@ -4,8 +4,8 @@ not from the reference."""
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises, expect_sequence
+from judge.checkers.case_ids import cases
 
 
 def by_definition(table, prompt, num_beams, max_new_tokens, eos_id, length_penalty=1.0, early_stopping=False,

@@ -4,8 +4,8 @@ reference."""
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises, expect_sequence
+from judge.checkers.case_ids import cases
 
 
 def shift_by_definition(labels, pad, start):

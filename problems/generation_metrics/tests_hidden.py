@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises, expect_sequence
+from judge.checkers.case_ids import cases
 
 
 def grams(seq, n):
