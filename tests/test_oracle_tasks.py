@@ -64,10 +64,10 @@ def test_seq2seq_masks_match_transformers_mask_helpers():
     torch = need_transformers()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from transformers.modeling_attn_mask_utils import (
-            _prepare_4d_attention_mask,
-            _prepare_4d_causal_attention_mask,
-        )
+        helpers = pytest.importorskip("transformers.modeling_attn_mask_utils",
+                                      reason="this transformers has no modeling_attn_mask_utils: oracle check skipped")
+    _prepare_4d_attention_mask = helpers._prepare_4d_attention_mask
+    _prepare_4d_causal_attention_mask = helpers._prepare_4d_causal_attention_mask
 
     ref = reference("encoder_decoder_inputs")
     gen = np.random.default_rng(1)
