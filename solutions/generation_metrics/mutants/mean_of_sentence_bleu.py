@@ -1,5 +1,6 @@
 """Mistake: corpus BLEU as the mean of sentence-level BLEU scores (each with its own brevity penalty and
-precisions), which sacreBLEU warns against; the corpus statistic sums counts and lengths first."""
+precisions); BLEU is a corpus statistic that sums counts and lengths first (Papineni et al. 2002, sacreBLEU's
+corpus_score)."""
 
 import math
 from collections import Counter

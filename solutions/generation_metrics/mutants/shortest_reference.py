@@ -1,5 +1,5 @@
-"""Mistake: the reference length is the shortest reference (mteval's old 'shortest' option, NLTK's before 3.2)
-instead of the closest one."""
+"""Mistake: the reference length is the shortest reference, as NIST's mteval-v11b did, instead of the closest one
+(mteval-v13a and sacreBLEU)."""
 
 import math
 from collections import Counter
