@@ -46,6 +46,7 @@ def build_result(
     stdout: str = "",
     stderr: str = "",
     validate: bool = True,
+    notebook: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble (and, unless ``validate`` is False, validate) a result. The score is the sum of the points of
     passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
@@ -77,6 +78,8 @@ def build_result(
         result["stdout"] = stdout
     if stderr:
         result["stderr"] = stderr
+    if notebook is not None:
+        result["notebook"] = notebook
     if validate:
         validate_result(result)
     return result

@@ -11,7 +11,9 @@ import dataclasses
 import gc
 import io
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,13 +22,15 @@ from typing import Any
 
 import pytest
 
-from judge.engine.executor import Executor, Limits
+from judge.engine.executor import Executor, Limits, Outcome
 from judge.engine.inspection import inspect_source
 from judge.engine.plugin import JudgePlugin, TestRecord
 from judge.engine.problems import Problem, ProblemError
 from judge.engine.proxy import SolutionProxy
 from judge.engine.pytest_compat import plain_args, release_request, renew_request
 from judge.engine.results import build_result, sha256_bytes
+from judge.engine.verdicts import Verdict
+from judge.notebooks import is_notebook, notebook_as_python
 from judge.sandbox.launch import SandboxSpec, select_sandbox
 from judge.sandbox.zygote import Zygote
 
@@ -124,6 +128,8 @@ class _Subject:
     proxy: SolutionProxy | None = None
     started: float = 0.0
     failure: str | None = None
+    notebook: dict[str, Any] | None = None  # a notebook submission: its cells used (judge/notebooks.py)
+    scratch: str | None = None  # the folder of a notebook's extracted source
 
 
 class _BatchLoop:
@@ -198,6 +204,12 @@ class _BatchLoop:
         release_request(item)
 
 
+def _drop_scratch(subject: _Subject) -> None:
+    if subject.scratch is not None:
+        shutil.rmtree(subject.scratch, ignore_errors=True)
+        subject.scratch = None
+
+
 def _free_submission_garbage() -> None:
     """Free what a submission's tests left in cycles (a failure's traceback holds its frames, the arguments and the
     learner's results), so nothing of it is kept for the rest of the batch. pytest keeps the last failure in
@@ -247,9 +259,16 @@ def run_batch(
         except (ProblemError, OSError) as exc:
             subject.failure = str(exc)
             return
-        executor = Executor(subject.path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
+        load_path, unreadable = subject.path, None
+        if is_notebook(subject.path):  # the worker loads the code cells, extracted here as a .py file
+            subject.scratch = tempfile.mkdtemp(prefix="judge-notebook-")
+            extracted, subject.notebook, unreadable = notebook_as_python(subject.path, subject.scratch, problem.id)
+            if extracted is not None:
+                load_path, subject.source = str(extracted), extracted.read_bytes()
+        executor = Executor(load_path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
                             sandbox=sandbox, zygote=zygote)
-        static = inspect_source(subject.source, problem.allowed_imports)
+        static = (Outcome(Verdict.INVALID, message=unreadable) if unreadable
+                  else inspect_source(subject.source, problem.allowed_imports))
         if static is not None:
             executor.sticky = static
         else:
@@ -260,6 +279,7 @@ def run_batch(
 
     def finish(subject: _Subject) -> None:
         if subject.failure is not None:
+            _drop_scratch(subject)
             on_result(subject.key, None, subject.failure)
             return
         executor = subject.executor
@@ -283,7 +303,9 @@ def run_batch(
             stdout=stdout if show_output else "",
             stderr=stderr if show_output else "",
             validate=validate,
+            notebook=subject.notebook,
         )
+        _drop_scratch(subject)
         subject.executor, subject.proxy = None, None
         on_result(subject.key, result, "")
 
@@ -295,6 +317,7 @@ def run_batch(
         for subject in subjects:
             if subject.executor is not None:
                 subject.executor.close()
+            _drop_scratch(subject)
 
 
 def run_solution(

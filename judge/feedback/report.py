@@ -9,6 +9,7 @@ import click
 from judge.engine.results import category_scores
 from judge.engine.verdicts import ResultStatus, Verdict
 from judge.feedback.messages import collapse
+from judge.notebooks import notebook_summary
 
 V = Verdict
 SYMBOL = {
@@ -52,6 +53,8 @@ def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
     lines = []
     what = "public tests" if result.get("visibility") == "public" else "public and hidden tests"
     lines.append(click.style(f"{result['problem']}", bold=True) + f"  ({what})")
+    if result.get("notebook"):
+        lines.extend(f"  {line}" for line in notebook_summary(result["notebook"]).splitlines())
     if result["status"] == ResultStatus.ERROR and result.get("message"):
         lines.append(click.style(f"  your file could not be loaded: {result['message']}", fg="red"))
     width = max([len(t["name"]) for t in result["tests"]] + [10])
