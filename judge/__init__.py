@@ -1,6 +1,12 @@
 """lm-judge: exercises and an isolated judge for causal vs masked LM pretraining."""
 
+from __future__ import annotations
+
 import os as _os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from judge.desk import Report
 
 __version__ = "0.1.0"
 
@@ -8,7 +14,7 @@ __version__ = "0.1.0"
 # Code that only presents, stores or ships results: changing it never changes a verdict, so it does not regrade.
 # Everything else of the package (the isolated side, runner, plugin, proxy, executor, checkers, sandbox, the
 # result schema, and any new module unless it is listed here) is part of the judge version.
-PRESENTATION = ("cli/", "feedback/", "authoring/", "entry.py", "__main__.py", "grading/")
+PRESENTATION = ("cli/", "feedback/", "authoring/", "entry.py", "__main__.py", "grading/", "desk.py", "magic.py")
 VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
 
 
@@ -34,6 +40,28 @@ def judge_version() -> str:
 
 
 _JUDGE_VERSION: str | None = None
+
+
+def test(problem_id: str, source_or_path: str | _os.PathLike | None = None) -> Report:
+    """Public tests of ``problem_id`` on Python source or a file, in a separate judge process (judge.desk)."""
+    from judge.desk import test as _test
+
+    return _test(problem_id, source_or_path)
+
+
+def submit(problem_id: str, source_or_path: str | _os.PathLike | None = None, *,
+           db: str | _os.PathLike | None = None) -> Report:
+    """Public and hidden tests, recorded in the history, in a separate judge process (judge.desk)."""
+    from judge.desk import submit as _submit
+
+    return _submit(problem_id, source_or_path, db=db)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext judge``: registers the ``%%judge`` cell magic (judge.magic)."""
+    from judge.magic import register
+
+    register(ipython)
 
 
 # The trusted checker computes expected values with NumPy; one BLAS thread keeps it fast and even on a loaded

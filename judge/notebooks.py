@@ -99,7 +99,7 @@ def clean_cell(text: str) -> tuple[list[str] | None, list[str]]:
                 lines[j] = ""
     kept = [n for n in tree.body if not _is_judge_use(n)]
     if not kept:
-        return None, (why + ["nothing left to run"]) if why else ["no statements"]
+        return None, ["only IPython commands and uses of the judge" if why else "no statements"]
     if all(isinstance(n, _DEMO_STATEMENTS) for n in kept):
         return None, ["only expressions and asserts: trying the code out"]
     return lines, why

@@ -187,17 +187,38 @@ def hint(problem_id: str, as_json: bool, db: str | None) -> None:
 @main.command()
 @click.argument("problem_id")
 @click.option("--force", is_flag=True, help="Overwrite an existing workspace file.")
-def start(problem_id: str, force: bool) -> None:
+@click.option("--notebook", is_flag=True,
+              help="Write workspace/PROBLEM_ID.ipynb instead: the statement, the starter in a %%judge cell, the "
+                   "statement's examples and a submit cell.")
+def start(problem_id: str, force: bool, notebook: bool) -> None:
     """Copy the starter of PROBLEM_ID to workspace/PROBLEM_ID.py (never overwrites without --force)."""
     root_dir = root()
     problem = _problem(root_dir, problem_id)
-    target = root_dir / "workspace" / f"{problem.id}.py"
+    target = root_dir / "workspace" / f"{problem.id}{'.ipynb' if notebook else '.py'}"
     if target.exists() and not force:
         raise ProblemError(f"{target} already exists; edit it, or pass --force to replace it with the starter")
     target.parent.mkdir(exist_ok=True)
-    shutil.copyfile(problem.starter, target)
-    click.echo(f"created {target}\nread the statement: judge show {problem.id}\nrun the public tests: "
-               f"judge test {problem.id}")
+    if notebook:
+        import nbformat
+
+        from judge.cli.start_notebook import starter_notebook
+
+        nbformat.write(starter_notebook(problem, target.name), str(target))
+        click.echo(f"created {target}\nopen it in Jupyter (from the repository, with .venv's Python as the "
+                   f"kernel) and run its cells; or judge test {problem.id} {target}")
+    else:
+        shutil.copyfile(problem.starter, target)
+        click.echo(f"created {target}\nread the statement: judge show {problem.id}\nrun the public tests: "
+                   f"judge test {problem.id}")
+    unsolved = _unsolved_prerequisites(root_dir, problem)
+    if unsolved:
+        click.echo(f"note: its prerequisites {', '.join(unsolved)} are not solved yet (it starts anyway; "
+                   f"'judge next' suggests an order)")
+
+
+def _unsolved_prerequisites(root_dir: Path, problem: Problem, db: str | None = None) -> list[str]:
+    best = _best(root_dir, db)
+    return [pre for pre in problem.prerequisites if not is_solved(best.get(pre))]
 
 
 def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind: str) -> None:
