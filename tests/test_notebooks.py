@@ -185,3 +185,53 @@ def test_report_renders_text_outside_jupyter():
     report = Report(result, "test")
     assert "\x1b[" not in str(report) and "FAIL    test_a" in str(report) and "Score 1/3" in str(report)
     assert "wrong &lt;dtype&gt;" in report._repr_html_()  # messages are escaped in HTML
+
+
+# -- class folders and LMS downloads ---------------------------------------------------------------------------
+
+def test_a_class_folder_of_notebooks_grades_like_py_files(tmp_path):
+    from classroom import PROBE_FLOAT, PROBE_REFERENCE, make_class, probe_root
+
+    root = probe_root(tmp_path)
+    subs = make_class(tmp_path / "class", {"ada": None, "ben": None, "cy": PROBE_REFERENCE, "dee": None,
+                                           "eve": PROBE_REFERENCE})
+    _write(subs / "ada" / "Probe.ipynb", new_markdown_cell("# Probe — Ada Lovelace, groupe A"),
+           new_code_cell("%matplotlib inline\n" + PROBE_REFERENCE), new_code_cell("causal_mask(3)"))
+    _write(subs / "ben" / "probe.ipynb", new_code_cell(PROBE_FLOAT))
+    _write(subs / "cy" / "probe.ipynb", new_code_cell(PROBE_FLOAT))  # beside cy's probe.py: the .py is graded
+    (subs / "dee" / "probe.ipynb").write_text("not json")
+    before = {p: p.read_bytes() for p in subs.rglob("*.ipynb")}
+    out = tmp_path / "out"
+    proc = judge("grade", str(subs), "--out", str(out), "--allow-weak-sandbox", root=root)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r["probe"] for r in __import__("csv").DictReader((out / "grades.csv").open())}
+    assert rows == {"ada": "3", "ben": "0", "cy": "3", "dee": "0", "eve": "3"}
+    ada = json.loads((out / "results" / "ada" / "probe.json").read_text())
+    assert [c["cell"] for c in ada["notebook"]["cells_used"]] == [2] and ada["notebook"]["file"] == "Probe.ipynb"
+    dee = json.loads((out / "results" / "dee" / "probe.json").read_text())
+    assert dee["status"] == "error" and "not a Jupyter notebook" in dee["message"]
+    assert "notebook" not in json.loads((out / "results" / "cy" / "probe.json").read_text())
+    assert "cy/probe.ipynb\tignored: probe.py was taken" in (out / "ignored.txt").read_text()
+    assert {p: p.read_bytes() for p in subs.rglob("*.ipynb")} == before  # the notebooks are kept as they were
+
+
+def test_collect_keeps_a_notebook_as_a_notebook(tmp_path):
+    """A Canvas submissions zip (names as in tests/test_collect.py: login_userid_attemptid_original, '-N' for a
+    resubmission) holding notebooks: each is filed as <problem>.ipynb, byte for byte."""
+    import zipfile
+
+    from judge.grading.collect import collect
+
+    nb = nbformat.writes(new_notebook(cells=[new_markdown_cell("Ada Lovelace, groupe A"), new_code_cell(REFERENCE)]))
+    zpath = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("lovelaceada_101_9001_Causal_Mask-1.ipynb", nb)
+        zf.writestr("lovelaceada_101_9001_padding_mask.py", "# ada padding\n")
+        zf.writestr("lovelaceada_101_9001_.ipynb_checkpoints/Causal_Mask-checkpoint.ipynb", nb)
+    roster = [{"id": "ada", "name": "Ada Lovelace", "email": "ada@example.org", "canvas_id": "101"}]
+    out = tmp_path / "subs"
+    collect(zpath, out, ["causal_mask", "padding_mask"], roster=roster)
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("ada/*")) == [
+        "ada/causal_mask.ipynb", "ada/padding_mask.py"]
+    assert (out / "ada" / "causal_mask.ipynb").read_text() == nb
+    assert "ada/causal_mask.ipynb <- Causal_Mask-1.ipynb" in (out / "collect_report.txt").read_text()

@@ -112,7 +112,8 @@ def find_submissions(folder: Path, ids: list[str]) -> dict[str, Path]:
     found: dict[str, Path] = {}
     if not folder.is_dir():
         return found
-    candidates = sorted(folder.rglob("*.py"), key=lambda p: (len(p.parts), str(p)))
+    candidates = sorted([*folder.rglob("*.py"), *folder.rglob("*.ipynb")],  # a .py beats a notebook beside it
+                        key=lambda p: (len(p.parts), p.suffix != ".py", str(p)))
     for f in candidates:
         if f.stem in ids and f.stem not in found and "__pycache__" not in f.parts:
             found[f.stem] = f

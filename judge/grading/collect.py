@@ -35,7 +35,7 @@ from typing import Any
 
 from judge.engine.problems import ProblemError
 
-from .names import is_junk, match_problem
+from .names import is_junk, match_problem, preference
 
 FORMATS = ("canvas", "moodle", "gradescope", "github")
 CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
@@ -310,8 +310,7 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
                     report.unmatched_files.append({"student": student, "file": name,
                                                    "why": "no problem has this name (or it is nested too deep)"})
                     continue
-                chosen.setdefault(problem, []).append((depth, 0 if Path(name).name == f"{problem}.py" else 1,
-                                                       f, name))
+                chosen.setdefault(problem, []).append((depth, preference(Path(name).name, problem), f, name))
             report.students[student] = {}
             (out / student).mkdir()
             for problem, options in sorted(chosen.items()):
@@ -324,7 +323,8 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
                                                        "why": f"ambiguous: {names} could each be {problem}.py"})
                     continue
                 _, _, f, name = options[0]
-                shutil.copyfile(f, out / student / f"{problem}.py")
+                suffix = ".ipynb" if name.lower().endswith(".ipynb") else ".py"  # a notebook stays one
+                shutil.copyfile(f, out / student / f"{problem}{suffix}")
                 report.students[student][problem] = {"original": name, "submitted_at": entry.submitted_at,
                                                      "late_mark": entry.late_mark}
                 for o in options[1:]:
@@ -348,7 +348,8 @@ def write_reports(out: Path, report: CollectReport) -> None:
     for student, problems in sorted(report.students.items()):
         for problem, e in sorted(problems.items()):
             when = e["submitted_at"] or ("unknown, marked LATE" if e["late_mark"] else "unknown")
-            lines.append(f"  {student}/{problem}.py <- {e['original']} ({when})")
+            suffix = ".ipynb" if e["original"].lower().endswith(".ipynb") else ".py"
+            lines.append(f"  {student}/{problem}{suffix} <- {e['original']} ({when})")
     lines += ["", f"submissions matching no roster student ({len(report.unmatched_students)}):"]
     lines += [f"  {u['submission']}: {u['why']} [{u['files']}]" for u in report.unmatched_students]
     lines += ["", f"files not collected ({len(report.unmatched_files)}):"]

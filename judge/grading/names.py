@@ -1,7 +1,8 @@
 """File names as students write them: normalized to a problem id, and the files no one meant to submit.
 
 ``Causal_Mask.py``, ``causal-mask.py``, ``causal mask (1).py`` and Canvas's resubmission name ``causal_mask-2.py``
-all normalize to ``causal_mask``. ``__MACOSX``, dotfiles, ``__pycache__`` and editor backups are junk.
+all normalize to ``causal_mask``; so do notebooks (``Causal Mask.ipynb``).
+``__MACOSX``, dotfiles, ``__pycache__`` and editor backups are junk.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 _COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|-\d+|\s+copy(\s*\d+)?)$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s\-.]+")
+SUBMISSION_SUFFIXES = (".py", ".ipynb")  # a notebook is graded on its code cells (judge/notebooks.py)
 JUNK_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".idea", ".vscode"}
 
 
@@ -26,7 +28,7 @@ def is_junk(relative: Path) -> bool:
 
 def normalize_stem(name: str) -> str:
     """The problem id a file name most likely means: ``Causal Mask (1).py`` -> ``causal_mask``."""
-    stem = name[:-3] if name.lower().endswith(".py") else name
+    stem = next((name[:-len(s)] for s in SUBMISSION_SUFFIXES if name.lower().endswith(s)), name)
     previous = None
     while previous != stem:  # "causal_mask (1)-2" loses both suffixes
         previous = stem
@@ -34,9 +36,15 @@ def normalize_stem(name: str) -> str:
     return _SEPARATORS.sub("_", stem.strip().lower()).strip("_")
 
 
+def preference(name: str, problem: str) -> int:
+    """How well a file name that matches ``problem`` fits it: 0 ``problem.py``, 1 ``problem.ipynb``, 2 any
+    other spelling (``Causal Mask (1).py``)."""
+    return {f"{problem}.py": 0, f"{problem}.ipynb": 1}.get(name, 2)
+
+
 def match_problem(name: str, problems: list[str] | set[str]) -> str | None:
-    """The problem id ``name`` (a ``.py`` file name) stands for, or None."""
-    if not name.lower().endswith(".py"):
+    """The problem id ``name`` (a ``.py`` or ``.ipynb`` file name) stands for, or None."""
+    if not name.lower().endswith(SUBMISSION_SUFFIXES):
         return None
     stem = normalize_stem(name)
     return stem if stem in problems else None

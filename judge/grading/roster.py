@@ -17,7 +17,7 @@ from pathlib import Path
 
 from judge.engine.problems import ProblemError
 
-from .names import is_junk, match_problem
+from .names import is_junk, match_problem, preference
 
 COLLECT_FILES = ("collect.json", "collect_report.txt")  # written by `judge collect` next to the students' folders
 
@@ -130,9 +130,10 @@ def read_roster(folder: str | Path, problems: list[str], expected: list[str] | N
         for f, depth in _student_files(entry, seen, reasons):
             problem = match_problem(f.name, wanted) if depth <= 1 else None
             if problem is None:
-                reasons.append((f, "ignored: not <problem_id>.py of a graded problem (at most one sub-folder deep)"))
+                reasons.append((f, "ignored: not <problem_id>.py or .ipynb of a graded problem (at most one "
+                                   "sub-folder deep)"))
                 continue
-            exact = 0 if f.name == f"{problem}.py" else 1
+            exact = preference(f.name, problem)
             candidates.setdefault(problem, []).append((depth, exact, f))
         for problem, options in candidates.items():
             options.sort()

@@ -25,6 +25,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from judge.notebooks import NotebookError, is_notebook, read_notebook
+
 K = 6           # tokens per k-gram
 WINDOW = 4      # winnowing window: any match of K + WINDOW - 1 tokens or more is always found
 MIN_FINGERPRINTS = 4
@@ -174,9 +176,13 @@ def class_similarity(files: dict[tuple[str, str], Path], problems: list[str], ro
         for (student, p), path in sorted(files.items()):
             if p == problem:
                 try:
-                    if path.stat().st_size <= MAX_BYTES:
+                    if path.stat().st_size > MAX_BYTES:
+                        continue
+                    if is_notebook(path):  # its code cells, as the worker loaded them
+                        sources[student] = read_notebook(path).source
+                    else:
                         sources[student] = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
+                except (OSError, NotebookError):
                     continue
         starter = root / "problems" / problem / "starter.py"
         reference = root / "solutions" / problem / "reference.py"
