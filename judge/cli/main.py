@@ -18,7 +18,7 @@ from judge import __version__
 from judge.cli import instructor as cli_instructor
 from judge.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Group, did_you_mean, fail, file_argument, root
 from judge.cli.hints import parse_hints, without_hints
-from judge.cli.progress import is_solved, next_problem, track_progress
+from judge.cli.progress import is_solved, next_per_track, next_problem, track_progress
 from judge.cli.store import Store, changed_tests
 from judge.engine.problems import Problem, ProblemError, list_problems, load_problem, problem_ids
 from judge.engine.runner import collect_tests, run_solution
@@ -124,12 +124,17 @@ def list_cmd(track: str | None, as_json: bool, db: str | None) -> None:
 @JSON_OPTION
 @DB_OPTION
 def next_cmd(as_json: bool, db: str | None) -> None:
-    """The problem to do next: the first unsolved one in the learning path whose prerequisites you have solved."""
+    """The problem to do next: the first unsolved one in the learning path whose prerequisites you have solved;
+    then every track's next step (the capstone too), with what to solve first where a track is not open yet."""
     root_dir = root()
-    problem, why = next_problem(list_problems(root_dir), _best(root_dir, db))
+    problems, best = list_problems(root_dir), _best(root_dir, db)
+    problem, why = next_problem(problems, best)
+    steps = next_per_track(problems, best)
     if as_json:
         click.echo(json.dumps({"id": problem.id if problem else None, "title": problem.title if problem else None,
-                               "reason": why}))
+                               "reason": why, "tracks": [
+                                   {"track": s.track, "next": s.problem.id if s.problem else None,
+                                    "missing": s.missing, "start_with": s.start_with} for s in steps]}))
         return
     if problem is None:
         click.echo(f"Nothing left: {why}.")
@@ -137,6 +142,18 @@ def next_cmd(as_json: bool, db: str | None) -> None:
     click.echo(f"Next: {problem.id}: {problem.title} ({problem.track.title}, {problem.difficulty})")
     click.echo(f"  why: {why}")
     click.echo(f"  start: judge show {problem.id}; judge start {problem.id}")
+    click.echo("Every track:")
+    width = max(len(s.track) for s in steps)
+    for s in steps:
+        if s.problem is None:
+            state = "done"
+        elif not s.missing:
+            state = f"{s.problem.id} (ready)"
+        else:
+            state = f"{s.problem.id} after {', '.join(s.missing)}"
+            if s.start_with and len(s.missing) > 1:
+                state += f" (start with {s.start_with})"
+        click.echo(f"  {s.track:<{width}}  {state}")
 
 
 @main.command()

@@ -51,3 +51,47 @@ def next_problem(problems: list[Problem], best: dict[str, tuple[float, float]]) 
     p = unsolved[0]
     missing = [pre for pre in p.prerequisites if pre not in solved]
     return p, f"the next problem in the learning path (its prerequisites {', '.join(missing)} are not solved yet)"
+
+
+@dataclass
+class TrackStep:
+    """Where a track stands: its first unsolved problem (None when the track is done), the prerequisites of that
+    problem not solved yet (all the way down, in curriculum order), and the first of those one can start now."""
+
+    track: str
+    title: str
+    problem: Problem | None
+    missing: list[str]
+    start_with: str | None
+
+
+def _unsolved_ancestors(problem: Problem, by_id: dict[str, Problem], solved: set[str]) -> set[str]:
+    seen: set[str] = set()
+    stack = [pre for pre in problem.prerequisites if pre not in solved]
+    while stack:
+        pid = stack.pop()
+        if pid in seen or pid not in by_id:
+            continue
+        seen.add(pid)
+        stack.extend(pre for pre in by_id[pid].prerequisites if pre not in solved)
+    return seen
+
+
+def next_per_track(problems: list[Problem], best: dict[str, tuple[float, float]]) -> list[TrackStep]:
+    """Every track's next step, in curriculum order, so the path shows every track, the capstone included."""
+    solved = {p.id for p in problems if is_solved(best.get(p.id))}
+    by_id = {p.id: p for p in problems}
+    position = {p.id: i for i, p in enumerate(problems)}
+    steps: dict[str, TrackStep] = {}
+    for p in problems:
+        step = steps.setdefault(p.track.id, TrackStep(p.track.id, p.track.title, None, [], None))
+        if step.problem is not None or p.id in solved:
+            continue
+        ready = [q for q in problems if q.track.id == p.track.id and q.id not in solved
+                 and all(pre in solved for pre in q.prerequisites)]
+        step.problem = ready[0] if ready else p
+        missing = sorted(_unsolved_ancestors(step.problem, by_id, solved), key=position.__getitem__)
+        step.missing = missing
+        startable = [m for m in missing if all(pre in solved for pre in by_id[m].prerequisites)]
+        step.start_with = startable[0] if startable else None
+    return list(steps.values())
