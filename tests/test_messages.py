@@ -54,5 +54,34 @@ def test_a_feedback_file_says_a_repeated_message_once(tmp_path):
     book.close()
     text = (tmp_path / "feedback" / "ada.md").read_text()
     assert text.count("not run: your code timed out") == 1
-    assert "same for 11 more tests: `test_1`, `test_2`" in text and "and 3 more" in text
+    assert "same for 11 more tests: test_1, test_2, test_3, test_4, test_5, test_6, test_7, test_8, test_9, " \
+        "test_10, test_11)" in text
     assert text.count("wrong value") == 1
+
+
+def test_compact_names_fold_the_cases_of_a_parametrized_test():
+    from judge.feedback.messages import compact_names
+
+    names = ["test_x[case1]", "test_x[case2]", "test_x[case3]", "test_y", "test_x[case5]", "test_z[neg]",
+             "test_z[empty]", "test_g[case0-case0]", "test_g[case0-case1]", "test_g[case1-case0]"]
+    assert compact_names(names) == ("test_x[case1..3,case5], test_y, test_z[neg,empty], "
+                                    "test_g[case0-case0..1,case1-case0]")
+    assert compact_names(["test_a[case2]"]) == "test_a[case2]" and compact_names([]) == ""
+
+
+def test_the_terminal_report_folds_repeated_tests_into_one_line():
+    """A starter's report: one message, the other tests that got it on one line with their points, no line per
+    repeated test (the issue's 45-line report of one message)."""
+    from judge.feedback.report import render_result
+
+    tests = [{"name": f"test_m[case{i}]", "visibility": "hidden", "status": "error", "score": 0.0, "max_score": 2.0,
+              "message": "your code raised NotImplementedError"} for i in range(22)]
+    tests.append({"name": "test_ok", "visibility": "public", "status": "passed", "score": 1.0, "max_score": 1.0,
+                  "message": ""})
+    result = {"problem": "p", "status": "failed", "score": 1.0, "max_score": 45.0, "visibility": "all",
+              "tests": tests}
+    text = __import__("click").unstyle(render_result(result))
+    assert text.count("NotImplementedError") == 1 and "same as" not in text
+    assert "(same for 21 more tests: test_m[case1..21]; 0/42 points)" in text
+    assert "test_m[case5]" not in text and "test_ok" in text
+    assert len(text.splitlines()) == 7  # header, first test, its message, the fold, test_ok, score, kinds

@@ -58,22 +58,24 @@ def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
     if result["status"] == ResultStatus.ERROR and result.get("message"):
         lines.append(click.style(f"  your file could not be loaded: {result['message']}", fg="red"))
     width = max([len(t["name"]) for t in result["tests"]] + [10])
-    said = {id(x): shown.test["name"] for shown in collapse(result["tests"]) for x in shown.same}
-    notes = {id(shown.test): shown.note for shown in collapse(result["tests"]) if shown.same}
+    folded = collapse(result["tests"])
+    said = {id(x) for shown in folded for x in shown.same}  # said once, at the first test with that message
+    notes = {id(shown.test): shown for shown in folded if shown.same}
     for t in result["tests"]:
+        if id(t) in said and result["status"] != ResultStatus.ERROR:
+            continue
         label, fg = SYMBOL.get(t["status"], (t["status"].upper(), "red"))
         vis = "" if t["visibility"] == "public" else " (hidden)"
         lines.append(
             f"  {click.style(f'{label:<7}', fg=fg)} {t['name']:<{width}} {_fmt(t['score'])}/{_fmt(t['max_score'])}{vis}"
         )
         if t["status"] != Verdict.PASSED and t["message"] and result["status"] != ResultStatus.ERROR:
-            if id(t) in said:  # an identical message is said once, at its first test
-                lines.append(f"          same as {said[id(t)]}")
-                continue
             for line in t["message"].splitlines()[:14]:
                 lines.append(f"          {line}")
-            if id(t) in notes:
-                lines.append(f"          ({notes[id(t)]})")
+            if id(t) in notes:  # the other tests with this verdict and message, on one line
+                shown = notes[id(t)]
+                points = sum(x["score"] for x in shown.same), sum(x["max_score"] for x in shown.same)
+                lines.append(f"          ({shown.folded}; {_fmt(points[0])}/{_fmt(points[1])} points)")
     failed = sum(t["status"] != Verdict.PASSED for t in result["tests"])
     pct = 100.0 * result["score"] / result["max_score"] if result["max_score"] else 0.0
     score = f"Score {_fmt(result['score'])}/{_fmt(result['max_score'])} ({pct:.0f}%)"

@@ -200,10 +200,8 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
             for shown in collapse(failures):  # an identical message once, with how many more tests it applies to
                 t = shown.test
                 lines.append("")
-                names = ", ".join("`" + x["name"] + "`" for x in shown.same[:8])
-                same = f"; {shown.note}: {names}" if shown.same else ""
-                more = f" and {len(shown.same) - 8} more" if len(shown.same) > 8 else ""
-                lines.append(f"- `{t['name']}` ({t['visibility']}, {t['status']}{same}{more}):")
+                same = f"; {shown.folded}" if shown.same else ""
+                lines.append(f"- `{t['name']}` ({t['visibility']}, {t['status']}{same}):")
                 lines.append("")
                 lines.append("  ```")
                 lines.extend(f"  {line}" for line in t["message"].splitlines()[:14])
