@@ -85,5 +85,20 @@ def test_the_message_rule(message, leak):
 
 def test_a_tests_own_message_is_elided_in_its_summary():
     failure = CheckFailure.elided("wrong values: t5_noise_mask(568, noise_density=0.15) has 27 spans, expected 28")
-    assert failure.summary == "wrong values: t5_noise_mask(...) has N spans, expected N"
+    assert failure.summary == "wrong values: t5_noise_mask(..., noise_density=...) has N spans, expected N"
     assert "568" in failure.detail and leaked_input(failure.summary) is None
+
+
+@pytest.mark.parametrize("name,shown", [
+    ("grads['pos'] of loss_and_grads", "grads['pos'] of loss_and_grads"),            # an array name of the statement
+    ("share of inputs that are [MASK] (pm=0.5, pr=0.4)", "share of inputs that are [MASK] (pm=..., pr=...)"),
+    ("bert_mask_tokens(ids, special, 8, mlm_probability=0.0)", "bert_mask_tokens(..., mlm_probability=...)"),
+    ("f(x[0, 1], p=g(3, q=2))", "f(..., p=...)"),                                      # nested: the outer names only
+    ("grads['emb'][3, 1]", "grads['emb'][...]"),                                       # a key stays, an index does not
+    ("labels[:, 0] = -100", "labels[...] = N"),
+])
+def test_summaries_keep_the_names_a_statement_gives(name, shown):
+    """Keyword names, string keys and token names are the statement's words, never inputs: a summary keeps them,
+    and still shows no value (the leak rule above finds none)."""
+    assert public_name(name) == shown
+    assert leaked_input(f"wrong values: {shown} differs at 3 positions") is None

@@ -11,16 +11,45 @@ _GROUP = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NUMBER = re.compile(r"(?<![A-Za-z_\d.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?:x\d+)*(?![\d.]|-D)")
 
 
+_KEYS = re.compile(r"""\[\s*(?:'\w+'|"\w+"|[A-Z][A-Z_]*)(?:\s*,\s*(?:'\w+'|"\w+"|[A-Z][A-Z_]*))*\s*\]""")
+_KEYWORD = re.compile(r"^\s*([A-Za-z_]\w*)\s*=(?!=)")
+
+
+def _call_args(group: str) -> str:
+    """``(x, 3, p=0.5, rng=rng)`` -> ``(..., p=..., rng=...)``: keyword names are the statement's, values are not."""
+    parts, depth, current = [], 0, ""
+    for ch in group[1:-1]:
+        depth += ch in "([{\0\3"
+        depth -= ch in ")]}\2\4"
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    shown: list[str] = []
+    for part in parts:
+        m = _KEYWORD.match(part)
+        item = f"{m.group(1)}=..." if m else "..."
+        if not (item == "..." and shown and shown[-1] == "..."):
+            shown.append(item)
+    return "\0" + ", ".join(shown) + "\2"
+
+
 def public_name(name: str) -> str:
     """``name`` as a hidden test under the ``summary`` feedback policy may show it: without the inputs it names.
     Call arguments and index lists become ``...`` and other numbers ``N``: ``causal_mask(2048)`` ->
     ``causal_mask(...)``, ``dispersion over 200 calls`` -> ``dispersion over N calls``; words and dtype names
-    (``float32``) stay."""
+    (``float32``) stay, and so do the names a statement gives: keyword names (``f(ids, p=0.5)`` ->
+    ``f(..., p=...)``), string keys and upper-case token names in brackets (``grads['pos']``, ``[MASK]``)."""
     previous = None
     while previous != name:  # innermost groups first, so nested ones collapse too
-        previous, name = name, _GROUP.sub(lambda m: "\0" if m.group(0)[0] == "(" else "\1", name)
-    name = name.replace("\0", "(...)").replace("\1", "[...]")
-    return _NUMBER.sub("N", name)
+        previous, name = name, _GROUP.sub(
+            lambda m: _call_args(m.group(0)) if m.group(0)[0] == "(" else
+            (m.group(0).replace("[", "\3").replace("]", "\4") if _KEYS.fullmatch(m.group(0)) else "\1"), name)
+    name = name.replace("\1", "[...]")
+    name = _NUMBER.sub("N", name)
+    return name.replace("\0", "(").replace("\2", ")").replace("\3", "[").replace("\4", "]")
 
 
 class CheckFailure(AssertionError):
