@@ -18,6 +18,7 @@ from typing import Any
 
 from judge.authoring.examples import check_statement
 from judge.authoring.limits import Cost, measure
+from judge.authoring.mutant_feedback import declared_feedback, missing_feedback
 from judge.engine.plugin import TestRecord
 from judge.engine.problems import (
     GRADING_FILES,
@@ -251,6 +252,12 @@ def _check_mutant(mutant: Path, res: dict[str, Any], v: Validation) -> None:
                         f"entry point and be wrong only in what it computes")
         return
     caught = any(t["visibility"] == "hidden" and t["status"] in CATCHING for t in res["tests"])
+    for phrase in missing_feedback(declared_feedback(mutant), res):
+        said = next((t["message"].splitlines()[0] for t in res["tests"] if t["status"] != Verdict.PASSED
+                     and t["message"]), "nothing")
+        v.errors.append(f"{mutant}: its docstring says a learner should be told \"{phrase}\", but no failing "
+                        f"test's feedback says it (the first says: {said[:160]}); fix the test's message or hint, "
+                        f"or the phrase")
     if caught and res["score"] < res["max_score"]:
         v.mutants_caught += 1
     else:

@@ -1,4 +1,7 @@
-"""Mistake: strict lower triangle, so a token cannot attend to itself."""
+"""Mistake: strict lower triangle, so a token cannot attend to itself.
+
+Feedback: "first at index (0, 0): expected True, got False"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mistake: returns the float64 array from np.tril(np.ones(...)) instead of a bool mask."""
+"""Mistake: returns the float64 array from np.tril(np.ones(...)) instead of a bool mask.
+
+Feedback: "should have dtype bool, got float64"
+"""
 
 import numpy as np
 

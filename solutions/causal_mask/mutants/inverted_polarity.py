@@ -1,4 +1,7 @@
-"""Mistake: nn.MultiheadAttention polarity, True where attention is blocked."""
+"""Mistake: nn.MultiheadAttention polarity, True where attention is blocked.
+
+Feedback: "differs at 16 of 16 positions"
+"""
 
 import numpy as np
 

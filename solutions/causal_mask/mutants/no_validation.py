@@ -1,4 +1,7 @@
-"""Mistake: no check of seq_len; a negative length silently gives an empty mask."""
+"""Mistake: no check of seq_len; a negative length silently gives an empty mask.
+
+Feedback: "should raise ValueError, but it returned normally"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mistake: no own check; relies on NumPy's 'negative dimensions are not allowed', which does not name seq_len."""
+"""Mistake: no own check; relies on NumPy's 'negative dimensions are not allowed', which does not name seq_len.
+
+Feedback: "its message should name 'seq_len'"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mistake: np.tril(..., k=1), so every token also sees the next one (the target it must predict)."""
+"""Mistake: np.tril(..., k=1), so every token also sees the next one (the target it must predict).
+
+Feedback: "first at index (0, 1): expected False, got True"
+"""
 
 import numpy as np
 

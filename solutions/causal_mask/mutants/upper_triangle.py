@@ -1,4 +1,7 @@
-"""Mistake: transposed mask, each position attends to itself and the future."""
+"""Mistake: transposed mask, each position attends to itself and the future.
+
+Feedback: "first at index (0, 1): expected False, got True"
+"""
 
 import numpy as np
 

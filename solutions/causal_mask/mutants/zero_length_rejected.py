@@ -1,4 +1,7 @@
-"""Mistake: seq_len 0 is rejected together with the negative lengths (`<= 0` instead of `< 0`)."""
+"""Mistake: seq_len 0 is rejected together with the negative lengths (`<= 0` instead of `< 0`).
+
+Feedback: "seq_len must be positive, got 0"
+"""
 
 import numpy as np
 

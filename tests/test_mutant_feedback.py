@@ -1,0 +1,49 @@
+"""A mutant declares what a learner with its bug should be told (``Feedback: "phrase"`` in its docstring);
+`judge validate` fails when no failing test's feedback says it (judge/authoring/mutant_feedback.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO, judge
+
+from judge.authoring.mutant_feedback import declared_feedback, missing_feedback
+
+
+def test_phrases_are_read_from_the_docstring_without_importing(tmp_path):
+    f = tmp_path / "m.py"
+    f.write_text('"""Mistake: x.\n\nFeedback: "dtype bool"\nFeedback: "called f(4)"\n"""\nraise SystemExit(1)\n')
+    assert declared_feedback(f) == ["dtype bool", "called f(4)"]
+    f.write_text('"""Mistake: no phrase."""\n')
+    assert declared_feedback(f) == []
+
+
+def test_a_phrase_must_be_in_a_failing_tests_message():
+    result = {"tests": [{"status": "failed", "message": "wrong dtype: f(4) should have\n dtype BOOL, got float64"},
+                        {"status": "passed", "message": "are the targets shifted by one?"}]}
+    assert missing_feedback(["should have dtype bool"], result) == []  # case and whitespace runs aside
+    assert missing_feedback(["are the targets shifted by one?"], result) == ["are the targets shifted by one?"]
+
+
+def test_every_causal_mask_mutant_declares_its_feedback():
+    for mutant in sorted((REPO / "solutions" / "causal_mask" / "mutants").glob("*.py")):
+        assert declared_feedback(mutant), mutant.name
+
+
+def test_validate_fails_a_mutant_whose_feedback_points_elsewhere(tmp_path):
+    root = tmp_path / "repo"
+    (root / "solutions").mkdir(parents=True)
+    (root / "problems").symlink_to(REPO / "problems")
+    shutil.copytree(REPO / "solutions" / "causal_mask", root / "solutions" / "causal_mask")
+    mutant: Path = root / "solutions" / "causal_mask" / "mutants" / "sees_next_token.py"
+    text = mutant.read_text()
+    mutant.write_text(text.replace('Feedback: "first at index (0, 1): expected False, got True"',
+                                   'Feedback: "are the targets shifted by one?"'))
+    proc = judge("validate", "causal_mask", root=root)
+    assert proc.returncode == 1
+    assert 'sees_next_token.py: its docstring says a learner should be told "are the targets shifted by one?"' \
+        in proc.stdout
+    assert "the first says: wrong values: causal_mask(4) differs at 3 of 16 positions" in proc.stdout
+    mutant.write_text(text)
+    assert judge("validate", "causal_mask", root=root).returncode == 0
