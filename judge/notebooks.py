@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 NOTEBOOK_SUFFIX = ".ipynb"
+MAX_NOTEBOOK_BYTES = 32 << 20  # outputs (images) make notebooks large; the code itself is capped at 1 MiB later
 _IPYTHON_LINE = re.compile(r"^\s*(%|!|\?{1,2}[\w.]|[\w.\[\]'\"]+\?{1,2}\s*$)")
 _DEMO_STATEMENTS = (ast.Expr, ast.Assert, ast.Pass)
 
@@ -66,7 +67,7 @@ def _is_judge_use(node: ast.stmt) -> bool:
 def _parses(text: str) -> bool:
     try:
         ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 
@@ -90,8 +91,8 @@ def clean_cell(text: str) -> tuple[list[str] | None, list[str]]:
             lines[i] = ""
     try:
         tree = ast.parse("\n".join(lines))
-    except SyntaxError:
-        return lines, why  # used as written: the worker reports the syntax error
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return lines, why  # used as written: the worker's file check reports why it does not parse
     for node in tree.body:
         if _is_judge_use(node):
             why.append(f"line {node.lineno}: uses the judge")
@@ -131,7 +132,12 @@ def read_notebook(path: str | Path) -> Extracted:
 
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise NotebookError(f"{p}: the notebook is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB; clear its "
+                                f"outputs (Jupyter: Edit > Clear All Outputs) and save it again")
         nb = nbformat.read(str(p), as_version=4)
+    except NotebookError:
+        raise
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookError(f"{p}: cannot be read ({exc})") from None
     except Exception as exc:  # nbformat raises JSON, validation and version errors of many types

@@ -235,3 +235,14 @@ def test_collect_keeps_a_notebook_as_a_notebook(tmp_path):
         "ada/causal_mask.ipynb", "ada/padding_mask.py"]
     assert (out / "ada" / "causal_mask.ipynb").read_text() == nb
     assert "ada/causal_mask.ipynb <- Causal_Mask-1.ipynb" in (out / "collect_report.txt").read_text()
+
+
+def test_hostile_notebooks_are_refused_or_reported_never_crash_the_judge(tmp_path, monkeypatch):
+    import judge.notebooks as notebooks
+
+    deep = cells_source([(1, "x = " + "(" * 100000 + ")" * 100000), (2, "-" * 100000 + "1\n%time 3")])
+    assert [c["cell"] for c in deep.used] == [1, 2]  # kept as written: the worker's file check says why
+    big = _write(tmp_path / "big.ipynb", new_code_cell("x = 1"))
+    monkeypatch.setattr(notebooks, "MAX_NOTEBOOK_BYTES", 10)
+    with pytest.raises(notebooks.NotebookError, match="larger than"):
+        notebooks.read_notebook(big)
