@@ -80,6 +80,13 @@ class Report:
                        f"<td><code>{e(t['name'])}</code>{hidden}</td><td>{t['score']:g}/{t['max_score']:g}</td>"
                        f"<td><pre style='margin:0'>{message}</pre></td></tr>")
         out.append("</tbody></table>")
+        from judge.feedback.report import learner_tables
+
+        for table in learner_tables(r):
+            out.append(f"<p><b>{e(table['title'])}</b></p><table><thead><tr>"
+                       + "".join(f"<th>{e(h)}</th>" for h in table["header"]) + "</tr></thead><tbody>"
+                       + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in table["rows"])
+                       + "</tbody></table>" + (f"<p>{e(table['note'])}</p>" if table.get("note") else ""))
         pending = self._pending()
         if pending and self.passed:
             out.append(f"<p>{e(pending)}.</p>")

@@ -15,12 +15,13 @@ import time
 import traceback
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pytest
 
+from judge.checkers import learner_report
 from judge.checkers.base import CheckFailure, public_name
 from judge.engine.proxy import LearnerException, SolutionProxy, SubmissionFault
 from judge.engine.pytest_compat import expected_exception_not_raised, is_trusted_timeout
@@ -40,17 +41,21 @@ class TestRecord:
     message: str = "the test did not run"
     duration_s: float = 0.0
     cpu_s: float = 0.0  # time charged to the submission by this test (not part of the result model)
+    report: list[dict[str, Any]] = field(default_factory=list)  # tables shown to the learner (learner_report)
 
     @property
     def score(self) -> float:
         return self.max_score if self.status == Verdict.PASSED else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name, "visibility": self.visibility, "status": self.status, "score": self.score,
             "max_score": self.max_score, "message": self.message[:MESSAGE_CAP], "duration_s": round(self.duration_s, 4),
             "category": self.category,
         }
+        if self.report:
+            out["report"] = self.report
+        return out
 
 
 def _arg_text(value: Any) -> str | None:
@@ -172,6 +177,7 @@ class JudgePlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self.proxy.begin_test()
+        learner_report.begin()
         self._start = time.monotonic()
 
     def record(self, item: pytest.Item, call: pytest.CallInfo) -> None:
@@ -186,6 +192,7 @@ class JudgePlugin:
             record.status, record.message = Verdict.JUDGE_ERROR, why
         elif call.when == "call":
             record.duration_s = time.monotonic() - self._start
+            record.report = learner_report.take()
             if excinfo is None:
                 record.status, record.message = Verdict.PASSED, ""
             elif skipped:

@@ -91,10 +91,20 @@ def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
         lines.append("  by kind of test: " + ", ".join(
             f"{c['category']} {_fmt(c['score'])}/{_fmt(c['max_score'])}"
             + (f" ({100 * c['score'] / c['max_score']:.0f}%)" if c["max_score"] else "") for c in split))
+    for table in learner_tables(result):  # what the problem shows of your own results, passed or not
+        lines.append(click.style(f"  {table['title']}", bold=True))
+        lines.extend(f"    {row}" for row in render_table(table["header"], table["rows"]).splitlines())
+        if table.get("note"):
+            lines.append(f"    {table['note']}")
     if result.get("stdout"):
         lines.append("  your code printed:")
         lines.extend(f"    {line}" for line in result["stdout"].splitlines()[:20])
     return "\n".join(lines)
+
+
+def learner_tables(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every table the result's tests showed the learner, in test order."""
+    return [table for t in result["tests"] for table in t.get("report", [])]
 
 
 def render_table(headers: list[str], rows: list[list[str]]) -> str:

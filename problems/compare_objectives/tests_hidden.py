@@ -25,6 +25,7 @@ from judge.checkers import (
     proportion_band,
 )
 from judge.checkers.case_ids import cases
+from judge.checkers.learner_report import show_learner
 
 KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
 V, MASK, D, T = 17, 16, 16, 8
@@ -100,6 +101,25 @@ def check_report(got, expected, name):
         raise CheckFailure.elided(f"{name} must return a dict with the keys 'loss' and 'accuracy'")
     expect_allclose(got["loss"], expected["loss"], rtol=1e-9, atol=1e-12, name=f"{name}['loss']")
     expect_allclose(got["accuracy"], expected["accuracy"], rtol=1e-12, atol=1e-12, name=f"{name}['accuracy']")
+
+
+# The statement's Bayes table: (accuracy, loss) per kind a, L, R, b.
+OPTIMUM = {"next": [(1 / 8, math.log(8)), (1.0, 0.0), (1 / 4, math.log(4)), (1 / 2, math.log(2))],
+           "fill": [(1 / 2, math.log(2)), (1.0, 0.0), (1.0, 0.0), (1 / 2, math.log(2))]}
+STATEMENT_PROMPTS = np.array([[3], [6]])  # the statement's generate example
+
+
+def show_claims(objective, acc, loss, samples):
+    """The learner's own table beside the optimum, and what their model generates from the statement's prompts."""
+    model = "causal LM, next-token" if objective == "next" else "masked LM, fill-in"
+    rows = [[kind, kind_mean(acc, k, first=int(k == 0)), OPTIMUM[objective][k][0],
+             kind_mean(loss, k, first=int(k == 0)), OPTIMUM[objective][k][1]] for k, kind in enumerate("aLRb")]
+    show_learner(f"Your {model}: mean per kind of position; optimum = the statement's Bayes table",
+                 ["kind", "your accuracy", "optimum", "your loss", "optimum loss"], rows)
+    ok = valid_texts(samples)
+    show_learner(f"generate with your {model.split(',')[0]}, from the statement's prompts",
+                 ["sample", "obeys every rule"], [[s, bool(v)] for s, v in zip(samples, ok, strict=True)],
+                 note="" if objective == "next" else "a masked LM never learned to predict left to right")
 
 
 def kind_mean(values, kind, first=0):
@@ -229,6 +249,7 @@ def test_claims_causal_lm(sol):
     report = sol.next_token_report(trained, texts)
     check_report(report, trusted_report(trained, texts, "next"), "next_token_report of the trained causal LM")
     acc, loss = report["accuracy"], report["loss"]
+    show_claims("next", acc, loss, generate(sol, trained, STATEMENT_PROMPTS, T - 1, 27))
     n = 2 * EVAL_ROWS
     expect_band(kind_mean(acc, 1), CLM_MIN_ACC_L, 1.0, name="next-token accuracy at L", n=n,
                 hint="L is decided by the token before it")
@@ -259,6 +280,7 @@ def test_claims_masked_lm(sol):
     report = sol.fill_in_report(trained, texts, MASK)
     check_report(report, trusted_report(trained, texts, "fill"), "fill_in_report of the trained masked LM")
     acc, loss = report["accuracy"], report["loss"]
+    show_claims("fill", acc, loss, generate(sol, trained, STATEMENT_PROMPTS, T - 1, 35))
     n = 2 * EVAL_ROWS
     expect_band(kind_mean(acc, 2), MLM_MIN_ACC_R, 1.0, name="fill-in accuracy at R", n=n,
                 hint="a masked LM sees both neighbours of the blank; R is decided by the token after it")
