@@ -212,7 +212,8 @@ def test_clm_claims(sol):
     hits = next_token_hits(trained, language(24, EVAL_ROWS))
     share, n = kind_share(hits, 1)
     expect_band(share, MIN_L_CLM, 1.0, name="next-token accuracy at L positions", n=n,
-                hint="the causal LM should learn L = 8 + a % 4 from the token before; are the targets shifted?")
+                hint="the causal LM should learn L = 8 + a % 4 from the token before: is its attention mask "
+                     "causal (np.tril, no future token), and are its targets the next tokens?")
     share, n = kind_share(hits, 2)
     low, high = proportion_band(n, 0.25)
     expect_band(share, low, high, name="next-token accuracy at R positions", n=n,

@@ -63,7 +63,8 @@ def test_clm_learns_the_left_rule(sol):
     logits = model_logits(trained, texts, np.tril(np.ones((T, T), bool)))
     share = float((logits[:, [0, 4]].argmax(axis=-1) == texts[:, [1, 5]]).mean())
     expect_band(share, 0.9, 1.0, name="next-token accuracy at L positions", n=1000,
-                hint="are the targets shifted by one?")
+                hint="is the attention mask causal (np.tril, no future token), and are the targets the next "
+                     "tokens?")
 
 
 @pytest.mark.points(1)

@@ -1,4 +1,7 @@
-"""Mutant: accuracy counts a hit when the target's probability is above 1/V, not the argmax."""
+"""Mutant: accuracy counts a hit when the target's probability is above 1/V, not the argmax.
+
+Feedback: "['accuracy']"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: train_mlm's targets are the corrupted inputs, not the original tokens."""
+"""Mutant: train_mlm's targets are the corrupted inputs, not the original tokens.
+
+Feedback: "fill-in accuracy at R"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: fill_in_report masks every position at once instead of one at a time."""
+"""Mutant: fill_in_report masks every position at once instead of one at a time.
+
+Feedback: "fill_in_report['loss']"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: fill_in_report evaluates the masked LM under the causal mask (no right context)."""
+"""Mutant: fill_in_report evaluates the masked LM under the causal mask (no right context).
+
+Feedback: "fill_in_report['loss']"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: generate takes the argmax instead of sampling."""
+"""Mutant: generate takes the argmax instead of sampling.
+
+Feedback: "does not follow softmax"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: train_clm's targets are the input tokens themselves: the causal LM learns to copy."""
+"""Mutant: train_clm's targets are the input tokens themselves: the causal LM learns to copy.
+
+Feedback: "L is decided by the token before it"
+"""
 
 import numpy as np
 

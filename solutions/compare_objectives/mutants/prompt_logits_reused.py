@@ -1,4 +1,7 @@
-"""Mutant: generate computes the distribution once from the prompt and samples every token from it."""
+"""Mutant: generate computes the distribution once from the prompt and samples every token from it.
+
+Feedback: "sample each token from the causal model given everything generated so far"
+"""
 
 import numpy as np
 

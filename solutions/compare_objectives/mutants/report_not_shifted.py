@@ -1,4 +1,7 @@
-"""Mutant: next_token_report scores token t with the output at t itself (no shift)."""
+"""Mutant: next_token_report scores token t with the output at t itself (no shift).
+
+Feedback: "next_token_report['loss']"
+"""
 
 import numpy as np
 

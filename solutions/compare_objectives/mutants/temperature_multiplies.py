@@ -1,4 +1,7 @@
-"""Mutant: generate multiplies the logits by the temperature instead of dividing."""
+"""Mutant: generate multiplies the logits by the temperature instead of dividing.
+
+Feedback: "temperature"
+"""
 
 import numpy as np
 

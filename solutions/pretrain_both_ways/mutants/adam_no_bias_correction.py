@@ -1,4 +1,7 @@
-"""Mutant: Adam without bias correction (m and v used directly)."""
+"""Mutant: Adam without bias correction (m and v used directly).
+
+Feedback: "params['tok'] after one step"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: the causal mask built as np.triu: each position sees itself and the future."""
+"""Mutant: the causal mask built as np.triu: each position sees itself and the future.
+
+Feedback: "is the attention mask causal"
+"""
 
 import numpy as np
 

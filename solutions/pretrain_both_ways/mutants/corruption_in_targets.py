@@ -1,4 +1,7 @@
-"""Mutant: the masked LM's targets are the corrupted inputs, not the original tokens."""
+"""Mutant: the masked LM's targets are the corrupted inputs, not the original tokens.
+
+Feedback: "check the all-True mask and the targets"
+"""
 
 import numpy as np
 

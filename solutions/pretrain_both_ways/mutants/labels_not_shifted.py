@@ -1,4 +1,7 @@
-"""Mutant: the causal LM's targets are the input tokens themselves (no shift): it learns to copy."""
+"""Mutant: the causal LM's targets are the input tokens themselves (no shift): it learns to copy.
+
+Feedback: "are the targets the next tokens"
+"""
 
 import numpy as np
 

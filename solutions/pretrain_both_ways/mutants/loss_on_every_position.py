@@ -1,4 +1,7 @@
-"""Mutant: the masked LM's loss covers every position, not only the selected ones."""
+"""Mutant: the masked LM's loss covers every position, not only the selected ones.
+
+Feedback: "with mlm_probability="
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: the masked LM trained with the causal mask: no right context."""
+"""Mutant: the masked LM trained with the causal mask: no right context.
+
+Feedback: "check the all-True mask"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: plain SGD p - lr * g instead of the stated Adam."""
+"""Mutant: plain SGD p - lr * g instead of the stated Adam.
+
+Feedback: "params['tok'] after one step"
+"""
 
 import numpy as np
 

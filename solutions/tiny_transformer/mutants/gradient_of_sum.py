@@ -1,4 +1,7 @@
-"""Mutant: the gradient of the summed loss (no division by N) while the loss is the mean."""
+"""Mutant: the gradient of the summed loss (no division by N) while the loss is the mean.
+
+Feedback: "vs central differences"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: treats True in attn_mask as blocked (nn.MultiheadAttention's polarity)."""
+"""Mutant: treats True in attn_mask as blocked (nn.MultiheadAttention's polarity).
+
+Feedback: "forward (causal) is outside the tolerance"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: divides by every position, -100 included, instead of the N targets."""
+"""Mutant: divides by every position, -100 included, instead of the N targets.
+
+Feedback: "wrong value: loss should be"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: forgets the 1/sqrt(d) scale in the forward and the backward pass."""
+"""Mutant: forgets the 1/sqrt(d) scale in the forward and the backward pass.
+
+Feedback: "forward with the bidirectional mask is outside the tolerance"
+"""
 
 import numpy as np
 

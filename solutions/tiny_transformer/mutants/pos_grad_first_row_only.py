@@ -1,4 +1,7 @@
-"""Mutant: sums the position gradient into one row per batch row instead of per position."""
+"""Mutant: sums the position gradient into one row per batch row instead of per position.
+
+Feedback: "grads['pos']"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: dtok[ids] += dx: repeated ids keep only one occurrence's gradient."""
+"""Mutant: dtok[ids] += dx: repeated ids keep only one occurrence's gradient.
+
+Feedback: "grads['tok'] with repeated ids"
+"""
 
 import numpy as np
 

@@ -1,4 +1,7 @@
-"""Mutant: the residual path is forgotten: dx gets only the attention's gradients."""
+"""Mutant: the residual path is forgotten: dx gets only the attention's gradients.
+
+Feedback: "vs central differences"
+"""
 
 import numpy as np
 

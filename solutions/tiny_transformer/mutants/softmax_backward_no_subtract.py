@@ -1,4 +1,7 @@
-"""Mutant: softmax backward as a * da, forgetting the - sum(da * a) term."""
+"""Mutant: softmax backward as a * da, forgetting the - sum(da * a) term.
+
+Feedback: "vs central differences"
+"""
 
 import numpy as np
 
