@@ -5,6 +5,7 @@ The notebooks are built with nbformat, the library Jupyter itself writes them wi
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -78,7 +79,8 @@ def test_submit_of_a_notebook_scores_as_the_same_code_in_a_py_file(tmp_path):
     code_py, res_py = judge_json("submit", "causal_mask", str(py), "--db", str(tmp_path / "db"))
     assert code_nb == code_py == 0 and res_nb["score"] == res_py["score"] == res_py["max_score"] > 0
     assert [t["status"] for t in res_nb["tests"]] == [t["status"] for t in res_py["tests"]]
-    assert res_nb["solution_sha256"] == res_py["solution_sha256"]  # the worker loaded exactly that source
+    # the submitted file's digest (the gradebook's resume check hashes the file it graded)
+    assert res_nb["solution_sha256"] == hashlib.sha256(nb.read_bytes()).hexdigest() != res_py["solution_sha256"]
     assert [c["cell"] for c in res_nb["notebook"]["cells_used"]] == [2, 3]
     assert res_nb["notebook"]["file"] == "mine.ipynb"
     text = judge("test", "causal_mask", str(nb)).stdout
@@ -116,6 +118,8 @@ def test_start_notebook_holds_the_statement_examples_and_grades_like_the_starter
     code, res = judge_json("submit", "causal_mask", str(path), "--db", str(tmp_path / "db"), root=root)
     assert code == 0 and res["score"] == res["max_score"]
     assert len(res["notebook"]["cells_used"]) == 1  # examples and judge cells are left out
+    code, res = judge_json("test", "causal_mask", root=root)  # no workspace/causal_mask.py: the notebook is used
+    assert code == 0 and res["notebook"]["file"] == "causal_mask.ipynb"
 
 
 # -- the API and the magic in a real kernel -----------------------------------------------------------------
@@ -213,6 +217,8 @@ def test_a_class_folder_of_notebooks_grades_like_py_files(tmp_path):
     assert "notebook" not in json.loads((out / "results" / "cy" / "probe.json").read_text())
     assert "cy/probe.ipynb\tignored: probe.py was taken" in (out / "ignored.txt").read_text()
     assert {p: p.read_bytes() for p in subs.rglob("*.ipynb")} == before  # the notebooks are kept as they were
+    again = judge("grade", str(subs), "--out", str(out), "--allow-weak-sandbox", "-q", root=root)
+    assert again.returncode == 0 and "graded 0 of 5 pairs" in again.stdout and "5 already graded" in again.stdout
 
 
 def test_collect_keeps_a_notebook_as_a_notebook(tmp_path):
@@ -246,3 +252,13 @@ def test_hostile_notebooks_are_refused_or_reported_never_crash_the_judge(tmp_pat
     monkeypatch.setattr(notebooks, "MAX_NOTEBOOK_BYTES", 10)
     with pytest.raises(notebooks.NotebookError, match="larger than"):
         notebooks.read_notebook(big)
+
+
+def test_the_magic_explains_its_usage_instead_of_raising(capsys):
+    from judge.magic import judge_cell
+
+    assert judge_cell("grade causal_mask", "x = 1") is None
+    assert judge_cell("test", "x = 1") is None
+    assert judge_cell("test causal_mask --bogus", "x = 1") is None
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and all(line.startswith("judge: usage: %%judge test|submit PROBLEM_ID") for line in out)

@@ -48,6 +48,9 @@ def _solution_path(root_dir: Path, problem: Problem, file: str | None) -> Path:
     if file:
         return Path(file)
     default = root_dir / "workspace" / f"{problem.id}.py"
+    notebook = default.with_suffix(".ipynb")  # written by judge start --notebook
+    if not default.is_file() and notebook.is_file():
+        return notebook
     if not default.is_file():
         raise ProblemError(f"{default}: no such file; run 'judge start {problem.id}' or pass FILE")
     return default
@@ -208,7 +211,8 @@ def hint(problem_id: str, as_json: bool, db: str | None) -> None:
               help="Write workspace/PROBLEM_ID.ipynb instead: the statement, the starter in a %%judge cell, the "
                    "statement's examples and a submit cell.")
 def start(problem_id: str, force: bool, notebook: bool) -> None:
-    """Copy the starter of PROBLEM_ID to workspace/PROBLEM_ID.py (never overwrites without --force)."""
+    """Copy the starter of PROBLEM_ID to workspace/PROBLEM_ID.py (never overwrites without --force); with
+    --notebook, write workspace/PROBLEM_ID.ipynb (then 'judge test PROBLEM_ID' uses it when there is no .py)."""
     root_dir = root()
     problem = _problem(root_dir, problem_id)
     target = root_dir / "workspace" / f"{problem.id}{'.ipynb' if notebook else '.py'}"

@@ -35,8 +35,9 @@ def starter_notebook(problem: Problem, notebook_name: str) -> object:
         for ex in examples:
             want = "\n".join(f"# {line}" for line in ex.want.splitlines())
             cells.append(new_code_cell(ex.source + (f"\n{want}" if want else "")))
-    cells.append(new_markdown_cell("When the tests pass, submit this notebook (the judge grades its code cells; "
-                                   "example and judge cells are left out):"))
+    cells.append(new_markdown_cell("When the tests pass, **save the notebook** (the judge reads the file, not your "
+                                   "kernel), then submit it: its code cells are graded, example and judge cells "
+                                   f"are left out. (Or change the magic above to `%%judge submit {problem.id}`.)"))
     cells.append(new_code_cell(f"import judge\n\njudge.submit({problem.id!r}, {notebook_name!r})"))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

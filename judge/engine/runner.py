@@ -259,16 +259,17 @@ def run_batch(
         except (ProblemError, OSError) as exc:
             subject.failure = str(exc)
             return
-        load_path, unreadable = subject.path, None
-        if is_notebook(subject.path):  # the worker loads the code cells, extracted here as a .py file
+        load_path, code, unreadable = subject.path, subject.source, None
+        if is_notebook(subject.path):  # the worker loads the code cells, extracted here as a .py file; the
+            # result's solution_sha256 stays the submitted notebook's, as the gradebook's resume check expects
             subject.scratch = tempfile.mkdtemp(prefix="judge-notebook-")
             extracted, subject.notebook, unreadable = notebook_as_python(subject.path, subject.scratch, problem.id)
             if extracted is not None:
-                load_path, subject.source = str(extracted), extracted.read_bytes()
+                load_path, code = str(extracted), extracted.read_bytes()
         executor = Executor(load_path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
                             sandbox=sandbox, zygote=zygote)
         static = (Outcome(Verdict.INVALID, message=unreadable) if unreadable
-                  else inspect_source(subject.source, problem.allowed_imports))
+                  else inspect_source(code, problem.allowed_imports))
         if static is not None:
             executor.sticky = static
         else:
