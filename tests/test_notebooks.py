@@ -262,3 +262,15 @@ def test_the_magic_explains_its_usage_instead_of_raising(capsys):
     assert judge_cell("test causal_mask --bogus", "x = 1") is None
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and all(line.startswith("judge: usage: %%judge test|submit PROBLEM_ID") for line in out)
+
+
+def test_the_gradescope_autograder_finds_a_notebook_and_prefers_a_py_beside_it(tmp_path):
+    from judge.grading.autograder import find_submissions
+
+    sub = tmp_path / "submission"
+    (sub / "work").mkdir(parents=True)
+    _write(sub / "causal_mask.ipynb", new_code_cell(REFERENCE))
+    _write(sub / "work" / "padding_mask.ipynb", new_code_cell("x = 1"))
+    (sub / "work" / "padding_mask.py").write_text("x = 1\n")
+    found = find_submissions(sub, ["causal_mask", "padding_mask"])
+    assert found == {"causal_mask": sub / "causal_mask.ipynb", "padding_mask": sub / "work" / "padding_mask.py"}
