@@ -1,6 +1,6 @@
 """Repeated failure messages, said once: the terminal report, feedback files and Gradescope output show an
 identical message once with the other tests it applies to, compactly ("same for 31 more tests:
-test_matches_definition[case1..30], test_empty")."""
+test_x[case1..30], test_y")."""
 
 from __future__ import annotations
 
