@@ -1,5 +1,6 @@
 """An honest student who checks that nothing of an earlier student reached them: the reference answer when the
-sandbox is clean, a wrong one (so the grade shows it) when anything an attacker could have left is there.
+sandbox is clean, an error naming what it found (so the grade shows it) when anything an attacker could have left
+is there.
 
 Under bwrap the probe has a PID and IPC namespace of its own: any other process or SysV segment is a leftover.
 Under the container tier it shares the machine's, and runs as a pool uid (62000 + slot): what belongs to another
@@ -72,6 +73,8 @@ def named_objects():
     if qd >= 0:
         libc.mq_close(qd)
         return ["posix mqueue"]
+    if ctypes.get_errno() == 13:  # EACCES: it exists, under another uid's umask
+        return ["posix mqueue (not readable)"]
     return ["posix mqueue (file)"] if os.path.exists("/dev/mqueue/judge_flag") else []
 
 
@@ -106,6 +109,7 @@ def leftovers():
 
 
 def causal_mask(seq_len):
-    if leftovers():
-        return np.zeros((seq_len, seq_len), dtype=bool)
+    found = leftovers()
+    if found:  # an error, not a pass: the grade shows what was left
+        raise RuntimeError(f"leftovers of an earlier student: {found}")
     return np.tril(np.ones((seq_len, seq_len), dtype=bool))
