@@ -27,7 +27,7 @@ from judge.problems import Problem, ProblemError
 from judge.proxy import SolutionProxy
 from judge.pytest_compat import plain_args, release_request, renew_request
 from judge.results import build_result, sha256_bytes
-from judge.sandbox import SandboxSpec, select_sandbox
+from judge.sandbox import SandboxSpec, containment, select_sandbox
 from judge.zygote import Zygote
 
 INI = Path(__file__).resolve().parent / "pytest_judge.ini"
@@ -279,6 +279,7 @@ def run_batch(
             tests_sha256=problem.tests_sha256(visibility),
             visibility=visibility,
             sandbox=sandbox.tier,
+            containment=containment(sandbox.tier),
             load_failure=load_failure,
             stdout=stdout if show_output else "",
             stderr=stderr if show_output else "",

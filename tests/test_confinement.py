@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from judge.executor import Executor, Limits
-from judge.sandbox import SandboxSpec, available_tiers
+from judge.sandbox import SandboxSpec, available_tiers, containment
 from judge.syscall_filter import DENIED, PROCESS_CREATION, worker_filter
 from judge.zygote import Zygote
 
@@ -96,6 +96,7 @@ def test_the_filter_refuses_what_numpy_never_needs_and_honest_work_runs(tier, fo
     for call in ("ptrace", "unshare", "mount", "shmget", "perf_event_open", "mq_open", "fork", "subprocess",
                  "posix_spawn"):
         assert seen[call] == 1, (call, seen[call])  # EPERM from the filter
+    assert containment(tier)["processes"] == "refused" and containment(tier)["cpu"] == "worker"  # what results say
     assert seen["thread"] == [45] and seen["tmp_write"] == 2
     if forked:  # a namespace of its own: its init (pid 1) and itself, nothing of any other submission
         assert seen["pids"] == [1, seen["my_pid"]], seen["pids"]
@@ -107,3 +108,15 @@ def test_the_denied_list_names_the_calls_the_issue_requires():
                  "perf_event_open", "mq_open", "mq_unlink"):
         assert call in DENIED
     assert set(PROCESS_CREATION) == {"fork", "vfork"}
+
+
+def test_python_m_judge_sandbox_says_per_tier_how_it_charges_and_sweeps(capsys):
+    from judge.sandbox import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for tier in available_tiers():
+        how = containment(tier)
+        assert (f"  {tier}: child processes {how['processes']}, CPU charged: {how['cpu']}, memory limited: "
+                f"{how['memory']}, after each submission: {how['leftovers']}") in out
+    assert containment("container")["leftovers"] == "uid-sweep" and containment("bwrap")["leftovers"] == "namespaces"

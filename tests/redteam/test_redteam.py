@@ -22,7 +22,7 @@ from conftest import judge, judge_json, left_alive
 
 from judge.results import validate_result
 from judge.sandbox import TIERS as ALL_TIERS
-from judge.sandbox import tier_available
+from judge.sandbox import containment, tier_available
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"
@@ -82,7 +82,7 @@ def test_attack(path, tier, verdict, status, problem, tmp_path):
         pytest.skip(f"sandbox tier {tier} is not available on this machine")
     code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"), problem)
     validate_result(result)
-    assert result["sandbox"] == tier
+    assert result["sandbox"] == tier and result["containment"] == containment(tier)
     assert as_expected(result, verdict), [t["message"] for t in result["tests"]]
     assert result["score"] == 0 and code == 1
     assert result["status"] == status
