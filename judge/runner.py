@@ -89,8 +89,9 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
         "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
     ]
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # a run allocates many small objects and frees them by reference counting; the batch loop collects
-    # the cycles (failed tests' tracebacks, holding arguments and results) after each submission
+    gc.disable()  # a run allocates many small objects and frees them by reference counting; a failed test's frames
+    # are cleared once it is recorded (judge.plugin.release_frames), the batch loop collects what cycles are left
+    # after each submission
     try:
         with _quiet_pytest() as log:
             plugins = [plugin, plugin.fixtures(), *([loop] if loop is not None else [])]
