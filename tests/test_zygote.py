@@ -42,20 +42,27 @@ def probe():
                     fh.write("from the previous submission")
             except OSError:
                 pass
-    if os.fork() == 0:
+    with open("planted_in_cwd", "w") as fh:  # its working folder: its own /tmp, never the zygote's
+        fh.write("from the previous submission")
+    try:
+        pid = os.fork()
+    except OSError:  # the syscall filter refuses process creation (issue 19)
+        pid = None
+    if pid == 0:
         os.setsid()
         if os.fork() == 0:
             while True:
                 time.sleep(0.01)
         os._exit(0)
     time.sleep(0.05)
-    return {"before": before, "after": listing()}
+    return {"before": before, "after": listing(), "cwd": os.getcwd()}
 '''
 
 PROBE = LISTING + '''
 def probe():
     pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
-    return {"files": listing(), "others": [p for p in pids if p not in (1, os.getpid(), os.getppid())]}
+    return {"files": listing(), "others": [p for p in pids if p not in (1, os.getpid(), os.getppid())],
+            "cwd": os.getcwd(), "in_cwd": sorted(os.listdir("."))}
 '''
 
 ZYGOTE_KILLER = '''
@@ -109,8 +116,10 @@ def test_nothing_of_a_submission_survives_into_the_next(zygote, tmp_path):
     """Files in /tmp and /dev/shm and a double-forked daemon of one worker are gone when the next one starts."""
     planted = call_probe(zygote, tmp_path, PLANTER, "planter")
     assert "/tmp/planted" in planted["after"] and "/dev/shm/planted" in planted["after"]  # it really planted
+    assert "/tmp/planted_in_cwd" in planted["after"] and planted["cwd"] == "/tmp"
     seen = call_probe(zygote, tmp_path, PROBE, "probe")
     assert seen["files"] == planted["before"], seen  # what a fresh worker sees, nothing more
+    assert seen["cwd"] == "/tmp" and "planted_in_cwd" not in seen["in_cwd"], seen
     assert seen["others"] == [], seen
     assert zygote.started == 1  # both workers forked from the same zygote
 
