@@ -177,3 +177,35 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
         assert proc.returncode == 3 and "judge error" in proc.stdout + proc.stderr
     assert elapsed < len(expected) * BUDGET_S
     assert not (left := left_alive(RUN_TAG)), f"processes left alive: {left}"
+
+
+def test_every_guarantee_of_the_threat_model_names_tests_that_exist():
+    """ARCHITECTURE.md's "What both tiers guarantee" table: every row names at least one test, and every test file,
+    test function and hostile submission it names exists."""
+    import re
+
+    arch = (ROOT.parent.parent.parent / "ARCHITECTURE.md").read_text()
+    table = arch.split("What both tiers guarantee", 1)[1].split("What only `bwrap` protects against", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| guarantee")]
+    assert len(rows) >= 12
+    repo = ROOT.parent.parent.parent
+    for row in rows:
+        cited = row.rsplit("|", 2)[1]
+        names = re.findall(r"`([^`]+)`", cited)
+        assert names, row
+        current = None
+        for name in names:
+            path, _, function = name.partition("::")
+            if path.endswith("*"):  # a family of hostile submissions
+                assert list(SUBMISSIONS.glob(f"{path}.py")), name
+                continue
+            if path.endswith(".py") and "/" in path:
+                current = repo / path
+                assert current.is_file(), name
+            elif path.endswith(".py"):
+                assert (SUBMISSIONS / path).is_file() or (HERE / path).is_file(), name
+                continue
+            else:
+                function = path  # a further function of the file named before it
+            if function:
+                assert current is not None and f"def {function}(" in current.read_text(), name

@@ -41,7 +41,6 @@ def test_judge_submit_keeps_no_result_after_its_test(tmp_path):
                       "--db", str(tmp_path / "a.db"))
     hostile = peak_mib("submit", "redteam_results", str(SUBMISSIONS / "memory_large_results.py"),
                        "--db", str(tmp_path / "b.db"))
-    print(f"peak MiB honest {honest:.0f} hostile {hostile:.0f}")
     assert hostile - honest < ALLOWED_RESULTS * RESULT_MIB, (honest, hostile)
 
 
@@ -60,5 +59,4 @@ def test_judge_grade_keeps_no_result_after_its_test(tmp_path):
     honest = grade({f"s{i}": reference for i in range(3)}, "honest")
     hostile = grade({**{f"a{i}": str(SUBMISSIONS / "memory_large_results.py") for i in range(2)},
                      "z": reference}, "hostile")
-    print(f"peak MiB honest {honest:.0f} hostile {hostile:.0f}")
     assert hostile - honest < ALLOWED_RESULTS * RESULT_MIB, (honest, hostile)
