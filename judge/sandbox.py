@@ -210,8 +210,8 @@ def _bwrap_argv(submission_dir: str | None, inner: list[str], env: dict[str, str
     argv += ["--ro-bind", ISOLATED_DIR, f"{JUDGE_INSIDE}/isolated"]
     if submission_dir is not None:
         argv += ["--ro-bind", submission_dir, SUBMISSION_DIR_INSIDE]
-    else:  # a zygote: the root is read-only, only /tmp (and /dev/shm) can be written
-        argv += ["--remount-ro", "/"]
+    else:  # a zygote: nothing it can write once set up (each submission mounts its own /tmp and /dev/shm)
+        argv += ["--remount-ro", "/", "--remount-ro", "/tmp", "--remount-ro", "/dev"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", "/tmp", "--"]

@@ -182,3 +182,24 @@ def test_a_forked_worker_still_reads_the_interpreter_files_under_a_fresh_tmp(zyg
     """Each submission gets a fresh /tmp; read-only binds below /tmp (a venv or the judge cloned into a temporary
     folder, as in CI) are bound back into it, so a module the zygote did not preload still imports."""
     assert call_probe(zygote, tmp_path, LAZY_IMPORT, "lazy") == "numpy.testing"
+
+
+MOUNTS = '''
+def probe():
+    with open("/proc/self/mountinfo") as fh:
+        return [(f[4], f[5].split(",")[0]) for f in (line.split() for line in fh)]
+'''
+DEVICES = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/pts"}
+
+
+def test_a_forked_worker_can_write_only_its_own_mounts(zygote, tmp_path):
+    """Every writable mount a forked worker sees is its own (the /tmp, /dev/shm and /proc of its namespaces) or a
+    device; what lies underneath (the zygote's /tmp, in which the zygote's working folder was) is read-only, so no
+    submission can leave anything there for the next (issue 19)."""
+    mounts = call_probe(zygote, tmp_path, MOUNTS, "mounts")
+    top = {point: mode for point, mode in mounts}  # mountinfo lists a mount after what it covers
+    writable = {point for point, mode in top.items() if mode == "rw"}
+    assert writable - DEVICES == {"/tmp", "/dev/shm", "/proc"}, writable
+    under = [mode for point, mode in mounts if point == "/tmp"][:-1]
+    assert under and set(under) == {"ro"}, mounts  # the zygote's /tmp
+    assert top["/"] == "ro" and top["/dev"] == "ro"
