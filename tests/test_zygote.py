@@ -5,6 +5,8 @@ the same files judged one by one."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -203,3 +205,53 @@ def test_a_forked_worker_can_write_only_its_own_mounts(zygote, tmp_path):
     under = [mode for point, mode in mounts if point == "/tmp"][:-1]
     assert under and set(under) == {"ro"}, mounts  # the zygote's /tmp
     assert top["/"] == "ro" and top["/dev"] == "ro"
+
+
+RENAMER = '''
+import os
+
+def probe():
+    moved = []
+    for name in os.listdir("."):  # its working folder: once the zygote's own /tmp, holding the binds' parents
+        if os.path.isdir(name) and not name.startswith("."):
+            try:
+                os.rename(name, name + ".moved")
+                moved.append(name)
+            except OSError:
+                pass
+    return moved
+'''
+READER = '''
+import os
+
+def probe():
+    return os.path.isfile({marker!r})
+'''
+
+
+def test_renaming_folders_in_its_working_folder_unbinds_nothing_for_the_next(monkeypatch, tmp_path):
+    """Issue 19: with the judge's venv cloned under /tmp (CI), the zygote's /tmp held the folders above its
+    read-only bind, and a worker whose working folder was that /tmp renamed them: the next worker of the grading
+    process found its site-packages gone ("No module named 'numpy.typing'"). A folder under /tmp bound into the
+    zygote like the venv stands for it here; after a worker renames what it can, the next still reads it."""
+    import judge.sandbox
+
+    ci = Path(tempfile.mkdtemp(prefix="judge-ci-clone-", dir="/tmp"))
+    try:
+        (ci / "site").mkdir()
+        (ci / "site" / "marker.txt").write_text("site-packages")
+        for folder in (ci, ci / "site"):
+            folder.chmod(0o755)
+        (ci / "site" / "marker.txt").chmod(0o644)
+        roots = judge.sandbox._python_roots()
+        monkeypatch.setattr(judge.sandbox, "_python_roots", lambda: [*roots, str(ci / "site")])
+        zygote = Zygote(SPEC)
+        try:
+            moved = call_probe(zygote, tmp_path, RENAMER, "renamer")
+            reader = READER.format(marker=str(ci / "site" / "marker.txt"))
+            assert call_probe(zygote, tmp_path, reader, "reader") is True, moved
+            assert zygote.started == 1
+        finally:
+            zygote.close()
+    finally:
+        shutil.rmtree(ci, ignore_errors=True)

@@ -38,8 +38,9 @@ def _mount(source: bytes | None, target: bytes, fstype: bytes | None, flags: int
 
 def hold_binds(folder: str = "/tmp") -> list[tuple[str, int]]:
     """The sandbox's read-only binds under ``folder`` (a virtual environment or the judge in a temporary folder),
-    each held by an ``O_PATH`` descriptor: taken once by the zygote before any submission runs, so a later
-    submission cannot rename or replace what a path would name."""
+    each held by an ``O_PATH`` descriptor: listed once by the zygote before any submission runs, and each
+    submission checks that the path it binds back is still the very folder held (see
+    :func:`new_submission_namespaces`)."""
     return [(point, os.open(point, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)) for point in _mounts_under(folder)]
 
 
@@ -60,14 +61,24 @@ def new_submission_namespaces(tmp_bytes: int, shm_bytes: int, held: list[tuple[s
         with open(path, "w") as fh:
             fh.write(text)
     _mount(None, b"/", None, MS_REC | MS_PRIVATE)
+    # A mount can only be bound from this mount namespace: open each held bind again here, and refuse to go on
+    # unless it is the folder the zygote held before any submission ran.
+    binds = []
+    for point, held_fd in held:
+        fd = os.open(point, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        now, then = os.fstat(fd), os.fstat(held_fd)
+        if (now.st_dev, now.st_ino) != (then.st_dev, then.st_ino):
+            raise ConfineError(0, f"the bind at {point} is no longer the folder the zygote held")
+        binds.append((point, fd))
     for shared in ("/tmp", "/dev/shm"):  # the zygote's own writable mounts, under what comes next (a /dev/shm
         if os.path.ismount(shared):  # that is only a folder of /dev turns read-only with /dev below)
             _mount(None, shared.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     _mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777".encode())
     os.chdir("/tmp")
-    for point, fd in held:
+    for point, fd in binds:
         os.makedirs(point, mode=0o755, exist_ok=True)
         _mount(f"/proc/self/fd/{fd}".encode(), point.encode(), None, MS_BIND | MS_REC)
+        os.close(fd)
     _mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={shm_bytes},mode=1777".encode())
     _mount(None, b"/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     if os.getcwd() != "/tmp" or os.statvfs(".").f_flag & os.ST_RDONLY:
