@@ -1,6 +1,6 @@
-"""What a worker can do to itself and its neighbours (judge/isolated/confine.py, judge/syscall_filter.py): the
-syscall filter refuses what NumPy never needs (process creation and named POSIX message queues included), honest
-work (threads, NumPy, files in /tmp) still runs, and
+"""What a worker can do to itself and its neighbours (judge/isolated/confine.py, judge/sandbox/syscall_filter.py):
+the syscall filter refuses what NumPy never needs (process creation and named POSIX message queues included),
+honest work (threads, NumPy, files in /tmp) still runs, and
 in the bwrap tier every submission has its own /tmp, /dev/shm, IPC namespace, PID namespace and a read-only
 /dev. Each probe runs in a real worker, through the same Executor the judge uses."""
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from judge.executor import Executor, Limits
-from judge.sandbox import SandboxSpec, available_tiers, containment
-from judge.syscall_filter import DENIED, PROCESS_CREATION, worker_filter
-from judge.zygote import Zygote
+from judge.engine.executor import Executor, Limits
+from judge.sandbox.launch import SandboxSpec, available_tiers, containment
+from judge.sandbox.syscall_filter import DENIED, PROCESS_CREATION, worker_filter
+from judge.sandbox.zygote import Zygote
 
 PROBE = '''
 import ctypes, errno, os, threading
@@ -111,7 +111,7 @@ def test_the_denied_list_names_the_calls_the_issue_requires():
 
 
 def test_python_m_judge_sandbox_says_per_tier_how_it_charges_and_sweeps(capsys):
-    from judge.sandbox import main
+    from judge.sandbox.launch import main
 
     assert main([]) == 0
     out = capsys.readouterr().out

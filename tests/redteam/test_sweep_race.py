@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from judge import container
+from judge.sandbox import container
 
 SWEPT_UID, OTHER_UID = 62997, 62998  # pool uids (62000 + slot) no lease of this test run holds
 ROUNDS = 150
