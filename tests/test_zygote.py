@@ -234,7 +234,7 @@ def test_renaming_folders_in_its_working_folder_unbinds_nothing_for_the_next(mon
     read-only bind, and a worker whose working folder was that /tmp renamed them: the next worker of the grading
     process found its site-packages gone ("No module named 'numpy.typing'"). A folder under /tmp bound into the
     zygote like the venv stands for it here; after a worker renames what it can, the next still reads it."""
-    import judge.sandbox
+    from judge.sandbox import launch
 
     ci = Path(tempfile.mkdtemp(prefix="judge-ci-clone-", dir="/tmp"))
     try:
@@ -243,8 +243,8 @@ def test_renaming_folders_in_its_working_folder_unbinds_nothing_for_the_next(mon
         for folder in (ci, ci / "site"):
             folder.chmod(0o755)
         (ci / "site" / "marker.txt").chmod(0o644)
-        roots = judge.sandbox._python_roots()
-        monkeypatch.setattr(judge.sandbox, "_python_roots", lambda: [*roots, str(ci / "site")])
+        roots = launch._python_roots()
+        monkeypatch.setattr(launch, "_python_roots", lambda: [*roots, str(ci / "site")])
         zygote = Zygote(SPEC)
         try:
             moved = call_probe(zygote, tmp_path, RENAMER, "renamer")
