@@ -26,11 +26,14 @@ R_IDS, L_IDS = np.arange(12, 16), np.arange(8, 12)
 CLM_RUN = {"steps": 400, "batch_size": 32, "lr": 0.02}
 MLM_RUN = {"steps": 400, "batch_size": 64, "lr": 0.03}
 EVAL_ROWS = 1000
-# Thresholds, from a correct solution over 200 seeds the tests do not use (worst run; Bayes value in brackets):
-MIN_VALID_CLM = 0.8      # continue a text, causal LM: worst 0.955 [1]
-MAX_VALID_MLM = 0.4      # continue a text, masked LM, one pass: worst (highest) 0.21, mean 0.09 [1/16]
-MIN_CLOZE_R_MLM = 0.75   # cloze at R, masked LM: worst 0.965 [1]
+# Thresholds, from the reference over 200 seeds the tests do not use (100000-100199, the measurements of
+# bench/tasks_sweep.py, one position at a time; worst run, mean, Bayes value in brackets):
+MIN_VALID_CLM = 0.8      # continue a text, causal LM: worst 0.945, mean 0.980 [1]
+MAX_VALID_MLM = 0.4      # continue a text, masked LM in one pass: highest 0.130, mean 0.079 [1/16]
+MIN_CLOZE_R_MLM = 0.75   # cloze at R, masked LM: worst 0.960 at position 2 and 0.859 at 6, mean 0.999 [1]
 MIN_CLOZE_L_CLM = 0.9    # cloze at L, causal LM: 1.000 in every run [1]
+# The masked LM's cloze at L is not asserted: mean 0.991, but its worst run reached 0.24 (as in compare_objectives,
+# this tiny model sometimes finds its left neighbour late); the claim is about R.
 
 
 def language(seed, rows, blocks=2):
