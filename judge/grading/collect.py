@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .names import is_junk, match_problem
 
