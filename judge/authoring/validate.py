@@ -167,7 +167,7 @@ def _check_learning_path(root: Path, problem: Problem, v: Validation) -> None:
 # ids, "709.78") are not citations.
 BARE_NUMBER = re.compile(r"\bproblems?\s+(?:no\.?\s*|#\s*)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?\b", re.IGNORECASE)
 CITED_IDS = re.compile(r"\bproblems?\s+((?:`[^`\n]+`(?:\s*,\s*|\s+and\s+|\s+or\s+)?)+)", re.IGNORECASE)
-LINKED_ID = re.compile(r"\]\(\.\./([^/)#\s]+)/")
+LINKED_ID = re.compile(r"\]\(\.\./(\w+)/")
 
 
 def citation_errors(path: Path, text: str, known: set[str]) -> list[str]:
