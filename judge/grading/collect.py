@@ -49,7 +49,7 @@ from judge.problems import ProblemError
 from .bounded import METADATA_LIMIT, read_bounded
 from .inert_text import visible
 from .names import is_junk, match_problem
-from .roster import COLLECT_FILES
+from .roster import bad_student_id
 
 FORMATS = ("canvas", "moodle", "gradescope", "github")
 CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
@@ -57,7 +57,6 @@ MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|online
 MAX_UNZIPPED = 512 << 20
 MAX_ZIP_ENTRIES = 20_000  # a class of 1,000 students with 20 files each; 100,000 empty entries are refused
 MAX_NAME_BYTES = 255  # one file name on Linux file systems
-MAX_ID_BYTES = 200  # a student folder name, with room for the LMS id appended on a collision
 YEARS = (1970, 2999)  # a submission time outside these years is absurd (forged, or a broken clock)
 SKIPPED = (OSError, ValueError, OverflowError, UnicodeError)  # what one entry can raise; never fatal to the class
 
@@ -364,19 +363,6 @@ def _by_lms_id(entry: Entry, fmt: str, student: dict[str, str]) -> bool:
         return (bool(sid) and sid in (student["id"], student.get("sis_user_id"))) or \
             (bool(email) and student.get("email", "").lower() == email)
     return True  # github: the repository name is the only identity
-
-
-def bad_student_id(sid: str) -> str | None:
-    """Why ``sid`` cannot be a student's folder in the class folder, or None."""
-    if sid in (".", "..") or "/" in sid or "\\" in sid or "\0" in sid:
-        return f"student id {visible(sid)!r} is not a folder name"
-    if sid in COLLECT_FILES or is_junk(Path(sid)):
-        return f"student id {visible(sid)!r} is a name judge collect or judge grade reserves"
-    if visible(sid) != sid:
-        return f"student id {visible(sid)!r} has control or bidirectional characters"
-    if len(sid.encode("utf-8", "surrogateescape")) > MAX_ID_BYTES:
-        return f"student id of {len(sid.encode('utf-8', 'surrogateescape'))} bytes (at most {MAX_ID_BYTES})"
-    return None
 
 
 def _skip(report: CollectReport, entry: Entry, why: str) -> None:

@@ -23,6 +23,7 @@ from judge.problems import ProblemError, load_problem, problem_ids
 from judge.results import sha256_bytes
 from judge.sandbox import select_sandbox
 
+from .bounded import METADATA_LIMIT, parse_guard, read_bounded
 from .course import Course
 from .gradebook import MISSING_SHA256, Gradebook
 from .html_report import write_report
@@ -146,8 +147,10 @@ def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, 
     path = submissions / MANIFEST
     if not path.is_file():
         return {}
+    fix = "delete it or collect again"
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with parse_guard(path, fix):
+            doc = json.loads(read_bounded(path, METADATA_LIMIT, fix))
         return {(s, p): (entry.get("submitted_at"), entry.get("original", ""))
                 for s, problems in doc.get("students", {}).items() for p, entry in problems.items()}
     except (ValueError, AttributeError, TypeError):
