@@ -124,15 +124,33 @@ def _zip_plan(infos: list[zipfile.ZipInfo]) -> tuple[list[tuple[zipfile.ZipInfo,
     return plan, skipped
 
 
+class _TooManyEntries(Exception):
+    """An archive over MAX_ZIP_ENTRIES entries (args: how many)."""
+
+
+def _declared_entries(archive: Path) -> int | None:
+    """The entry count the zip's end record declares (zip64 too), read before the central directory is parsed,
+    so an archive of millions of entries is refused without building millions of ZipInfo objects."""
+    end_record = getattr(zipfile, "_EndRecData", None)  # CPython's reader of that record, 3.10 to 3.13
+    try:
+        with archive.open("rb") as fh:
+            record = end_record(fh) if end_record is not None else None
+        return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None
+    except (OSError, AttributeError, IndexError, TypeError, ValueError, zipfile.BadZipFile):
+        return None
+
+
 def _safe_extract(archive: Path, into: Path) -> list[str]:
     """Unzip refusing more than MAX_ZIP_ENTRIES entries or MAX_UNZIPPED bytes (before writing anything), and
     every entry :func:`_zip_plan` refuses or that cannot be written; returns why each was left out."""
+    declared = _declared_entries(archive)
     try:
+        if declared is not None and declared > MAX_ZIP_ENTRIES:
+            raise _TooManyEntries(declared)
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
-                raise ProblemError(f"{archive}: has {len(infos)} entries, more than {MAX_ZIP_ENTRIES}; unzip it "
-                                   f"yourself and pass the folder")
+                raise _TooManyEntries(len(infos))
             if sum(i.file_size for i in infos) > MAX_UNZIPPED:
                 raise ProblemError(f"{archive}: unpacks to more than {MAX_UNZIPPED >> 20} MiB; unzip it yourself")
             plan, skipped = _zip_plan(infos)
@@ -148,6 +166,9 @@ def _safe_extract(archive: Path, into: Path) -> list[str]:
                 except (OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
                     skipped.append(f"{info.filename} (not unpacked: {getattr(exc, 'strerror', None) or exc})")
             return skipped
+    except _TooManyEntries as exc:
+        raise ProblemError(f"{archive}: has {exc.args[0]} entries, more than {MAX_ZIP_ENTRIES}; unzip it yourself "
+                           f"and pass the folder") from None
     except zipfile.BadZipFile:
         raise ProblemError(f"{archive}: not a valid zip file; pass the download as downloaded, or a folder") from None
 
