@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 CONFIG_LIMIT = 4 << 20  # course.toml, roster.csv, collect.json, autograder.json
 METADATA_LIMIT = 64 << 20  # Gradescope's submission_metadata.yml for a large class

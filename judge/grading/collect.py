@@ -44,7 +44,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .bounded import METADATA_LIMIT, read_bounded
 from .inert_text import visible

@@ -21,7 +21,7 @@ from typing import Any
 
 import jsonschema
 
-from judge.problems import ProblemError, load_schema
+from judge.engine.problems import ProblemError, load_schema
 
 from .bounded import CONFIG_LIMIT, parse_guard, read_text_bounded
 from .roster import bad_student_id

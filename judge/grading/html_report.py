@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from judge.results import category_scores
+from judge.engine.results import category_scores
 
 from .course import Course
 from .gradebook import Gradebook

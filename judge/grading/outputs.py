@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from judge.messages import collapse
-from judge.verdicts import ResultStatus, Verdict
+from judge.engine.verdicts import ResultStatus, Verdict
+from judge.feedback.messages import collapse
 
 from .course import Assignment, Course
 from .gradebook import Gradebook

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .course import Course
 from .grade import render_outputs

@@ -35,8 +35,8 @@ import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, make_class, probe_root
 from conftest import judge
 
+from judge.engine.problems import ProblemError
 from judge.grading.collect import collect
-from judge.problems import ProblemError
 
 WEAK = ("--sandbox", "process", "--allow-weak-sandbox")
 PROBLEMS = ["causal_mask", "padding_mask"]

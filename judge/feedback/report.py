@@ -6,9 +6,9 @@ from typing import Any
 
 import click
 
-from judge.messages import collapse
-from judge.results import category_scores
-from judge.verdicts import ResultStatus, Verdict
+from judge.engine.results import category_scores
+from judge.engine.verdicts import ResultStatus, Verdict
+from judge.feedback.messages import collapse
 
 V = Verdict
 SYMBOL = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from judge.verdicts import Verdict
+from judge.engine.verdicts import Verdict
 
 
 @dataclass

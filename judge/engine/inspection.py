@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from judge.executor import Outcome
-from judge.verdicts import Verdict
+from judge.engine.executor import Outcome
+from judge.engine.verdicts import Verdict
 
 MAX_SOURCE_BYTES = 1 << 20
 

@@ -1,4 +1,4 @@
-"""The reference's measured cost against a problem's time limits (``judge validate``; see judge/time_policy.py).
+"""The reference's measured cost against a problem's time limits (``judge validate``; see judge/engine/time_policy.py).
 
 The cost of a test is the time the trusted side charged the reference's worker for it: CPU time of all its
 processes, read from /proc in 10 ms ticks (wall time only for a call that waited). It is measured over
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from judge.plugin import TestRecord
-from judge.problems import Problem
-from judge.runner import judge_files
-from judge.time_policy import HARD_MARGIN, MARGIN, limit_problems, suggested_limits
+from judge.engine.plugin import TestRecord
+from judge.engine.problems import Problem
+from judge.engine.runner import judge_files
+from judge.engine.time_policy import HARD_MARGIN, MARGIN, limit_problems, suggested_limits
 
 
 @dataclass

@@ -4,7 +4,7 @@ Static checks first (schema, files, unique ``order``, statement sections and tit
 ``TODO(author)`` left, at least three mutants, the learning path of problems/README.md in sync); when they pass,
 one batch judges the reference (full marks, no test failing on its own code), the starter (zero) and every
 mutant (each must load and fail a hidden test on its values or behaviour), and the statement's ``>>>`` examples
-run against the reference (judge/examples.py).
+run against the reference (judge/authoring/examples.py).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from judge.examples import check_statement
-from judge.limits import Cost, measure
-from judge.plugin import TestRecord
-from judge.problems import (
+from judge.authoring.examples import check_statement
+from judge.authoring.limits import Cost, measure
+from judge.engine.plugin import TestRecord
+from judge.engine.problems import (
     GRADING_FILES,
     HIDDEN_TESTS,
     PUBLIC_TESTS,
@@ -29,11 +29,11 @@ from judge.problems import (
     load_tracks,
     problem_ids,
 )
-from judge.results import CATEGORIES, UNCATEGORIZED
-from judge.runner import JudgeError, collect_tests, judge_files
-from judge.sandbox import select_sandbox
-from judge.verdicts import Verdict
-from judge.zygote import zygote_for
+from judge.engine.results import CATEGORIES, UNCATEGORIZED
+from judge.engine.runner import JudgeError, collect_tests, judge_files
+from judge.engine.verdicts import Verdict
+from judge.sandbox.launch import select_sandbox
+from judge.sandbox.zygote import zygote_for
 
 MIN_MUTANTS = 3
 # The statement's sections, in this order (problems/AUTHORING.md names the same list; a test keeps them equal).
@@ -156,7 +156,7 @@ def _check_order(root: Path, problem: Problem, v: Validation) -> None:
 
 
 def _check_learning_path(root: Path, problem: Problem, v: Validation) -> None:
-    from judge.scaffold import learning_path_errors
+    from judge.authoring.scaffold import learning_path_errors
 
     v.errors.extend(learning_path_errors(root, problem))
 

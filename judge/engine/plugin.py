@@ -1,7 +1,7 @@
 """The pytest plugin of the trusted checker: the ``sol`` fixture, points, and one verdict per test.
 
 Verdicts come from what the test observed: a clean pass, a failed check, a learner exception, or a
-:class:`~judge.proxy.SubmissionFault` (timeout, memory, crashed, forbidden, missing, invalid). Messages of
+:class:`~judge.engine.proxy.SubmissionFault` (timeout, memory, crashed, forbidden, missing, invalid). Messages of
 hidden tests follow the problem's feedback policy: under ``summary`` they name the kind of check that failed,
 never inputs, expected values, exception messages or printed output.
 """
@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 
 from judge.checkers.base import CheckFailure, public_name
-from judge.proxy import LearnerException, SolutionProxy, SubmissionFault
-from judge.pytest_compat import expected_exception_not_raised, is_trusted_timeout
-from judge.results import UNCATEGORIZED
-from judge.verdicts import Verdict
+from judge.engine.proxy import LearnerException, SolutionProxy, SubmissionFault
+from judge.engine.pytest_compat import expected_exception_not_raised, is_trusted_timeout
+from judge.engine.results import UNCATEGORIZED
+from judge.engine.verdicts import Verdict
 
 MESSAGE_CAP = 4000
 

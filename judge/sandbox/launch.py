@@ -11,7 +11,7 @@ Tiers, strongest first:
     user namespace could still read root's files through a bind.
 ``container``
     For a judge running as root where bubblewrap cannot start (Docker, Gradescope): the worker is a plain
-    subprocess under an unprivileged uid of its own (a pool, see :mod:`judge.container`) and its gid, with no
+    subprocess under an unprivileged uid of its own (a pool, see :mod:`judge.sandbox.container`) and its gid, with no
     supplementary groups, no new privileges, in its own session, with a private home folder as its working and
     temporary folder. The folders it must not read (problems, solutions, the judge, class folder, gradebook,
     results) are made unreachable to other users by the command that grades; it imports a root-owned copy of
@@ -43,7 +43,7 @@ TIERS = ("bwrap", "container", "process")
 SUBMISSION_DIR_INSIDE = "/sandbox/sub"
 SOLUTION_NAME = "solution.py"
 JUDGE_INSIDE = "/sandbox/judge"  # holds only isolated/: the trusted code is not even readable inside
-ISOLATED_DIR = str(Path(__file__).resolve().parent / "isolated")
+ISOLATED_DIR = str(Path(__file__).resolve().parent.parent / "isolated")
 TMP_SIZE_BYTES = 64 << 20
 SANDBOX_UID_BASE = 61000
 SANDBOX_UID_SLOTS = 1000
@@ -246,7 +246,7 @@ def build_launch(
 
 
 def build_zygote_launch(spec: SandboxSpec, workdir: str, ctl_fd: int, token: str = "") -> Launch:
-    """Command that starts a zygote (see :mod:`judge.zygote`) in a bwrap sandbox with no submission in it."""
+    """Command that starts a zygote (see :mod:`judge.sandbox.zygote`) in a bwrap sandbox with no submission in it."""
     if spec.tier != "bwrap":
         raise ValueError("a zygote runs only in the bwrap tier")
     os.chmod(workdir, 0o755)
@@ -274,10 +274,10 @@ def place_solution(spec: SandboxSpec, workdir: str, solution: str) -> str:
 
 
 def _container_launch(workdir: str, req_fd: int, rep_fd: int, limits: str, token: str) -> Launch:
-    """A worker under a leased unprivileged uid (see :mod:`judge.container`): ``workdir`` (root's, 0711) holds
+    """A worker under a leased unprivileged uid (see :mod:`judge.sandbox.container`): ``workdir`` (root's, 0711) holds
     ``home`` (the uid's, 0700: its working and temporary folder) and ``sub`` (root's, readable by the uid's gid
     only: the copy of the submission)."""
-    from judge import container
+    from judge.sandbox import container
 
     isolated = container.isolated_copy()
     lease = container.lease_uid()
@@ -352,7 +352,7 @@ def setup_for_root() -> list[str]:
 @lru_cache(maxsize=1)
 def container_works() -> bool:
     """Whether the container tier can run here (root, and an unprivileged uid can start the interpreter)."""
-    from judge.container import probe_problem
+    from judge.sandbox.container import probe_problem
 
     return probe_problem() is None
 
@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sandbox tiers available: {', '.join(available_tiers())}")
     if problem:
         print(f"bwrap tier unavailable: {problem}")
-        from judge.container import probe_problem
+        from judge.sandbox.container import probe_problem
 
         why = probe_problem()
         if why:

@@ -24,12 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from judge.cpuclock import TreeClock
+from judge.engine.verdicts import OK, WRONG_TYPE, Verdict, from_exception
 from judge.isolated import wire
-from judge.sandbox import SandboxSpec, build_launch, place_solution, reap_strays, run_token
-from judge.syscall_filter import worker_filter
-from judge.verdicts import OK, WRONG_TYPE, Verdict, from_exception
-from judge.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
+from judge.sandbox.cpuclock import TreeClock
+from judge.sandbox.launch import SandboxSpec, build_launch, place_solution, reap_strays, run_token
+from judge.sandbox.syscall_filter import worker_filter
+from judge.sandbox.zygote import SOLUTION_INSIDE, Zygote, ZygoteError, ZygoteProcess
 
 OUTPUT_CAP = 64 << 10
 PIPE_BYTES = 1 << 20
@@ -101,7 +101,7 @@ class _Drain(threading.Thread):
 
 
 class _Budget:
-    """Stops a call once both its CPU time (read from outside, see :mod:`judge.cpuclock`) and its wall time
+    """Stops a call once both its CPU time (read from outside, see :mod:`judge.sandbox.cpuclock`) and its wall time
     reach ``seconds``; nothing is read before the wall time gets there."""
 
     def __init__(self, clock: TreeClock, seconds: float) -> None:
@@ -209,7 +209,7 @@ _SIGNAL_TEXT = {
 
 class Executor:
     """Owns the worker process of one submission: a new process, or (``zygote``, bwrap tier) one forked by a
-    :class:`~judge.zygote.Zygote` that receives the submission's source in its hello frame."""
+    :class:`~judge.sandbox.zygote.Zygote` that receives the submission's source in its hello frame."""
 
     def __init__(
         self,

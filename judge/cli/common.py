@@ -1,6 +1,6 @@
 """What every ``judge`` command shares: exit codes, the one-line error style, and the click classes that apply it.
 
-Imported by :mod:`judge.cli` and by the modules whose commands it registers (:mod:`judge.cli_instructor`); it
+Imported by :mod:`judge.cli.main` and by the modules whose commands it registers (:mod:`judge.cli.instructor`); it
 imports neither, so the CLI has no import circle.
 """
 
@@ -14,8 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
-from judge.problems import ProblemError, find_root
-from judge.runner import JudgeError
+from judge.engine.problems import ProblemError, find_root
+from judge.engine.runner import JudgeError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -82,7 +82,7 @@ class Group(click.Group):
 
 
 def root() -> Path:
-    """The repository root (see :func:`judge.problems.find_root`)."""
+    """The repository root (see :func:`judge.engine.problems.find_root`)."""
     return find_root()
 
 

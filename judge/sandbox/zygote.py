@@ -30,7 +30,7 @@ import tempfile
 from typing import Any
 
 from judge.isolated.zygote import SOLUTION_INSIDE, recv_message, send_message
-from judge.sandbox import SandboxSpec, build_zygote_launch, run_token
+from judge.sandbox.launch import SandboxSpec, build_zygote_launch, run_token
 
 __all__ = ["SOLUTION_INSIDE", "Zygote", "ZygoteError", "ZygoteProcess", "zygote_for"]
 STARTUP_S = 30.0

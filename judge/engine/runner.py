@@ -1,7 +1,7 @@
 """Run a problem's tests against one solution file and return a validated result.
 
-The tests run here, in the trusted process, under pytest with :class:`~judge.plugin.JudgePlugin`; the
-learner's file is only ever imported by the worker that :class:`~judge.executor.Executor` starts.
+The tests run here, in the trusted process, under pytest with :class:`~judge.engine.plugin.JudgePlugin`; the
+learner's file is only ever imported by the worker that :class:`~judge.engine.executor.Executor` starts.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from typing import Any
 
 import pytest
 
-from judge.executor import Executor, Limits
-from judge.inspection import inspect_source
-from judge.plugin import JudgePlugin, TestRecord
-from judge.problems import Problem, ProblemError
-from judge.proxy import SolutionProxy
-from judge.pytest_compat import plain_args, release_request, renew_request
-from judge.results import build_result, sha256_bytes
-from judge.sandbox import SandboxSpec, select_sandbox
-from judge.zygote import Zygote
+from judge.engine.executor import Executor, Limits
+from judge.engine.inspection import inspect_source
+from judge.engine.plugin import JudgePlugin, TestRecord
+from judge.engine.problems import Problem, ProblemError
+from judge.engine.proxy import SolutionProxy
+from judge.engine.pytest_compat import plain_args, release_request, renew_request
+from judge.engine.results import build_result, sha256_bytes
+from judge.sandbox.launch import SandboxSpec, select_sandbox
+from judge.sandbox.zygote import Zygote
 
 INI = Path(__file__).resolve().parent / "pytest_judge.ini"
 TRUSTED_TIMEOUT_S = 120

@@ -1,6 +1,6 @@
 """Instructor commands: collect, grade, override, merge, release, export gradescope.
 
-They are collected on the group :data:`instructor`, and :mod:`judge.cli` registers each of them on the ``judge``
+They are collected on the group :data:`instructor`, and :mod:`judge.cli.main` registers each of them on the ``judge``
 command (this module never imports the CLI). Errors are one line on stderr with exit code 2 (usage or input),
 1 (a release that failed its leak scan) or 3 (the judge itself failed on some pair; they are listed). ``judge
 grade`` interrupted with Ctrl-C exits 130 (EXIT_INTERRUPTED): what was graded is kept, a rerun resumes.
@@ -14,13 +14,13 @@ from pathlib import Path
 
 import click
 
-from judge.cli_common import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK
-from judge.cli_common import Group as _Group
-from judge.cli_common import root as _root
-from judge.problems import ProblemError
+from judge.cli.common import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK
+from judge.cli.common import Group as _Group
+from judge.cli.common import root as _root
+from judge.engine.problems import ProblemError
 
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it; never confused with "tests failed" (1)
-instructor = _Group("instructor")  # a collector: judge.cli adds every command defined on it to ``judge``
+instructor = _Group("instructor")  # a collector: judge.cli.main adds every command defined on it to ``judge``
 
 PROBLEMS_OPTION = click.option(
     "--problems", "problems", multiple=True, metavar="ID",
@@ -129,9 +129,9 @@ def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: s
     """Turn an LMS download (Canvas, Moodle or Gradescope submissions, a folder or a .zip; or a folder of GitHub
     Classroom repositories) into SUBMISSIONS/<student>/<problem_id>.py for judge grade. What matched and what did
     not is saved in SUBMISSIONS/collect_report.txt and collect.json (with submission times for late penalties)."""
+    from judge.engine.problems import problem_ids
     from judge.grading.collect import collect as run_collect
     from judge.grading.course import load_course, read_roster_csv
-    from judge.problems import problem_ids
 
     root = _root()
     course = load_course(course_file) if course_file is not None else None
@@ -254,8 +254,8 @@ def export_gradescope(out_zip: Path, problems: tuple[str, ...], allow_weak_sandb
     """Write a Gradescope autograder bundle OUT_ZIP (setup.sh, run_autograder, the judge and the problems with
     their hidden tests, no solutions): each submission's <problem_id>.py files are graded into
     results/results.json. JUDGE_AUTOGRADER_ROOT overrides Gradescope's /autograder root."""
+    from judge.engine.problems import load_problem, problem_ids
     from judge.grading.gradescope import build_bundle
-    from judge.problems import load_problem, problem_ids
 
     root = _root()
     ids = _ids(problems) or problem_ids(root)

@@ -145,7 +145,7 @@ def run_examples(reference: Path, entry_points: list[str], examples: list[Exampl
     payload = json.dumps({"reference": str(reference.resolve()), "entry_points": entry_points,
                           "sources": [e.source for e in examples]})
     try:
-        proc = subprocess.run([sys.executable, "-m", "judge.examples"], input=payload, capture_output=True,
+        proc = subprocess.run([sys.executable, "-m", "judge.authoring.examples"], input=payload, capture_output=True,
                               text=True, timeout=EXAMPLE_TIMEOUT_S, cwd=reference.parent)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"the examples ran past {EXAMPLE_TIMEOUT_S} s") from None

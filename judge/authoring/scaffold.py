@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from judge.problems import (
+from judge.engine.problems import (
     HIDDEN_TESTS,
     METADATA,
     PUBLIC_TESTS,
@@ -199,7 +199,7 @@ from judge.checkers import expect_array
 
 
 @pytest.mark.points(1)
-@pytest.mark.category("correctness")  # parametrized hidden tests: ids=cases() (from judge.case_ids)
+@pytest.mark.category("correctness")  # parametrized hidden tests: ids=cases() (from judge.checkers.case_ids)
 def test_values(sol):
     """{todo}: one line saying what this test checks (shown as 'check failed: ...' under summary feedback)."""
     x = np.arange(5)  # {todo}: inputs that catch every mutant, expected values computed here independently

@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from judge import judge_version
-from judge.problems import validator
-from judge.verdicts import TEST_VERDICTS, ResultStatus, Verdict
+from judge.engine.problems import validator
+from judge.engine.verdicts import TEST_VERDICTS, ResultStatus, Verdict
 
 __all__ = ["TEST_VERDICTS", "build_result", "sha256_bytes", "validate_result"]
 

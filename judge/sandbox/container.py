@@ -41,7 +41,7 @@ UID_BASE = 62000
 UID_SLOTS = 1000
 SWEPT_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")
 STATE_DIRS = ("/run/lm-judge", os.path.join(tempfile.gettempdir(), "lm-judge-root"))
-ISOLATED_SRC = Path(__file__).resolve().parent / "isolated"
+ISOLATED_SRC = Path(__file__).resolve().parent.parent / "isolated"
 _leased: set[int] = set()
 _turn = [0]
 
@@ -123,9 +123,9 @@ class _Keeper:
     """This process's keeper (see :func:`keep`), talked to over its stdin and stdout, one line each way."""
 
     def __init__(self) -> None:
-        package_parent = str(Path(__file__).resolve().parent.parent)
+        package_parent = str(Path(__file__).resolve().parent.parent.parent)
         code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
-                "from judge.container import keep; keep()  # judge-uid-keeper")
+                "from judge.sandbox.container import keep; keep()  # judge-uid-keeper")
         self.proc = subprocess.Popen([sys.executable, "-I", "-B", "-c", code], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
                                      close_fds=True, text=True, bufsize=1)
@@ -344,7 +344,7 @@ def judge_folders(root: str | os.PathLike | None) -> list[Path]:
     tests. Pass the result to :func:`lock_folders`."""
     import sysconfig
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     installed = Path(sysconfig.get_paths()["purelib"]) / "judge"
     folders: list[Path] = []
     for pkg in [package] + ([installed] if installed.is_dir() and installed.resolve() != package else []):
@@ -356,7 +356,7 @@ def judge_folders(root: str | os.PathLike | None) -> list[Path]:
 
 def lock_judge_package() -> list[str]:
     """Make the judge package folder traversable but not listable by other users (chmod o-rw)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     mode = stat.S_IMODE(package.stat().st_mode)
     if mode & 0o006:
         os.chmod(package, mode & ~0o006)

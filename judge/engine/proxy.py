@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from judge.executor import Executor, Outcome
+from judge.engine.executor import Executor, Outcome
+from judge.engine.time_policy import SubmissionClock
+from judge.engine.verdicts import OK, WRONG_TYPE, Verdict
 from judge.isolated import wire
-from judge.time_policy import SubmissionClock
-from judge.verdicts import OK, WRONG_TYPE, Verdict
 
 
 class SubmissionFault(BaseException):
@@ -79,7 +79,7 @@ class SolutionProxy:
         self.last_call: tuple[str, tuple, dict] | None = None
 
     def begin_test(self) -> None:
-        """Give the next test its time budget (see :mod:`judge.time_policy`)."""
+        """Give the next test its time budget (see :mod:`judge.engine.time_policy`)."""
         self.clock.begin_test()
         self.last_call = None
 

@@ -11,14 +11,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from judge.time_policy import default_submission_s
+from judge.engine.time_policy import default_submission_s
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 # What a learner's file may import unless problem.toml says otherwise: NumPy and the pure, side-effect-free standard
 # modules a NumPy programmer reaches for. The sandbox, not this list, keeps a submission from doing harm; the list
 # keeps the exercise honest (no torch or scipy, no files, network or processes).
@@ -38,7 +38,7 @@ FILE_ROLES = {METADATA: "public", STATEMENT: "public", STARTER: "public", PUBLIC
               HIDDEN_TESTS: "grading"}
 RELEASE_FILES = tuple(name for name, role in FILE_ROLES.items() if role == "public")
 GRADING_FILES = tuple(FILE_ROLES)
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def package_files() -> list[tuple[Path, str]]:
@@ -137,7 +137,7 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
     for candidate in (here, *here.parents):
         if (candidate / "problems" / "tracks.toml").is_file():
             return candidate
-    package_parent = Path(__file__).resolve().parent.parent
+    package_parent = Path(__file__).resolve().parent.parent.parent
     if (package_parent / "problems" / "tracks.toml").is_file():
         return package_parent
     raise ProblemError("no problems/ folder found here or above; run judge inside the repository or set JUDGE_ROOT")

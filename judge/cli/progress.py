@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from judge.problems import Problem
+from judge.engine.problems import Problem
 
 
 def is_solved(best: tuple[float, float] | None) -> bool:

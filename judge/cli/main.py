@@ -14,16 +14,17 @@ from pathlib import Path
 
 import click
 
-from judge import __version__, cli_instructor
-from judge.cli_common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Group, did_you_mean, fail, file_argument, root
+from judge import __version__
+from judge.cli import instructor as cli_instructor
+from judge.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Group, did_you_mean, fail, file_argument, root
+from judge.cli.hints import parse_hints, without_hints
+from judge.cli.progress import is_solved, next_problem, track_progress
+from judge.cli.store import Store, changed_tests
+from judge.engine.problems import Problem, ProblemError, list_problems, load_problem, problem_ids
+from judge.engine.runner import collect_tests, run_solution
+from judge.engine.verdicts import ResultStatus
+from judge.feedback.report import TestProgress, render_changes, render_result, render_table
 from judge.grading.release import released_hidden
-from judge.hints import parse_hints, without_hints
-from judge.problems import Problem, ProblemError, list_problems, load_problem, problem_ids
-from judge.progress import is_solved, next_problem, track_progress
-from judge.report import TestProgress, render_changes, render_result, render_table
-from judge.runner import collect_tests, run_solution
-from judge.store import Store, changed_tests
-from judge.verdicts import ResultStatus
 
 
 def _db_path(root_dir: Path, db: str | None) -> Path:
@@ -335,8 +336,8 @@ def _show_attempt(dbp: Path, problem_id: str | None, number: int, against: int |
 def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
     """Author's check of PROBLEM_IDS (default: all): schema, statement, reference full marks, starter zero,
     every mutant caught by a hidden test, every test's category."""
-    from judge.problems import problem_ids as all_ids
-    from judge.validate import validate_problem
+    from judge.authoring.validate import validate_problem
+    from judge.engine.problems import problem_ids as all_ids
 
     root_dir = root()
     ids = list(problem_ids) or all_ids(root_dir)
@@ -367,7 +368,7 @@ def validate(problem_ids: tuple[str, ...], as_json: bool) -> None:
 def new(problem_id: str | None, track: str | None, sync: bool) -> None:
     """Start problem PROBLEM_ID in a track: every file, with TODO(author) where only the author can write; then
     `judge validate PROBLEM_ID` lists what is left. Also rewrites the learning path of problems/README.md."""
-    from judge.scaffold import create_problem, write_learning_path
+    from judge.authoring.scaffold import create_problem, write_learning_path
 
     root_dir = root()
     if sync:
