@@ -168,6 +168,14 @@ def test_lms_exports_neutralise_roster_text(hostile_class, tmp_path):
     assert canvas[3][0] == "Ada\\u202eecalevoL\\r\\nforged,row"
 
 
+def test_an_error_naming_a_hostile_path_stays_one_line(tmp_path):
+    bad = tmp_path / "dl\n[judge grade] forged\x1b[2J.zip"
+    proc = judge("collect", str(bad), str(tmp_path / "subs"), "--problems", "causal_mask", timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "\x1b" not in proc.stderr, proc.stderr
+    assert "dl\\n[judge grade] forged\\x1b[2J.zip: no such file or folder" in proc.stderr
+
+
 def test_inert_text_rules():
     from judge.grading.inert_text import csv_number, csv_text, html_text, visible
 
