@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import stat
 import subprocess
@@ -477,7 +478,8 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ProblemError(f"{out}: already exists and is not empty; pass a new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.collecting-", dir=out.parent))
+    staging = out.parent / f".{out.name}.collecting-{os.getpid()}-{secrets.token_hex(4)}"
+    staging.mkdir()  # the mode a plain mkdir of `out` would get (umask), unlike mkdtemp's 0700
     try:
         with tempfile.TemporaryDirectory(prefix="judge-collect-") as tmp:
             ignored: list[str] = []

@@ -352,6 +352,9 @@ def test_a_name_match_never_beats_an_lms_id_match(tmp_path):
                                           ("Alan Turing", "5552", "# alan\n")])
     report = collect(dl, tmp_path / "subs", PROBLEMS, roster=[dict(r) for r in ROSTER])
     assert collected(tmp_path / "subs") == {"ada/causal_mask.py": "# victim\n", "alan/causal_mask.py": "# alan\n"}
+    umask = os.umask(0o22)
+    os.umask(umask)
+    assert (tmp_path / "subs").stat().st_mode & 0o777 == 0o777 & ~umask  # built aside, but made as mkdir makes it
     assert [u["submission"] for u in report.unmatched_students] == ["Ada Lovelace (Moodle 1200)"]
     assert "only by name" in report.unmatched_students[0]["why"]
 
