@@ -32,7 +32,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from classroom import PROBE_FLOAT, PROBE_REFERENCE, make_class, probe_root
+from classroom import PROBE_FLOAT, PROBE_REFERENCE, make_class, probe_root, readable_tmpdir, remove_readable_tmpdirs
 from conftest import judge
 
 from judge.engine.problems import ProblemError
@@ -460,6 +460,44 @@ def test_autograder_never_follows_a_link_in_the_submission(tmp_path):
     (sub / "deep" / "causal_mask.py").unlink()
     (sub / "deep" / "causal_mask.py").write_text("# mine\n")
     assert find_submissions(sub, ["causal_mask"]) == {"causal_mask": sub / "deep" / "causal_mask.py"}
+
+
+@pytest.fixture(scope="module")
+def redteam_bundle(tmp_path_factory):
+    from test_hosted_grading import REDTEAM_ROOT, _bundle
+
+    root = tmp_path_factory.mktemp("agl") / "root"
+    shutil.copytree(REDTEAM_ROOT, root)
+    (root / "problems" / "tracks.toml").write_text('[[tracks]]\nid = "redteam"\ntitle = "Red team"\n')
+    yield _bundle(root, "--allow-weak-sandbox")
+    remove_readable_tmpdirs()
+
+
+@pytest.mark.parametrize("tier", ["container", "process"])
+def test_run_autograder_refuses_a_link_to_the_hidden_tests(redteam_bundle, tmp_path_factory, tier):
+    """The submission's ``redteam.py`` is a symbolic link to the bundle's hidden tests: it is not graded (no
+    test of the student's runs on that text, nothing of it is echoed) and results.json says why."""
+    from test_hosted_grading import _run, _unpack
+
+    from judge.sandbox.launch import tier_available
+
+    if not tier_available(tier) or (tier == "container" and os.geteuid() != 0):
+        pytest.skip(f"sandbox tier {tier} is not available here")
+    root = readable_tmpdir(tmp_path_factory, "ag-link") / "autograder"
+    _unpack(redteam_bundle, root, "")
+    hidden = root / "source" / "problems" / "redteam" / "tests_hidden.py"
+    (root / "submission" / "redteam.py").unlink()
+    (root / "submission" / "redteam.py").symlink_to(hidden)
+    (root / "submission" / "sub").mkdir()
+    (root / "submission" / "sub" / "link").symlink_to(hidden.parent, target_is_directory=True)
+    proc, doc = _run(root, tier)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert doc["score"] == 0
+    assert "redteam.py: refused: a symbolic link" in doc["output"], doc["output"]
+    assert "sub/link: refused: a symbolic link" in doc["output"]
+    assert "no file named <problem_id>.py was found" in doc["output"]
+    secret = next(line for line in hidden.read_text().splitlines() if line.startswith("def test_"))
+    assert secret not in json.dumps(doc)
 
 
 COURSE = 'roster = "{roster}"\n[[assignments]]\nid = "a1"\nproblems = {{ probe = 1 }}\n'
