@@ -311,7 +311,8 @@ def containment(tier: str) -> dict[str, str]:
     every cycle is the worker's own, threads included, read from /proc by the trusted side), else ``allowed``
     (``cpu`` is ``process-tree``: live descendants and what their parents reaped; a child the kernel reaps or an
     orphan adopted outside the tree is not charged). ``memory`` is the address-space limit: ``per-submission``
-    when the submission is its one worker process, else ``per-process`` (no cgroup limits a submission). ``leftovers`` says what is swept after a submission (:data:`LEFTOVERS`)."""
+    when the submission is its one worker process, else ``per-process`` (no cgroup limits a submission).
+    ``leftovers`` says what is swept after a submission (:data:`LEFTOVERS`)."""
     from judge.sandbox.syscall_filter import worker_filter
 
     refused = worker_filter() is not None
