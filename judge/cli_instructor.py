@@ -123,25 +123,54 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
               help="course.toml whose roster matches students (and whose assignments name the problems).")
 @click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A roster CSV (id, name, email, canvas_id, moodle_id, github, ...) when there is no course file.")
+@click.option("--worksheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Moodle: the assignment's grading worksheet CSV ('Download grading worksheet'); maps participant "
+                   "ids to students and gives 'Last modified (submission)' times (needs --timezone).")
+@click.option("--timezone", default=None,
+              help="Moodle: the time zone of the account that downloaded the worksheet, e.g. Europe/Berlin.")
+@click.option("--push-times", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="GitHub Classroom: push times of the repositories (CSV repository,pushed_at, or GitHub's JSON "
+                   "list of the organisation's repositories); without it no late penalty is computed.")
+@click.option("--trust-commit-dates", is_flag=True,
+              help="GitHub Classroom: take each graded file's last commit date as its submission time (students "
+                   "can set it; every report says so).")
+@click.option("--anonymous-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Canvas anonymous grading: CSV anonymous_id,canvas_id mapping anon_<id> downloads to students.")
+@click.option("--groups", is_flag=True,
+              help="A group assignment (Canvas, GitHub): every member of the submitter's roster group (the "
+                   "roster's 'group' column) gets the submission. Moodle and Gradescope groups need no flag.")
 def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: str, course_file: Path | None,
-            roster_file: Path | None) -> None:
+            roster_file: Path | None, worksheet: Path | None, timezone: str | None, push_times: Path | None,
+            trust_commit_dates: bool, anonymous_key: Path | None, groups: bool) -> None:
     """Turn an LMS download (Canvas, Moodle or Gradescope submissions, a folder or a .zip; or a folder of GitHub
     Classroom repositories) into SUBMISSIONS/<student>/<problem_id>.py for judge grade. What matched and what did
     not is saved in SUBMISSIONS/collect_report.txt and collect.json (with submission times for late penalties)."""
+    from judge.grading.collect import CollectOptions
     from judge.grading.collect import collect as run_collect
     from judge.grading.course import load_course, read_roster_csv
-    from judge.problems import problem_ids
+    from judge.problems import load_problem, problem_ids
 
     root = _root()
     course = load_course(course_file) if course_file is not None else None
     roster = course.students if course else (read_roster_csv(roster_file) if roster_file else None)
     ids = _ids(problems) or (course.problems if course else problem_ids(root))
-    report = run_collect(download, submissions, ids, fmt=fmt, roster=roster)
+    starters = {}
+    for pid in ids:
+        try:
+            starters[pid] = load_problem(root, pid).starter.read_bytes()
+        except (ProblemError, OSError):
+            continue  # a problem of another root: no starter to compare with
+    options = CollectOptions(worksheet=worksheet, timezone=timezone, push_times=push_times,
+                             trust_commit_dates=trust_commit_dates, anonymous_key=anonymous_key, groups=groups,
+                             starters=starters)
+    report = run_collect(download, submissions, ids, fmt=fmt, roster=roster, options=options)
     click.echo(f"collected {report.files} file(s) of {len(report.students)} student(s) from a {report.format} "
                f"download into {submissions}")
     click.echo(f"not matched: {len(report.unmatched_students)} submission(s), {len(report.unmatched_files)} "
                f"file(s); {len(report.without_submission)} roster student(s) without a submission; "
                f"{len(report.ignored)} ignored (see {submissions / 'collect_report.txt'})")
+    for u in report.unmatched_students:
+        click.echo(f"  not matched: {u['submission']}: {u['why']}")
 
 
 def _load_book(out: Path):  # noqa: ANN202 - a Gradebook, imported lazily

@@ -2,9 +2,10 @@
 
 Schema-checked against ``judge/schemas/course.schema.json``; ``examples/course.toml`` documents every field.
 Deadlines are TOML datetimes with a UTC offset. The roster is a CSV with an ``id`` column (the student's folder
-name under SUBMISSIONS) and optional ``name``, ``email``, ``section`` and LMS ids (``canvas_id``, ``sis_user_id``,
-``sis_login_id``, ``moodle_id``, ``github``). A course is stored in the gradebook as JSON (:meth:`Course.to_json`)
-so overrides and merges re-render the exports without the file.
+name under SUBMISSIONS) and optional ``name``, ``email``, ``section``, ``group`` and LMS ids (``canvas_id``,
+``sis_user_id``, ``sis_login_id``, ``moodle_user_id``, ``moodle_idnumber``, ``moodle_username``, ``github``).
+A course is stored in the gradebook as JSON (:meth:`Course.to_json`) so overrides and merges re-render the exports
+without the file.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-ROSTER_COLUMNS = ("id", "name", "email", "section", "canvas_id", "sis_user_id", "sis_login_id", "moodle_id",
-                  "github")
+ROSTER_COLUMNS = ("id", "name", "email", "section", "group", "canvas_id", "sis_user_id", "sis_login_id",
+                  "moodle_user_id", "moodle_idnumber", "moodle_username", "github")
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,12 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Late:
-    """How late a submission is and what it costs: the score is multiplied by ``factor``."""
+    """How late a submission is and what it costs: the score is multiplied by ``factor``; ``note`` says what a
+    person should know (a LATE mark without a time, a time the student could set)."""
 
     days: int
     factor: float
+    note: str = ""
 
     @property
     def percent(self) -> float:
@@ -66,6 +69,7 @@ class Course:
     max_days: int | None = None
     extensions: list[dict[str, Any]] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
+    late_mark_days: int | None = None  # what an LMS's LATE mark without a time costs; None: flagged, no penalty
 
     @property
     def student_ids(self) -> list[str]:
@@ -94,21 +98,38 @@ class Course:
             best = max(best, moved)
         return best
 
-    def late(self, student: str, problem: str, submitted_at: str | None) -> Late:
-        """The late penalty of a submission of ``problem`` at ``submitted_at`` (ISO 8601; None: on time)."""
+    def _factor(self, days: int) -> float:
+        if self.max_days is not None and days > self.max_days:
+            return 0.0
+        return max(0.0, 1.0 - self.percent_per_day * days / 100.0)
+
+    def late(self, student: str, problem: str, submitted_at: str | None, late_mark: bool = False) -> Late:
+        """The late penalty of a submission of ``problem`` at ``submitted_at`` (ISO 8601). Without a time: on
+        time, unless the LMS marked it LATE (Canvas): then ``late_mark_days`` says what it costs, and without
+        it the mark is flagged for a person at no cost. A flag is never dropped."""
         assignment = self.assignment_of(problem)
-        if assignment is None or submitted_at is None:
+        if assignment is None:
             return ON_TIME
         deadline = self.deadline_for(student, assignment)
+        if submitted_at is None:
+            if not late_mark:
+                return ON_TIME
+            if deadline is not None and assignment.deadline is not None and deadline > assignment.deadline:
+                return Late(0, 1.0, "marked LATE by the LMS without a time, but has an extension in course.toml: "
+                                    "not penalised; check it by hand")
+            if self.late_mark_days is None:
+                return Late(0, 1.0, "marked LATE by the LMS without a time: not penalised (course.toml sets no "
+                                    "late_policy.late_mark_days); check it by hand")
+            days = self.late_mark_days
+            return Late(days, self._factor(days), f"marked LATE by the LMS without a time: counted as {days} "
+                                                  f"day(s) late (late_policy.late_mark_days)")
         if deadline is None:
             return ON_TIME
         over = _parse_time(submitted_at, "submission time") - deadline - timedelta(minutes=self.grace_minutes)
         if over <= timedelta(0):
             return ON_TIME
         days = math.ceil(over / timedelta(days=1))
-        if self.max_days is not None and days > self.max_days:
-            return Late(days, 0.0)
-        return Late(days, max(0.0, 1.0 - self.percent_per_day * days / 100.0))
+        return Late(days, self._factor(days))
 
     def to_json(self) -> str:
         return json.dumps({"document": self.document, "students": self.students}, sort_keys=True)
@@ -192,7 +213,7 @@ def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> C
     late = doc.get("late_policy", {})
     return Course(doc.get("name", ""), students, assignments, float(late.get("grace_minutes", 0.0)),
                   float(late.get("percent_per_day", 0.0)), late.get("max_days"), list(doc.get("extensions", [])),
-                  doc)
+                  doc, late.get("late_mark_days"))
 
 
 def load_course(path: str | Path) -> Course:

@@ -153,12 +153,26 @@ def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, 
         raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
 
 
+def read_manifest_notes(submissions: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """student -> problem -> the LATE mark, where the time came from and the group, from collect.json."""
+    path = submissions / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        keys = ("late_mark", "time_source", "group", "group_members")
+        return {s: {p: {k: entry[k] for k in keys if entry.get(k)} for p, entry in problems.items()}
+                for s, problems in doc.get("students", {}).items()}
+    except (ValueError, AttributeError, TypeError):
+        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+
+
 def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool = False,
                    course: Course | None = None) -> list[str]:
     """Every file built from the gradebook: grades.csv, results/, feedback/, report.html, the LMS exports; the
     files of students no longer in the roster are removed. Returns those students."""
     removed = remove_stale(out, book.students())
-    write_csv(book, out)
+    write_csv(book, out, course)
     write_student_files(book, out, gradescope=gradescope, course=course)
     if course is not None:
         write_lms_exports(book, out, course)
@@ -258,6 +272,7 @@ def grade_class(
         book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
+        book.set_meta("submission_notes", json.dumps(read_manifest_notes(submissions), sort_keys=True))
         bar = Progress(len(mine), progress)
         chosen = set(mine)
 

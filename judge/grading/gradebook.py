@@ -173,6 +173,12 @@ class Gradebook:
         """(student, problem) -> when it was submitted (ISO 8601), for pairs whose time is known."""
         return {(s, p): t for s, p, t in self.db.execute("SELECT student, problem, submitted_at FROM submissions")}
 
+    def submission_notes(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """(student, problem) -> what judge collect knew beside the time: ``late_mark`` (an LMS LATE mark),
+        ``time_source``, ``group`` and ``group_members`` (stored as the meta ``submission_notes``)."""
+        doc = json.loads(self.meta("submission_notes") or "{}")
+        return {(s, p): note for s, problems in doc.items() for p, note in problems.items()}
+
     def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.db:

@@ -18,7 +18,7 @@ from typing import Any
 from judge.messages import collapse
 from judge.verdicts import ResultStatus, Verdict
 
-from .course import Assignment, Course
+from .course import Assignment, Course, Late
 from .gradebook import Gradebook
 
 
@@ -55,8 +55,20 @@ def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: 
     return (round(total, 6) if complete else None), round(sum(maxima.get(p, 0.0) for p in problems), 6)
 
 
+def late_of(course: Course, student: str, problem: str, times: dict[tuple[str, str], str | None],
+            notes: dict[tuple[str, str], dict[str, Any]]) -> Late:
+    """The late penalty of a pair from its time, or from an LMS LATE mark without one; a time the student could
+    set (a trusted commit date) is said so in the note."""
+    note = notes.get((student, problem), {})
+    late = course.late(student, problem, times.get((student, problem)), bool(note.get("late_mark")))
+    if late.days and "student's clock" in note.get("time_source", ""):
+        return Late(late.days, late.factor, "from a commit date, which the student's clock sets")
+    return late
+
+
 def assignment_score(course: Course, student: str, assignment: Assignment, rows: dict[str, dict[str, Any]],
-                     maxima: dict[str, float], times: dict[tuple[str, str], str | None]) -> float | None:
+                     maxima: dict[str, float], times: dict[tuple[str, str], str | None],
+                     notes: dict[tuple[str, str], dict[str, Any]] | None = None) -> float | None:
     """The assignment's points for one student: weighted fractions of each problem's max score, each times its
     late factor, scaled to ``assignment.points``; None while any of its problems is a judge error."""
     earned = 0.0
@@ -65,17 +77,27 @@ def assignment_score(course: Course, student: str, assignment: Assignment, rows:
         if score is None:
             return None
         fraction = score / maxima[problem] if maxima.get(problem) else 0.0
-        earned += weight * fraction * course.late(student, problem, times.get((student, problem))).factor
+        earned += weight * fraction * late_of(course, student, problem, times, notes or {}).factor
     return round(assignment.points * earned / sum(assignment.problems.values()), 2)
+
+
+def graded_assignments(course: Course, problems: list[str]) -> list[Assignment]:
+    """The assignments this gradebook graded every problem of: only they get a column in an LMS export (an
+    import of a column of zeros would wipe grades entered elsewhere)."""
+    graded = set(problems)
+    return [a for a in course.assignments if set(a.problems) <= graded]
 
 
 def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
     """canvas.csv (Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one column per
-    assignment, a Points Possible row) and moodle.csv (Email address, ID number, Full name, one column per
-    assignment). A cell is empty while a judge error leaves the assignment's score unknown."""
+    graded assignment, a Points Possible row) and moodle.csv (Email address, ID number, Full name, one column
+    per graded assignment). A cell is empty while a judge error leaves the assignment's score unknown. Only
+    the assignments whose problems were all graded get a column."""
     maxima = book.problem_max_scores()
     times = book.submission_times()
+    notes = book.submission_notes()
     graded = dict(book.iter_roster())
+    assignments = graded_assignments(course, book.problems())
     canvas, moodle = out / "canvas.csv", out / "moodle.csv"
     for path in (canvas, moodle):
         tmp = path.with_name(f".{path.name}.tmp")
@@ -83,14 +105,14 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
             writer = csv.writer(fh)
             if path == canvas:
                 writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
-                                 *(a.canvas_column for a in course.assignments)])
-                writer.writerow(["Points Possible", "", "", "", "", *(_fmt(a.points) for a in course.assignments)])
+                                 *(a.canvas_column for a in assignments)])
+                writer.writerow(["Points Possible", "", "", "", "", *(_fmt(a.points) for a in assignments)])
             else:
-                writer.writerow(["Email address", "ID number", "Full name", *(a.title for a in course.assignments)])
+                writer.writerow(["Email address", "ID number", "Full name", *(a.title for a in assignments)])
             for info in course.students:
                 sid = info["id"]
-                cells = [assignment_score(course, sid, a, graded.get(sid, {}), maxima, times)
-                         for a in course.assignments]
+                cells = [assignment_score(course, sid, a, graded.get(sid, {}), maxima, times, notes)
+                         for a in assignments]
                 if path == canvas:
                     lead = [info.get("name", sid), info.get("canvas_id", ""), info.get("sis_user_id", ""),
                             info.get("sis_login_id", ""), info.get("section", "")]
@@ -120,17 +142,38 @@ def remove_stale(out: Path, students: list[str]) -> list[str]:
     return sorted(removed)
 
 
-def write_csv(book: Gradebook, out: Path) -> Path:
-    """grades.csv: one row per student, a column per problem (score, or judge_error), total, max, percent."""
+def _late_notes(course: Course | None, student: str, problems: list[str], times: dict[tuple[str, str], str | None],
+                notes: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    if course is None:
+        return []
+    out = []
+    for p in problems:
+        late = late_of(course, student, p, times, notes)
+        if late.days or late.note:
+            out.append(f"{p}: {late.days} day(s) late, -{late.percent:g}%" + (f" ({late.note})" if late.note else ""))
+    return out
+
+
+def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
+    """grades.csv: one row per student, a column per problem (score, or judge_error), total, max, percent; a
+    ``late`` column when a course makes any pair late or flags an LMS LATE mark, a ``group`` column when a
+    download credited a group, an ``overrides`` column when any."""
     problems = book.problems()
     maxima = book.problem_max_scores()
     with_overrides = bool(book.overrides())
+    times = book.submission_times() if course is not None else {}
+    notes = book.submission_notes()
+    late = {s: _late_notes(course, s, problems, times, notes) for s in book.students()}
+    with_late = any(late.values())
+    groups = {s: sorted({n["group"] for (t, _), n in notes.items() if t == s and n.get("group")})
+              for s in book.students()}
+    with_groups = any(groups.values())
     path = out / "grades.csv"
     tmp = path.with_name(".grades.csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", *problems, "total", "max_total", "percent",
-                         *(["overrides"] if with_overrides else [])])
+        writer.writerow(["student", *problems, "total", "max_total", "percent", *(["late"] if with_late else []),
+                         *(["group"] if with_groups else []), *(["overrides"] if with_overrides else [])])
         for student, rows in book.iter_roster():
             cells = []
             for p in problems:
@@ -138,17 +181,28 @@ def write_csv(book: Gradebook, out: Path) -> Path:
                 cells.append(ResultStatus.JUDGE_ERROR.value if score is None else _fmt(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
-            notes = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
-                     f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
+            overrides = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
+                         f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
             writer.writerow([student, *cells, _fmt(total), _fmt(max_total), pct,
-                             *(["; ".join(notes)] if with_overrides else [])])
+                             *(["; ".join(late.get(student, []))] if with_late else []),
+                             *(["; ".join(groups.get(student, []))] if with_groups else []),
+                             *(["; ".join(overrides)] if with_overrides else [])])
     os.replace(tmp, path)
     return path
 
 
+def _late_line(late: Late | None) -> str | None:
+    if late is None or not (late.days or late.note):
+        return None
+    if late.days:
+        text = f"Submitted {late.days} day(s) late: {late.percent:g}% off in the course grade."
+        return text + (f" ({late.note})" if late.note else "")
+    return f"Your submission is {late.note.replace('check it by hand', 'your instructor will check it')}."
+
+
 def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: list[str],
                       maxima: dict[str, float], late: dict[str, Any] | None = None,
-                      not_graded: list[list[str]] | None = None) -> str:
+                      not_graded: list[list[str]] | None = None, groups: dict[str, str] | None = None) -> str:
     """What the student may see. Hidden tests' messages already follow each problem's feedback policy (the
     runner applies it); nothing else of a hidden test (inputs, expected values, source) is in a result."""
     total, max_total = student_total(rows, problems, maxima)
@@ -166,17 +220,18 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
         if override is not None:
             lines.append(f"## {p}: {override['score']:g}/{maxima.get(p, 0):g} (set by your instructor: "
                          f"{override['reason']})")
-            if late and late.get(p) is not None and late[p].days:
-                lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course "
-                             f"grade.")
+            if late and _late_line(late.get(p)):
+                lines.append(f"\n{_late_line(late.get(p))}")
             continue
         if row is None or row["status"] == Verdict.JUDGE_ERROR:
             lines.append(f"## {p}: not graded (a judge error, not your fault; your instructor has been told)")
             continue
         result = row["result"]
         lines.append(f"## {p}: {row['score']:g}/{row['max_score']:g} ({row['status']})")
-        if late and late.get(p) is not None and late[p].days:
-            lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course grade.")
+        if groups and groups.get(p):
+            lines.append(f"\nSubmitted as a group: {groups[p]}.")
+        if late and _late_line(late.get(p)):
+            lines.append(f"\n{_late_line(late.get(p))}")
         if row["status"] == ResultStatus.MISSING:
             lines.append("")
             lines.append(f"No file `{p}.py` was submitted.")
@@ -227,9 +282,12 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
     problems = book.problems()
     maxima = book.problem_max_scores()
     times = book.submission_times() if course is not None else {}
+    notes = book.submission_notes()
     not_graded = json.loads(book.meta("not_graded") or "{}")
     for student, rows in book.iter_roster():
-        late = {p: course.late(student, p, times.get((student, p))) for p in problems} if course else None
+        late = {p: late_of(course, student, p, times, notes) for p in problems} if course else None
+        groups = {p: f"{n['group']} ({', '.join(n.get('group_members', []))})" for (s, p), n in notes.items()
+                  if s == student and n.get("group")}
         folder = out / "results" / student
         for p in problems:
             row = rows.get(p)
@@ -239,7 +297,7 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
             elif target.exists():
                 target.unlink()
         _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(student, rows, problems, maxima, late,
-                                                                         not_graded.get(student)))
+                                                                         not_graded.get(student), groups))
         if gradescope:
             results = [rows[p]["result"] for p in problems
                        if p in rows and rows[p]["result"] is not None and rows[p]["status"] != Verdict.JUDGE_ERROR]

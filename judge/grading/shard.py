@@ -89,6 +89,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
         gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
         not_graded = next((b.meta("not_graded") for _, b in books if b.meta("not_graded")), None)
+        notes = next((b.meta("submission_notes") for _, b in books if b.meta("submission_notes")), None)
     finally:
         for _, b in books:
             b.close()
@@ -106,6 +107,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         book.set_meta("submissions", submissions)
         book.set_meta("gradescope", "yes" if gradescope else None)
         book.set_meta("not_graded", not_graded)
+        book.set_meta("submission_notes", notes)
         problems = book.problems()
         if similarity and submissions and Path(submissions).is_dir():
             roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
