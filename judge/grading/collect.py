@@ -243,10 +243,10 @@ def _canvas(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]
 
 
 def _moodle_name(name: str) -> tuple[str, str]:
-    """(group, full name) of a Moodle prefix: ``Team 3-Ada Lovelace`` -> ("Team 3", "Ada Lovelace") when the caller
-    knows the group; here only the form Moodle writes for a team outside any group is split."""
+    """(group, full name) of a Moodle prefix; here only ``Default group-<name>`` (a team submission outside any
+    group, i.e. no group) is split: ``<Group>-<name>`` needs the roster's or the worksheet's groups."""
     if name.startswith(MOODLE_NO_GROUP + "-"):
-        return MOODLE_NO_GROUP, name[len(MOODLE_NO_GROUP) + 1:]
+        return "", name[len(MOODLE_NO_GROUP) + 1:]
     return "", name
 
 
@@ -489,8 +489,9 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
             base.mkdir()
             _safe_extract(source, base)
         inner = [p for p in base.iterdir() if not is_junk(Path(p.name))]
-        if len(inner) == 1 and inner[0].is_dir() and fmt != "github" and not (inner[0] / ".git").exists():
-            base = inner[0]  # a zip holding one top folder
+        if len(inner) == 1 and inner[0].is_dir() and fmt != "github" and not (inner[0] / ".git").exists() \
+                and not MOODLE.match(inner[0].name) and not CANVAS.match(inner[0].name):
+            base = inner[0]  # a zip holding one top folder (not a download of one submission)
         fmt = _detect(base) if fmt == "auto" else fmt
         ignored: list[str] = []
         entries = {"canvas": _canvas, "moodle": _moodle, "gradescope": _gradescope, "github": _github}[fmt](

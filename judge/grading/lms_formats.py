@@ -78,6 +78,7 @@ def gradescope_metadata(path: Path) -> dict[str, GradescopeSubmission]:
     section_indent = 0
     person: dict[str, str] | None = None
     person_indent = 0
+    item_indent = -1
     for raw in lines:
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
@@ -94,12 +95,13 @@ def gradescope_metadata(path: Path) -> dict[str, GradescopeSubmission]:
             continue
         if not section or (indent <= section_indent and not line.startswith("- ")):
             key, value = _key_value(line)
-            section, section_indent, person = key, indent, None
+            section, section_indent, person, item_indent = key, indent, None, -1
             if key == "created_at":
                 current.created_at = gs_time(_scalar(value))
             continue
-        if section == "history" and line.startswith("- ") and indent <= section_indent + 2:
-            current.history += 1
+        if section == "history" and line.startswith("- "):
+            item_indent = item_indent if item_indent >= 0 else indent
+            current.history += indent == item_indent  # an item of :history:, not of a list inside one
             continue
         if section != "submitters":
             continue
