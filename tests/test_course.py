@@ -115,7 +115,7 @@ def test_canvas_csv_cell_by_cell(course_run):
         ["Eve Ox", "105", "S105", "eve.o", "B", "0"],
     ]
     moodle = read_csv(out / "moodle.csv")
-    assert moodle[0] == ["Email address", "ID number", "Full name", "Masks"] and moodle[3][-1] == "18"
+    assert moodle[0] == ["Email address", "Full name", "Assignment: Masks (Real)"] and moodle[3][-1] == "18"
     plain = {r[0]: r for r in read_csv(out / "grades.csv")[1:]}
     assert plain["cy"][1:3] == ["3", "3"] and plain["dee"][1:3] == ["3", "0"]  # grades.csv stays raw points
     assert "1 day(s) late: 10% off" in (out / "feedback" / "cy.md").read_text()

@@ -303,3 +303,55 @@ def test_each_lms_gives_the_hand_layout_grades(course_dir, tmp_path, source):
         assert "marked LATE" in late["ben"] and late["ada"] == ""
     if source == "github":
         assert "student's clock" in ben
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def test_exports_identify_students_as_each_lms_maps(course_dir, tmp_path):
+    """Moodle's import (grade/import/csv) aborts on a row whose identifier names no user and maps one column
+    ("Map to" userid, username, useridnumber, useremail); Canvas's gradebook importer finds students by ID, SIS
+    User ID or SIS Login ID and matches an assignment by the id in ``Title (id)`` (a Canvas gradebook export's
+    header), creating a new assignment for a header it does not know. So: the identifier column is one every
+    row has, a row without it is left out and listed (never shifted onto another student), and the Canvas
+    column names come from the instructor's gradebook export."""
+    from judge.grading.course import load_course
+    from judge.grading.gradebook import Gradebook
+    from judge.grading.outputs import write_lms_exports
+
+    tmp, _, hand_out = course_dir
+    roster = ROSTER.replace("ben,Ben Ng,ben@example.org,A,,102,S102,bng", "ben,Ben Ng,,A,,,,bng")
+    write(tmp_path / "roster.csv", roster)
+    write(tmp_path / "canvas-export.csv", "Student,ID,SIS User ID,SIS Login ID,Section,Masks (4242),Losses (4243)\n"
+                                           "    Points Possible,,,,,20.00,10.00\n")
+    write(tmp_path / "course.toml", COURSE.replace('canvas_column = "Masks (4242)"\n', "")
+          .replace('roster = "roster.csv"', 'roster = "roster.csv"\ncanvas_gradebook = "canvas-export.csv"'))
+    course = load_course(tmp_path / "course.toml")
+    assert [a.canvas_column for a in course.assignments] == ["Masks (4242)", "Losses (4243)"]
+    out = tmp_path / "out"
+    out.mkdir()
+    with Gradebook(hand_out / "gradebook.db") as book:
+        write_lms_exports(book, out, course)
+    moodle = rows_of(out / "moodle.csv")
+    assert moodle[0] == ["Email address", "Full name", "Assignment: Masks (Real)"]
+    assert {r[0]: r[-1] for r in moodle[1:]} == {
+        "ada@example.org": "20", "taro@example.jp": "15", "zoe@example.es": "5", "dee@example.org": "20",
+        "eve@example.org": "20", "fay@example.org": "0"}  # ben has no email: no row, nobody gets his 18
+    canvas = rows_of(out / "canvas.csv")
+    assert canvas[0][-1] == "Masks (4242)" and "102" not in [r[1] for r in canvas]
+    guide = (out / "lms_exports.txt").read_text(encoding="utf-8")
+    assert "Map from 'Email address' to 'useremail'" in guide
+    assert "moodle.csv: ben: no email" in guide and "canvas.csv: ben: no canvas_id" in guide
+    assert "left out (never 0): Losses" in guide
+    with_ids = ROSTER.replace("id,name,email", "moodle_user_id,id,name,email")
+    with_ids = "\n".join([with_ids.splitlines()[0]] + [f"{n + 2},{line}" for n, line in
+                                                        enumerate(with_ids.splitlines()[1:])]) + "\n"
+    write(tmp_path / "roster.csv", with_ids)
+    with Gradebook(hand_out / "gradebook.db") as book:
+        write_lms_exports(book, out, load_course(tmp_path / "course.toml"))
+    assert rows_of(out / "moodle.csv")[0][0] == "User ID" and rows_of(out / "moodle.csv")[1][0] == "2"
+    write(tmp_path / "canvas-export.csv", "Student,ID,Masks (4242),Masks (4250)\n")
+    with pytest.raises(Exception, match="2 Canvas assignments are titled 'Masks'"):
+        load_course(tmp_path / "course.toml")

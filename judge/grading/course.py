@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,6 +41,7 @@ class Assignment:
     points: float
     deadline: datetime | None
     canvas_column: str
+    moodle_column: str = ""  # "" means Moodle's own export header, "Assignment: <title> (Real)"
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> C
         deadline = _parse_time(a["deadline"], f"{where}: assignment {a['id']} deadline") if "deadline" in a else None
         title = a.get("title", a["id"])
         assignments.append(Assignment(a["id"], title, dict(a["problems"]), float(a.get("points", 100.0)),
-                                      deadline, a.get("canvas_column", title)))
+                                      deadline, a.get("canvas_column", title), a.get("moodle_column", "")))
     ids = [a.id for a in assignments]
     if len(set(ids)) != len(ids):
         raise ProblemError(f"{where}: two assignments share an id; give each a distinct id")
@@ -233,4 +235,37 @@ def load_course(path: str | Path) -> Course:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
         raise ProblemError(f"{path}: {where}: {exc.message}; see examples/course.toml") from None
     students = read_roster_csv(path.parent / doc["roster"])
+    if "canvas_gradebook" in doc:
+        _canvas_columns(doc, path.parent / doc["canvas_gradebook"])
     return _build(doc, students, str(path))
+
+
+def _canvas_columns(doc: dict[str, Any], export: Path) -> None:
+    """Name each assignment's canvas.csv column as a Canvas gradebook export does, ``<Title> (<id>)``, so the
+    import updates that assignment (canvas-lms gradebook_importer matches the id in parentheses; a header it
+    does not know becomes a new assignment). An explicit ``canvas_column`` wins."""
+    try:
+        with export.open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+    except FileNotFoundError:
+        raise ProblemError(f"{export}: Canvas gradebook export not found; fix 'canvas_gradebook' in course.toml") \
+            from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ProblemError(f"{export}: not a Canvas gradebook export CSV ({exc})") from None
+    columns: dict[str, list[str]] = {}
+    for h in header:
+        m = re.match(r"^(?P<title>.*\S)\s+\((?P<id>\d+)\)$", h.strip())
+        if m:
+            columns.setdefault(m["title"], []).append(h.strip())
+    for a in doc["assignments"]:
+        title = a.get("title", a["id"])
+        if "canvas_column" in a:
+            continue
+        found = columns.get(title, [])
+        if len(found) > 1:
+            raise ProblemError(f"{export}: {len(found)} Canvas assignments are titled {title!r} "
+                               f"({', '.join(found)}); set canvas_column for assignment {a['id']}")
+        if not found:
+            raise ProblemError(f"{export}: no column '{title} (<id>)' for assignment {a['id']}; set its title or "
+                               f"canvas_column to the Canvas assignment's")
+        a["canvas_column"] = found[0]

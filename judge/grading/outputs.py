@@ -88,17 +88,46 @@ def graded_assignments(course: Course, problems: list[str]) -> list[Assignment]:
     return [a for a in course.assignments if set(a.problems) <= graded]
 
 
+# Moodle's grade import (grade/import/csv) maps one column to a user: "Map to" userid, username, useridnumber or
+# useremail; a value that names no user aborts the whole import. The first roster column every student has wins.
+MOODLE_IDENTIFIERS = (("moodle_user_id", "User ID", "userid"), ("email", "Email address", "useremail"),
+                      ("moodle_username", "Username", "username"), ("moodle_idnumber", "ID number", "useridnumber"))
+CANVAS_IDENTIFIERS = ("canvas_id", "sis_user_id", "sis_login_id")  # gradebook_importer: ID, SIS User ID, SIS Login
+
+
+def moodle_identifier(course: Course) -> tuple[str, str, str]:
+    """(roster column, moodle.csv header, Moodle's "Map to" value): the first identifier every student has, else
+    the first any student has (the rows without it are refused)."""
+    for column, header, mapto in MOODLE_IDENTIFIERS:
+        if course.students and all(s.get(column, "").strip() for s in course.students):
+            return column, header, mapto
+    for column, header, mapto in MOODLE_IDENTIFIERS:
+        if any(s.get(column, "").strip() for s in course.students):
+            return column, header, mapto
+    return MOODLE_IDENTIFIERS[1]
+
+
+def moodle_header(assignment: Assignment) -> str:
+    """The column name of Moodle's own grade export (grade/export/txt): ``<module name>: <item name> (Real)``."""
+    return assignment.moodle_column or f"Assignment: {assignment.title} (Real)"
+
+
 def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
     """canvas.csv (Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one column per
-    graded assignment, a Points Possible row) and moodle.csv (Email address, ID number, Full name, one column
-    per graded assignment). A cell is empty while a judge error leaves the assignment's score unknown. Only
-    the assignments whose problems were all graded get a column."""
+    graded assignment named as the Canvas gradebook names it, a Points Possible row) and moodle.csv (the
+    identifier column Moodle maps, Full name, one ``Assignment: <title> (Real)`` column per graded assignment).
+    A cell is empty while a judge error leaves the assignment's score unknown; only the assignments whose
+    problems were all graded get a column. A student without the identifier an LMS maps gets no row there
+    (an unknown row aborts Moodle's import; Canvas would ask for it): lms_exports.txt lists them and says how
+    to import each file."""
     maxima = book.problem_max_scores()
     times = book.submission_times()
     notes = book.submission_notes()
     graded = dict(book.iter_roster())
     assignments = graded_assignments(course, book.problems())
     canvas, moodle = out / "canvas.csv", out / "moodle.csv"
+    m_column, m_header, m_mapto = moodle_identifier(course)
+    refused: list[str] = []
     for path in (canvas, moodle):
         tmp = path.with_name(f".{path.name}.tmp")
         with tmp.open("w", newline="", encoding="utf-8") as fh:
@@ -108,19 +137,32 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
                                  *(a.canvas_column for a in assignments)])
                 writer.writerow(["Points Possible", "", "", "", "", *(_fmt(a.points) for a in assignments)])
             else:
-                writer.writerow(["Email address", "ID number", "Full name", *(a.title for a in assignments)])
+                writer.writerow([m_header, "Full name", *(moodle_header(a) for a in assignments)])
             for info in course.students:
                 sid = info["id"]
+                if path == canvas and not any(info.get(c, "").strip() for c in CANVAS_IDENTIFIERS):
+                    refused.append(f"canvas.csv: {sid}: no canvas_id, sis_user_id or sis_login_id in the roster")
+                    continue
+                if path == moodle and not info.get(m_column, "").strip():
+                    refused.append(f"moodle.csv: {sid}: no {m_column} in the roster (moodle.csv maps {m_header})")
+                    continue
                 cells = [assignment_score(course, sid, a, graded.get(sid, {}), maxima, times, notes)
                          for a in assignments]
                 if path == canvas:
                     lead = [info.get("name", sid), info.get("canvas_id", ""), info.get("sis_user_id", ""),
                             info.get("sis_login_id", ""), info.get("section", "")]
                 else:
-                    lead = [info.get("email", ""), info.get("moodle_id", "") or info.get("sis_user_id", ""),
-                            info.get("name", sid)]
+                    lead = [info[m_column].strip(), info.get("name", sid)]
                 writer.writerow([*lead, *(_fmt(c) for c in cells)])
         os.replace(tmp, path)
+    guide = [f"canvas.csv: Canvas > Grades > Import; students by ID (Canvas user id), else SIS User ID, SIS Login ID; "
+             f"columns: {', '.join(a.canvas_column for a in assignments) or 'none'}",
+             f"moodle.csv: Moodle > Grades > Import > CSV file; Map from '{m_header}' to '{m_mapto}'; grade "
+             f"columns as Moodle's export names them: {', '.join(moodle_header(a) for a in assignments) or 'none'}",
+             f"not graded in this run, so left out (never 0): "
+             f"{', '.join(a.title for a in course.assignments if a not in assignments) or 'none'}",
+             f"rows left out ({len(refused)}):", *(f"  {r}" for r in refused)]
+    _atomic_write(out / "lms_exports.txt", "\n".join(guide) + "\n")
     return [canvas, moodle]
 
 
