@@ -214,9 +214,15 @@ def override(student: str, problem: str, score: float | None, reason: str, out: 
             book.set_override(student, problem, score, reason.strip(), getpass.getuser())
             click.echo(f"{student}/{problem}: {score:g} (override: {reason.strip()})")
         course_json = book.meta("course")
+        course = Course.from_json(course_json) if course_json else None
+        if course is not None and course.overrides_file:
+            from judge.grading.overrides import record
+
+            record(Path(course.overrides_file), student, problem, None if remove else score, reason.strip(),
+                   getpass.getuser())
+            click.echo(f"recorded in {course.overrides_file} (applied by every grade and merge)")
         submissions = book.meta("submissions") or "class"
-        render_outputs(book, out, title=f"Class report: {Path(submissions).name}",
-                       course=Course.from_json(course_json) if course_json else None,
+        render_outputs(book, out, title=f"Class report: {Path(submissions).name}", course=course,
                        gradescope=book.meta("gradescope") == "yes")
     click.echo(f"rewrote the outputs in {out}")
 
@@ -232,7 +238,7 @@ def merge(out: Path, shards: tuple[Path, ...], no_similarity: bool) -> None:
 
     summary = merge_gradebooks(out, list(shards), _root(), similarity=not no_similarity)
     click.echo(f"merged {summary.shards} gradebook(s): {summary.pairs} pairs of {summary.students} students into "
-               f"{out}; similarity {summary.similarity}")
+               f"{out}; {summary.overrides} override(s); similarity {summary.similarity}")
     if summary.judge_errors:
         click.echo(f"judge errors in {len(summary.judge_errors)} pairs (regrade their shard to retry them)",
                    err=True)

@@ -72,6 +72,7 @@ class Course:
     extensions: list[dict[str, Any]] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
     late_mark_days: int | None = None  # what an LMS's LATE mark without a time costs; None: flagged, no penalty
+    overrides_file: str | None = None  # absolute path of the course's overrides CSV (judge.grading.overrides)
 
     @property
     def student_ids(self) -> list[str]:
@@ -134,12 +135,15 @@ class Course:
         return Late(days, self._factor(days))
 
     def to_json(self) -> str:
-        return json.dumps({"document": self.document, "students": self.students}, sort_keys=True)
+        return json.dumps({"document": self.document, "students": self.students,
+                           "overrides_file": self.overrides_file}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Course:
         data = json.loads(text)
-        return _build(data["document"], data["students"], "gradebook.db")
+        course = _build(data["document"], data["students"], "gradebook.db")
+        course.overrides_file = data.get("overrides_file")
+        return course
 
 
 def _parse_time(text: str, what: str) -> datetime:
@@ -237,7 +241,10 @@ def load_course(path: str | Path) -> Course:
     students = read_roster_csv(path.parent / doc["roster"])
     if "canvas_gradebook" in doc:
         _canvas_columns(doc, path.parent / doc["canvas_gradebook"])
-    return _build(doc, students, str(path))
+    course = _build(doc, students, str(path))
+    if "overrides" in doc:
+        course.overrides_file = str((path.parent / doc["overrides"]).resolve())
+    return course
 
 
 def _canvas_columns(doc: dict[str, Any], export: Path) -> None:

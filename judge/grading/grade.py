@@ -317,6 +317,10 @@ def grade_class(
             summary.similar = len(rows)
         elif not similarity:
             book.set_similarity([])
+        if course is not None and course.overrides_file:
+            from .overrides import sync
+
+            sync(book, Path(course.overrides_file))
         summary.removed = render_outputs(book, out, title=f"Class report: {submissions.name}",
                                          gradescope=gradescope, course=course)
         summary.judge_errors = book.judge_errors()

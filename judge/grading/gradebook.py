@@ -179,8 +179,9 @@ class Gradebook:
         doc = json.loads(self.meta("submission_notes") or "{}")
         return {(s, p): note for s, problems in doc.items() for p, note in problems.items()}
 
-    def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str,
+                     set_at: str | None = None) -> None:
+        now = set_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO overrides VALUES (?, ?, ?, ?, ?, ?)",
                             (student, problem, score, reason, set_by, now))
@@ -189,6 +190,12 @@ class Gradebook:
         with self.db:
             return self.db.execute("DELETE FROM overrides WHERE student=? AND problem=?",
                                    (student, problem)).rowcount > 0
+
+    def all_overrides(self) -> list[dict[str, Any]]:
+        """Every stored override, of a roster pair or not: student, problem, score, reason, set_by, set_at."""
+        cur = self.db.execute("SELECT student, problem, score, reason, set_by, set_at FROM overrides")
+        keys = ("student", "problem", "score", "reason", "set_by", "set_at")
+        return [dict(zip(keys, row, strict=True)) for row in cur]
 
     def overrides(self) -> list[dict[str, Any]]:
         """Every override of a roster pair: student, problem, score, reason, set_by, set_at, graded_score."""

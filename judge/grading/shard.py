@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from judge.problems import ProblemError
 
 from .course import Course
 from .grade import render_outputs
 from .gradebook import Gradebook
+from .overrides import apply as apply_overrides
+from .overrides import sync as sync_overrides
 from .roster import read_roster
 from .similarity import class_similarity
 
@@ -27,6 +30,7 @@ class MergeSummary:
     shards: int = 0
     students: int = 0
     similarity: str = ""
+    overrides: int = 0
     judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -94,7 +98,10 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         for _, b in books:
             b.close()
     out.mkdir(parents=True, exist_ok=True)
+    kept: list[dict[str, Any]] = []
     if target.exists():
+        with Gradebook(target) as old:
+            kept = old.all_overrides()  # set on the merged folder: they survive a re-merge
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
     summary = MergeSummary(shards=len(paths))
@@ -108,6 +115,11 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         book.set_meta("gradescope", "yes" if gradescope else None)
         book.set_meta("not_graded", not_graded)
         book.set_meta("submission_notes", notes)
+        if kept:
+            apply_overrides(book, kept)
+        if course is not None and course.overrides_file:
+            sync_overrides(book, Path(course.overrides_file))
+        summary.overrides = len(book.overrides())
         problems = book.problems()
         if similarity and submissions and Path(submissions).is_dir():
             roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
