@@ -54,9 +54,12 @@ def _ids(problems: tuple[str, ...]) -> list[str]:
 @click.option("--shard", "shard", metavar="K/N", default=None,
               help="Grade only shard K of N (a fixed share of the pairs) into OUT; join shards with judge merge.")
 @click.option("--no-similarity", is_flag=True, help="Skip the similarity report.")
+@click.option("--known-sources", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Also compare with known code: a past class folder (<name>/<problem>.py) or collected solutions "
+                   "(<problem>/<name>.py); pairs with them are reported as known:<name>.")
 def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | None, regrade: bool, quiet: bool,
           formats: tuple[str, ...], allow_weak_sandbox: bool, sandbox: str, pair_timeout: float,
-          course_file: Path | None, shard: str | None, no_similarity: bool) -> None:
+          course_file: Path | None, shard: str | None, no_similarity: bool, known_sources: Path | None) -> None:
     """Grade a class: SUBMISSIONS/<student>/<problem_id>.py, every (student, problem) pair, public and hidden
     tests, in parallel, into a resumable SQLite gradebook (a rerun grades only what changed or is missing).
 
@@ -74,7 +77,7 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
             root, submissions, out, problems=_ids(problems), jobs=jobs or os.cpu_count() or 1, regrade=regrade,
             progress=not quiet and sys.stdout.isatty(), gradescope="gradescope" in formats,
             allow_weak_sandbox=allow_weak_sandbox, sandbox=sandbox, pair_timeout_s=pair_timeout, course=course,
-            shard=parse_shard(shard) if shard else None, similarity=not no_similarity,
+            shard=parse_shard(shard) if shard else None, similarity=not no_similarity, known_sources=known_sources,
             warn=lambda m: click.echo(f"judge: warning: {m}", err=True),
         )
     except KeyboardInterrupt:

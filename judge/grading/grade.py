@@ -230,6 +230,7 @@ def grade_class(
     course: Course | None = None,
     shard: tuple[int, int] | None = None,
     similarity: bool = True,
+    known_sources: Path | None = None,
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> GradeSummary:
     started = time.monotonic()
@@ -269,6 +270,7 @@ def grade_class(
                       if shard else None)
         book.set_meta("submissions", str(submissions))
         book.set_meta("gradescope", "yes" if gradescope else None)
+        book.set_meta("known_sources", str(known_sources.resolve()) if known_sources else None)
         book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
@@ -312,7 +314,7 @@ def grade_class(
                 bar.finish()
                 summary.children_started = pool.children_started
         if similarity and shard is None:
-            rows = class_similarity(roster.files, ids, root)
+            rows = class_similarity(roster.files, ids, root, known=known_sources)
             book.set_similarity(rows)
             summary.similar = len(rows)
         elif not similarity:

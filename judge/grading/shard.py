@@ -94,6 +94,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
         not_graded = next((b.meta("not_graded") for _, b in books if b.meta("not_graded")), None)
         notes = next((b.meta("submission_notes") for _, b in books if b.meta("submission_notes")), None)
+        known = next((b.meta("known_sources") for _, b in books if b.meta("known_sources")), None)
     finally:
         for _, b in books:
             b.close()
@@ -115,6 +116,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         book.set_meta("gradescope", "yes" if gradescope else None)
         book.set_meta("not_graded", not_graded)
         book.set_meta("submission_notes", notes)
+        book.set_meta("known_sources", known)
         if kept:
             apply_overrides(book, kept)
         if course is not None and course.overrides_file:
@@ -123,7 +125,8 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         problems = book.problems()
         if similarity and submissions and Path(submissions).is_dir():
             roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
-            book.set_similarity(class_similarity(roster.files, problems, root))
+            book.set_similarity(class_similarity(roster.files, problems, root,
+                                                 known=Path(known) if known and Path(known).is_dir() else None))
             summary.similarity = f"computed from {submissions}"
         else:
             summary.similarity = "skipped: the submissions folder is not readable here"
