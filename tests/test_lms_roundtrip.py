@@ -355,3 +355,31 @@ def test_exports_identify_students_as_each_lms_maps(course_dir, tmp_path):
     write(tmp_path / "canvas-export.csv", "Student,ID,Masks (4242),Masks (4250)\n")
     with pytest.raises(Exception, match="2 Canvas assignments are titled 'Masks'"):
         load_course(tmp_path / "course.toml")
+
+
+@pytest.mark.parametrize("source", ["moodle", "canvas"])
+def test_feedback_goes_back_in_the_lms_upload_format(course_dir, tmp_path, source):
+    """Moodle: feedback/file importziplib.php is_valid_filename_for_import explodes the name on '_' into
+    <name>, <participant id>, <plugin type>, <plugin>, <file>; Canvas: Assignment#generate_comments_from_files
+    takes <name>_<user id>_<attachment id>_<file> (the download's own prefix) and comments for the group."""
+    tmp, root, hand_out = course_dir
+    download, extra = SOURCES[source](tmp_path)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    assert judge("collect", str(download), str(subs), "--course", str(tmp / "course.toml"), "--problems",
+                 "probe,probe2", *extra, root=root).returncode == 0
+    shutil.copytree(hand_out, out)
+    assert judge("grade", str(subs), "--out", str(out), "--course", str(tmp / "course.toml"), "-q", WEAK,
+                 "--problems", "probe,probe2", root=root).returncode == 0
+    with zipfile.ZipFile(out / f"feedback_{source}.zip") as zf:
+        names = sorted(zf.namelist())
+        ben = next(n for n in names if "Ben" in n or "ngben" in n)
+        assert zf.read(ben).decode() == (out / "feedback" / "ben.md").read_text(encoding="utf-8")
+    if source == "moodle":
+        parts = ben.split("_", 4)
+        assert parts[0] == "Default group-Ben Ng" and parts[1].isdigit() and parts[2:4] == ["assignsubmission",
+                                                                                            "file"]
+        assert len([n for n in names if "Team Rocket" in n]) == 1  # the group's one submission
+    else:
+        numbers = [p for p in ben.split("_") if p.isdigit()]
+        assert numbers == ["102", "5002"]  # user id, then the attachment id of the download
+    assert not (out / f"feedback_{'canvas' if source == 'moodle' else 'moodle'}.zip").exists()

@@ -75,6 +75,7 @@ class Entry:
     members: list[dict[str, str]] = field(default_factory=list)  # further submitters of a group submission
     group: str = ""                                # the group the download names, if any
     commit_time: str | None = None                 # GitHub: the last commit's date (never a penalty by itself)
+    lms_ref: str = ""                              # how the LMS's feedback upload names this submission
 
 
 @dataclass
@@ -235,7 +236,8 @@ def _canvas(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]
             key = m["uid"]
             entry = entries.setdefault(key, Entry(f"{m['name']} (Canvas user {m['uid']})",
                                                   {"canvas_id": m["uid"], "name": m["name"]},
-                                                  time_source="none: Canvas downloads carry no time"))
+                                                  time_source="none: Canvas downloads carry no time",
+                                                  lms_ref=f"{m['name']}_{m['uid']}_{m['sub']}"))
         entry.late_mark = entry.late_mark or bool(m["late"])
         inner = m["file"] if len(Path(rel).parts) == 1 else str(Path(m["file"], *Path(rel).parts[1:]))
         entry.files.append((f, inner))
@@ -264,7 +266,8 @@ def _moodle(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]
             group, name = _moodle_name(m["name"])
             ids = {"participant": m["id"], "name": name, "prefix": m["name"]}
             entry = Entry(f"{m['name']} (Moodle participant {m['id']})", ids, group=group,
-                          time_source="none: Moodle downloads carry no time; pass --worksheet")
+                          time_source="none: Moodle downloads carry no time; pass --worksheet",
+                          lms_ref=f"{m['name']}_{m['id']}")
             if row is not None:
                 ids.update({k: v for k, v in {"name": row.name, "email": row.email}.items() if v})
                 entry.group = row.group or entry.group
@@ -537,7 +540,7 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
                         "original": name, "submitted_at": when, "late_mark": entry.late_mark,
                         "time_source": source_of_time, "group": group,
                         "group_members": students if len(students) > 1 or group else [],
-                        "commit_time": entry.commit_time}
+                        "commit_time": entry.commit_time, "lms": fmt, "lms_ref": entry.lms_ref}
         if roster is not None:
             report.without_submission = sorted(s["id"] for s in roster if s["id"] not in report.students)
         write_reports(staged, report)

@@ -26,7 +26,7 @@ from judge.sandbox import select_sandbox
 from .course import Course
 from .gradebook import MISSING_SHA256, Gradebook
 from .html_report import write_report
-from .outputs import remove_stale, write_csv, write_lms_exports, write_student_files
+from .outputs import remove_stale, write_csv, write_feedback_returns, write_lms_exports, write_student_files
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
 from .similarity import class_similarity
@@ -160,7 +160,7 @@ def read_manifest_notes(submissions: Path) -> dict[str, dict[str, dict[str, Any]
         return {}
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        keys = ("late_mark", "time_source", "group", "group_members")
+        keys = ("late_mark", "time_source", "group", "group_members", "lms", "lms_ref")
         return {s: {p: {k: entry[k] for k in keys if entry.get(k)} for p, entry in problems.items()}
                 for s, problems in doc.get("students", {}).items()}
     except (ValueError, AttributeError, TypeError):
@@ -174,6 +174,7 @@ def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool =
     removed = remove_stale(out, book.students())
     write_csv(book, out, course)
     write_student_files(book, out, gradescope=gradescope, course=course)
+    write_feedback_returns(book, out)
     if course is not None:
         write_lms_exports(book, out, course)
     write_report(book, out, title=title, course=course)

@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,35 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
              f"rows left out ({len(refused)}):", *(f"  {r}" for r in refused)]
     _atomic_write(out / "lms_exports.txt", "\n".join(guide) + "\n")
     return [canvas, moodle]
+
+
+def write_feedback_returns(book: Gradebook, out: Path) -> list[Path]:
+    """Feedback the LMS takes back, from feedback/<student>.md, when judge collect saw the LMS's names:
+    feedback_moodle.zip for Moodle's "Upload multiple feedback files in a zip" (mod/assign/feedback/file
+    importziplib.php splits ``<name>_<participant id>_<plugin type>_<plugin>_<file>`` on ``_`` and finds the
+    participant), feedback_canvas.zip for Canvas's "Upload submissions" of a download (assignment.rb
+    generate_comments_from_files: ``<name>_<user id>_<attachment id>_<file>``, one comment per student, shared
+    by a group). A group's submission gets one file, its first member's feedback."""
+    refs: dict[str, dict[str, str]] = {}
+    for (student, _), note in sorted(book.submission_notes().items()):
+        if note.get("lms") in ("canvas", "moodle") and note.get("lms_ref"):
+            refs.setdefault(note["lms"], {}).setdefault(note["lms_ref"], student)
+    written = []
+    for lms, by_ref in sorted(refs.items()):
+        path = out / f"feedback_{lms}.zip"
+        tmp = path.with_name(f".{path.name}.tmp")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for ref, student in sorted(by_ref.items()):
+                text = (out / "feedback" / f"{student}.md")
+                if not text.is_file():
+                    continue
+                name = f"{ref}_assignsubmission_file_feedback.md" if lms == "moodle" else f"{ref}_feedback.md"
+                zf.writestr(name, text.read_text(encoding="utf-8"))
+        os.replace(tmp, path)
+        written.append(path)
+    for stale in {"canvas", "moodle"} - set(refs):
+        (out / f"feedback_{stale}.zip").unlink(missing_ok=True)
+    return written
 
 
 def remove_stale(out: Path, students: list[str]) -> list[str]:
