@@ -125,7 +125,8 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
 @click.option("--course", "course_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="course.toml whose roster matches students (and whose assignments name the problems).")
 @click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A roster CSV (id, name, email, canvas_id, moodle_id, github, ...) when there is no course file.")
+              help="A roster CSV (id, name, email, group, canvas_id, moodle_user_id, github, ...) when there is no "
+                   "course file.")
 @click.option("--worksheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Moodle: the assignment's grading worksheet CSV ('Download grading worksheet'); maps participant "
                    "ids to students and gives 'Last modified (submission)' times (needs --timezone).")

@@ -121,3 +121,32 @@ def test_overrides_survive_reshard_and_remerge(tmp_path):
     run_shards()
     assert judge("merge", str(merged), *map(str, shards), root=root).returncode == 0
     assert score_of(merged, "s1")[0] == "2"
+
+
+def test_a_shards_own_outputs_say_they_are_a_shard(tmp_path):
+    """A shard's grades.csv used to show judge_error for every pair of the other shards; now those cells say
+    other_shard, SHARD.txt says what the folder is, and nothing an LMS would import is written."""
+    import csv
+    import shutil
+
+    root = probe_root(tmp_path)
+    shutil.copytree(root / "problems" / "probe", root / "problems" / "probe2")
+    toml = root / "problems" / "probe2" / "problem.toml"
+    toml.write_text(toml.read_text().replace('id = "probe"', 'id = "probe2"').replace("order = 1", "order = 2"))
+    students = [f"s{i}" for i in range(4)]
+    subs = make_class(tmp_path / "class", dict.fromkeys(students, PROBE_REFERENCE))
+    make_class(subs, dict.fromkeys(students, PROBE_REFERENCE), problem="probe2")
+    (tmp_path / "roster.csv").write_text("id,email,canvas_id\n" + "".join(f"{s},{s}@x.org,{s[1]}\n" for s in students))
+    (tmp_path / "course.toml").write_text('roster = "roster.csv"\n[[assignments]]\nid = "m"\n'
+                                          'problems = { probe = 1, probe2 = 1 }\n')
+    out = tmp_path / "shard1"
+    proc = judge("grade", str(subs), "--out", str(out), "--shard", "1/2", "--course", str(tmp_path / "course.toml"),
+                 "-q", WEAK, "--jobs", "1", root=root)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r for r in csv.DictReader((out / "grades.csv").open())}
+    cells = {(s, p): rows[s][p] for s in rows for p in ("probe", "probe2")}
+    expected = {(s, p): "3" if in_shard(s, p, (1, 2)) else "other_shard" for s in rows for p in ("probe", "probe2")}
+    assert cells == expected and "other_shard" in cells.values() and "3" in cells.values()
+    assert "judge_error" not in (out / "grades.csv").read_text()
+    assert "shard 1 of 2" in (out / "SHARD.txt").read_text()
+    assert not (out / "canvas.csv").exists() and not (out / "moodle.csv").exists()

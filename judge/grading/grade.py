@@ -26,7 +26,15 @@ from judge.sandbox import select_sandbox
 from .course import Course
 from .gradebook import MISSING_SHA256, Gradebook
 from .html_report import write_report
-from .outputs import remove_stale, write_csv, write_feedback_returns, write_lms_exports, write_student_files
+from .outputs import (
+    remove_stale,
+    shard_of,
+    write_csv,
+    write_feedback_returns,
+    write_lms_exports,
+    write_shard_notice,
+    write_student_files,
+)
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
 from .similarity import class_similarity
@@ -174,9 +182,11 @@ def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool =
     removed = remove_stale(out, book.students())
     write_csv(book, out, course)
     write_student_files(book, out, gradescope=gradescope, course=course)
-    write_feedback_returns(book, out)
-    if course is not None:
-        write_lms_exports(book, out, course)
+    if shard_of(book) is None:  # a shard's grades are partial: never a file an LMS would import
+        write_feedback_returns(book, out)
+        if course is not None:
+            write_lms_exports(book, out, course)
+    write_shard_notice(book, out)
     write_report(book, out, title=title, course=course)
     return removed
 
@@ -267,7 +277,7 @@ def grade_class(
     try:
         book.set_roster(mine)
         book.set_meta("course", course.to_json() if course is not None else None)
-        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size})
+        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size, "problems": ids})
                       if shard else None)
         book.set_meta("submissions", str(submissions))
         book.set_meta("gradescope", "yes" if gradescope else None)

@@ -23,6 +23,8 @@ from typing import Any
 from judge.sandbox import TIERS
 from judge.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
 
+from .storage import journal_mode
+
 MISSING_SHA256 = "0" * 64  # the solution hash of a submission file that does not exist
 
 SCHEMA = """
@@ -114,7 +116,7 @@ class Gradebook:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA journal_mode={journal_mode(self.path.parent)}")  # never WAL on NFS
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
@@ -267,6 +269,9 @@ class Gradebook:
                                                           "set_at": o_at},
             }
         return out
+
+    def roster_pairs(self) -> set[tuple[str, str]]:
+        return {(s, p) for s, p in self.db.execute("SELECT student, problem FROM roster")}
 
     def iter_roster(self) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
         for student in self.students():

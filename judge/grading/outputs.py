@@ -214,6 +214,36 @@ def remove_stale(out: Path, students: list[str]) -> list[str]:
     return sorted(removed)
 
 
+NOT_IN_SHARD = "other_shard"  # a grades.csv cell of a shard's own output: graded by another shard, not an error
+
+
+def shard_of(book: Gradebook) -> tuple[int, int] | None:
+    """(K, N) when this gradebook is shard K of N (its outputs are partial), else None."""
+    meta = book.meta("shard")
+    if not meta:
+        return None
+    info = json.loads(meta)
+    return int(info["k"]), int(info["n"])
+
+
+def write_shard_notice(book: Gradebook, out: Path) -> Path | None:
+    """SHARD.txt in a shard's output folder, saying what its files are; removed from a whole run's."""
+    path = out / "SHARD.txt"
+    shard = shard_of(book)
+    if shard is None:
+        path.unlink(missing_ok=True)
+        return None
+    k, n = shard
+    _atomic_write(path, f"This folder is shard {k} of {n} of one grading run: it holds only the pairs whose hash "
+                        f"falls in this share.\ngrades.csv marks the other pairs '{NOT_IN_SHARD}' (not a judge error) "
+                        f"and leaves totals empty; feedback/ and report.html are partial; no canvas.csv, moodle.csv or "
+                        f"feedback zip is written here.\nJoin every shard with: judge merge OUT SHARD_1 ... "
+                        f"SHARD_{n}\n")
+    for name in ("canvas.csv", "moodle.csv", "lms_exports.txt", "feedback_canvas.zip", "feedback_moodle.zip"):
+        (out / name).unlink(missing_ok=True)
+    return path
+
+
 def _late_notes(course: Course | None, student: str, problems: list[str], times: dict[tuple[str, str], str | None],
                 notes: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
     if course is None:
@@ -230,7 +260,8 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
     """grades.csv: one row per student, a column per problem (score, or judge_error), total, max, percent; a
     ``late`` column when a course makes any pair late or flags an LMS LATE mark, a ``group`` column when a
     download credited a group, an ``overrides`` column when any."""
-    problems = book.problems()
+    shard = shard_of(book)
+    problems = json.loads(book.meta("shard") or "{}").get("problems") or book.problems() if shard else book.problems()
     maxima = book.problem_max_scores()
     with_overrides = bool(book.overrides())
     times = book.submission_times() if course is not None else {}
@@ -246,10 +277,14 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
         writer = csv.writer(fh)
         writer.writerow(["student", *problems, "total", "max_total", "percent", *(["late"] if with_late else []),
                          *(["group"] if with_groups else []), *(["overrides"] if with_overrides else [])])
+        mine = book.roster_pairs() if shard else set()
         for student, rows in book.iter_roster():
             cells = []
             for p in problems:
                 score = effective_score(rows.get(p))
+                if shard and (student, p) not in mine:
+                    cells.append(NOT_IN_SHARD)
+                    continue
                 cells.append(ResultStatus.JUDGE_ERROR.value if score is None else _fmt(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
