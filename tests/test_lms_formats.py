@@ -251,3 +251,25 @@ def test_unreadable_download_is_one_line_exit_2_nothing_written(tmp_path, make, 
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr and str(source) in proc.stderr
     assert not out.exists()
+
+
+def test_groups_with_a_dropped_member_and_old_moodle_team_folders(tmp_path):
+    """Gradescope: a group's submitter who left the course is listed, the others credited. Moodle before 4.3
+    writes the team's files once per member (``<group>-<fullname>_<id>_``): the second folder is the same team
+    submission, not a duplicate to report."""
+    gs = tmp_path / "gs"
+    write(gs / "submission_1" / "causal_mask.py", "# team\n")
+    write(gs / "submission_metadata.yml", "submission_1:\n  :submitters:\n  - :name: Ann Lee\n    :sid: 'ann'\n"
+                                          "  - :name: Gone Student\n    :sid: '999'\n  :created_at: 2027-02-14 "
+                                          "10:00:00 Z\n")
+    report = collect(gs, tmp_path / "a", PROBLEMS, roster=roster())
+    assert sorted(report.students) == ["ann"]
+    assert [u["why"] for u in report.unmatched_students] == [
+        "this submitter of a group matches no roster student (the others were credited)"]
+    assert "Gone Student" in report.unmatched_students[0]["submission"]
+    dl = tmp_path / "moodle"
+    write(dl / "Team 3-김 민준_9101_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
+    write(dl / "Team 3-Jo Ode_9102_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
+    team = collect(dl, tmp_path / "b", PROBLEMS, roster=roster())
+    assert sorted(team.students) == ["jo", "kim"] and team.unmatched_students == []
+    assert any("the same team submission" in i for i in team.ignored)

@@ -295,6 +295,8 @@ def test_each_lms_gives_the_hand_layout_grades(course_dir, tmp_path, source):
     assert grade_cells(out / "moodle.csv") == grade_cells(hand_out / "moodle.csv")
     feedback = (out / "feedback" / "eve.md").read_text(encoding="utf-8")
     assert "Submitted as a group" in feedback and "dee" in feedback
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<tr data-student="eve"' in html and 'data-group="' in html.split('<tr data-student="eve"')[1][:400]
     ben = (out / "feedback" / "ben.md").read_text(encoding="utf-8")
     assert "1 day(s) late: 10% off" in ben
     if source == "canvas":  # the time is unknown: the LATE mark and the policy applied are said, never dropped

@@ -408,7 +408,7 @@ def _moodle_team(entry: Entry, roster: list[dict[str, str]]) -> None:
 def _match_students(entry: Entry, fmt: str, roster: list[dict[str, str]] | None, opts: CollectOptions
                     ) -> tuple[list[str], str]:
     """(roster ids the submission belongs to, the group it was credited as); without a roster, an id made from
-    the download's own. Every named submitter must match, or none is credited (the report says why)."""
+    the download's own. A group submitter no roster entry claims is listed by the caller, the others credited."""
     ids = entry.ids
     if roster is None:
         raw = {"canvas": (ids.get("name", "") + "_" + ids.get("canvas_id", "")) if "canvas_id" in ids
@@ -433,7 +433,7 @@ def _match_students(entry: Entry, fmt: str, roster: list[dict[str, str]] | None,
             return _group_members(named[0], roster), named[0]
     if fmt == "moodle" and entry.group and found == [None] and not ids.get("name"):
         return _group_members(entry.group, roster), entry.group
-    if any(f is None for f in found):
+    if all(f is None for f in found) or (found[0] is None and fmt != "gradescope"):
         return [], group
     students = list(dict.fromkeys(f for f in found if f is not None))
     roster_groups = {s["id"]: s.get("group", "") for s in roster}
@@ -505,6 +505,7 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
         wanted = set(problems)
         scratch = Path(tmp) / "archives"
         scratch.mkdir()
+        credited: dict[str, str] = {}  # student -> the group key their submission was credited as
         for entry in entries:
             if "anonymous_id" in entry.ids and entry.ids["anonymous_id"] in anonymous:
                 entry.ids["mapped"] = anonymous[entry.ids["anonymous_id"]]
@@ -516,7 +517,19 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
                     (" every submitter" if entry.members else "")
                 report.unmatched_students.append({"submission": entry.label, "files": listed, "why": why})
                 continue
+            if roster is not None and entry.members:
+                for person in [entry.ids, *entry.members]:
+                    if _roster_person(person, fmt, roster) is None:
+                        report.unmatched_students.append({
+                            "submission": f"{entry.label}: {person.get('name') or person.get('sid', '?')}",
+                            "files": listed, "why": "this submitter of a group matches no roster student (the "
+                                                    "others were credited)"})
             taken = [s for s in students if s in report.students]
+            same_team = taken and group and all(credited.get(s) == group_key(group) for s in taken)
+            if same_team and set(students) <= set(report.students):
+                report.ignored.append(f"{entry.label} (the same team submission, already credited to "
+                                      f"{', '.join(students)})")
+                continue
             if taken:
                 report.unmatched_students.append({"submission": entry.label, "files": listed,
                                                   "why": f"{', '.join(taken)} already has a submission in this "
@@ -526,6 +539,7 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
             files = _open_archives(entry.files, scratch, problems_seen)
             chosen, rejected = _choose(files, wanted, opts.starters)
             for student in students:
+                credited[student] = group_key(group)
                 report.students[student] = {}
                 (staged / student).mkdir()
                 report.unmatched_files += [{"student": student, "file": n, "why": w}
