@@ -120,3 +120,69 @@ def test_image_builds_where_a_container_engine_runs(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = subprocess.run([engine, "run", "--rm", tag, "list"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and "causal_mask" in run.stdout, run.stderr
+
+
+def _slurm_env() -> dict[str, str] | None:
+    """The environment of a plain login shell that reaches a running Slurm (SLURM_CONF kept), or None."""
+    import os
+
+    if shutil.which("sbatch") is None or shutil.which("sinfo") is None:
+        return None
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
+    if "SLURM_CONF" in os.environ:
+        env["SLURM_CONF"] = os.environ["SLURM_CONF"]
+    try:
+        proc = subprocess.run(["sinfo", "-h", "-o", "%T"], env=env, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return env if proc.returncode == 0 and ("idle" in proc.stdout or "mix" in proc.stdout) else None
+
+
+@pytest.mark.slow
+def test_slurm_recipe_on_a_single_node_slurm(tmp_path):
+    """The README's two sbatch lines, from a shell with no venv active, with the scripts' paths edited as their
+    comments say: two shards, then the merge job (afterok) writes the class's grades."""
+    import csv
+    import time
+
+    env = _slurm_env()
+    if env is None:
+        pytest.skip("no running Slurm here (sbatch/sinfo missing or no idle node)")
+    judge_bin = REPO / ".venv" / "bin" / "judge"
+    reference = (REPO / "solutions" / "causal_mask" / "reference.py").read_text()
+    students = {"s1": reference, "s2": "def causal_mask(seq_len):\n    return None\n", "s3": reference}
+    for sid, code in students.items():
+        (tmp_path / "class" / sid).mkdir(parents=True)
+        (tmp_path / "class" / sid / "causal_mask.py").write_text(code)
+    (tmp_path / "roster.csv").write_text("id,email\n" + "".join(f"{s},{s}@x.org\n" for s in students))
+    (tmp_path / "course.toml").write_text('roster = "roster.csv"\n[[assignments]]\nid = "m"\npoints = 10\n'
+                                          'problems = { causal_mask = 1 }\n')
+    edits = {"JUDGE=/shared/lm-judge/.venv/bin/judge": f"JUDGE={judge_bin}",
+             "CLASS=/shared/submissions": f"CLASS={tmp_path / 'class'}",
+             "COURSE=/shared/course.toml": f"COURSE={tmp_path / 'course.toml'}",
+             "SHARDS=/shared/shards": f"SHARDS={tmp_path / 'shards'}",
+             "OUT=/shared/grading": f"OUT={tmp_path / 'grading'}",
+             "N=8 ": "N=2 ", "--array=1-8": "--array=1-2", "--cpus-per-task=2": "--cpus-per-task=1"}
+    for name in ("grade-class.slurm", "merge-class.slurm"):
+        text = (DEPLOY / name).read_text()
+        for old, new in edits.items():
+            text = text.replace(old, new)
+        (tmp_path / name).write_text(text)
+    submit = ("jid=$(sbatch --parsable --export=NONE grade-class.slurm) && "
+              "sbatch --parsable --export=NONE --dependency=afterok:$jid merge-class.slurm")
+    proc = subprocess.run(["bash", "-c", submit], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    merge_id = proc.stdout.split()[-1].split(";")[0]
+    deadline = time.monotonic() + 420
+    while time.monotonic() < deadline:
+        queue = subprocess.run(["squeue", "-h", "-j", merge_id], env=env, capture_output=True, text=True)
+        if merge_id not in queue.stdout:
+            break
+        time.sleep(3)
+    logs = "".join(p.read_text() for p in tmp_path.glob("*.log"))
+    grades = tmp_path / "grading" / "grades.csv"
+    assert grades.is_file(), logs
+    rows = {r["student"]: r["causal_mask"] for r in csv.DictReader(grades.open())}
+    assert rows["s1"] == rows["s3"] != rows["s2"] and float(rows["s2"]) < float(rows["s1"]), logs
+    assert not (tmp_path / "grading" / "SHARD.txt").exists() and (tmp_path / "shards" / "1" / "SHARD.txt").exists()
