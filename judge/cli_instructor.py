@@ -102,7 +102,8 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
         shown.append(f"removed the files of {len(summary.removed)} student(s) no longer in the class: "
                      f"{', '.join(summary.removed[:20])}")
     shown.append(f"outputs in {out}: grades.csv, results/, feedback/, report.html, gradebook.db"
-                 + (", canvas.csv, moodle.csv" if course is not None else ""))
+                 + (", canvas.csv, moodle.csv, lms_exports.txt" if course is not None and not shard else "")
+                 + (", SHARD.txt (a shard: join with judge merge)" if shard else ""))
     for line in shown:
         click.echo(line)
     errors = []

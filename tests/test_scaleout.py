@@ -150,7 +150,7 @@ def test_slurm_recipe_on_a_single_node_slurm(tmp_path):
         pytest.skip("no running Slurm here (sbatch/sinfo missing or no idle node)")
     judge_bin = REPO / ".venv" / "bin" / "judge"
     reference = (REPO / "solutions" / "causal_mask" / "reference.py").read_text()
-    students = {"s1": reference, "s2": "def causal_mask(seq_len):\n    return None\n", "s3": reference}
+    students = {"s1": reference, "s2": "def causal_mask(seq_len):\n    return None\n", "s8": reference}  # s8: shard 1
     for sid, code in students.items():
         (tmp_path / "class" / sid).mkdir(parents=True)
         (tmp_path / "class" / sid / "causal_mask.py").write_text(code)
@@ -184,5 +184,5 @@ def test_slurm_recipe_on_a_single_node_slurm(tmp_path):
     grades = tmp_path / "grading" / "grades.csv"
     assert grades.is_file(), logs
     rows = {r["student"]: r["causal_mask"] for r in csv.DictReader(grades.open())}
-    assert rows["s1"] == rows["s3"] != rows["s2"] and float(rows["s2"]) < float(rows["s1"]), logs
+    assert rows["s1"] == rows["s8"] != rows["s2"] and float(rows["s2"]) < float(rows["s1"]), logs
     assert not (tmp_path / "grading" / "SHARD.txt").exists() and (tmp_path / "shards" / "1" / "SHARD.txt").exists()
