@@ -273,3 +273,51 @@ def test_groups_with_a_dropped_member_and_old_moodle_team_folders(tmp_path):
     team = collect(dl, tmp_path / "b", PROBLEMS, roster=roster())
     assert sorted(team.students) == ["jo", "kim"] and team.unmatched_students == []
     assert any("the same team submission" in i for i in team.ignored)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--worksheet", "{ws}"], "--timezone"),
+    (["--worksheet", "{ws}", "--timezone", "Mars/Olympus"], "not a time zone name"),
+    (["--worksheet", "{tmp}/none.csv", "--timezone", "UTC"], "no such worksheet"),
+])
+def test_bad_side_file_is_one_line_exit_2_nothing_written(tmp_path, args, message):
+    dl = tmp_path / "dl"
+    write(dl / "Lee Park_9103_assignsubmission_file_" / "causal_mask.py", "# lee\n")
+    ws = write(tmp_path / "ws.csv", "Identifier,Last modified (submission)\nParticipant 9103,-\n")
+    out = tmp_path / "subs"
+    argv = [a.format(ws=ws, tmp=tmp_path) for a in args]
+    proc = judge("collect", str(dl), str(out), "--problems", ",".join(PROBLEMS), *argv)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr
+    assert not out.exists()
+
+
+def test_push_times_errors_name_the_file(tmp_path):
+    for text, message in (("repo,when\nx,1\n", "needs the columns repository and pushed_at"),
+                          ("repository,pushed_at\nmasks-lee,yesterday\n", "not an ISO 8601 time"),
+                          ("repository,pushed_at\nmasks-lee,2027-02-14T21:00:00\n", "no UTC offset"),
+                          ('[{"nom": 1}]', "not GitHub's JSON")):
+        path = write(tmp_path / "p.csv", text)
+        with pytest.raises(ProblemError, match=message) as info:
+            push_times(path)
+        assert str(path) in str(info.value)
+
+
+def test_an_override_only_the_gradebook_has_joins_the_course_file(tmp_path):
+    """Overrides set before course.toml named an overrides file are written into it, never dropped."""
+    from judge.grading.gradebook import Gradebook
+    from judge.grading.overrides import read_overrides, sync
+
+    with Gradebook(tmp_path / "gradebook.db") as book:
+        book.set_override("ann", "causal_mask", 2.0, "regrade #1", "ta", "2027-02-20T10:00:00+00:00")
+        path = tmp_path / "overrides.csv"
+        write(path, "student,problem,score,reason,set_by,set_at\nlee,causal_mask,1,late excuse,prof,"
+                    "2027-02-21T09:00:00+00:00\n")
+        assert sync(book, path) == 2
+        assert {(o["student"], o["score"], o["set_by"]) for o in book.all_overrides()} == {
+            ("ann", 2.0, "ta"), ("lee", 1.0, "prof")}
+    assert [(r["student"], r["reason"], r["set_at"]) for r in read_overrides(path)] == [
+        ("ann", "regrade #1", "2027-02-20T10:00:00+00:00"), ("lee", "late excuse", "2027-02-21T09:00:00+00:00")]
+    write(path, "student,problem,score,reason\nann,causal_mask,abc,x\n")
+    with pytest.raises(ProblemError, match=r"overrides.csv:2: score 'abc'"):
+        read_overrides(path)

@@ -192,7 +192,10 @@ def push_times(path: Path) -> dict[str, str]:
     if text.lstrip().startswith("["):
         try:
             doc = json.loads(text)
-            pairs = [((r.get("full_name") or r["name"]), r["pushed_at"]) for r in doc if r.get("pushed_at")]
+            pairs = [((r.get("full_name") or r["name"]), r["pushed_at"]) for r in doc
+                     if "name" in r and r.get("pushed_at")]  # never pushed: pushed_at is null
+            if any("name" not in r for r in doc):
+                raise KeyError("name")
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ProblemError(f"{path}: not GitHub's JSON list of repositories (name, pushed_at)") from None
     else:
