@@ -27,6 +27,7 @@ ROSTER = (
     "mj,Mary-Jane Smith,mj@example.org,,203,mjs\n"
     "kim,김 민준,kim@example.kr,Team 3,204,minjun\n"
     "jo,Jo Ode,jo@example.org,Team 3,205,joode\n"
+    "wu,Wu Fei,wu@example.org,,207,wufei\n"
 )
 
 
@@ -84,10 +85,10 @@ def test_names_are_compared_unicode_aware():
 
 
 def test_repository_suffix_longest_match():
-    users = [("ann", "ann-lee"), ("lee", "lee")]
-    assert longest_suffix("masks-ann-lee", users) == ["ann"]
-    assert longest_suffix("masks-lee", users) == ["lee"]
-    assert longest_suffix("masks-bob", users) == []
+    for users in ([("ann", "ann-lee"), ("lee", "lee")], [("lee", "lee"), ("ann", "ann-lee")]):
+        assert longest_suffix("masks-ann-lee", users) == ["ann"]
+        assert longest_suffix("masks-lee", users) == ["lee"]
+        assert longest_suffix("masks-bob", users) == []
 
 
 def test_github_repo_suffix_and_team_repos(tmp_path):
@@ -211,6 +212,9 @@ def test_archives_inside_a_download_are_opened_safely(tmp_path):
         link = tarfile.TarInfo("causal_mask.py")
         link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
         tf.addfile(link)
+    with tarfile.open(dl / "wu_207_5_many.tar", "w") as tf:
+        for i in range(2001):
+            tf.addfile(tarfile.TarInfo(f"f{i}.txt"), io.BytesIO(b""))
     out = tmp_path / "subs"
     report = collect(dl, out, PROBLEMS, fmt="canvas", roster=roster())
     assert (out / "ann" / "causal_mask.py").read_text() == "# ann\n"
@@ -218,6 +222,7 @@ def test_archives_inside_a_download_are_opened_safely(tmp_path):
     assert (out / "kim" / "padding_mask.py").read_text() == "# kim\n" and not (out / "kim" / "causal_mask.py").exists()
     why = {(u["student"], u["file"]): u["why"] for u in report.unmatched_files}
     assert "more than 2000" in why[("lee", "many.zip")]
+    assert "more than 2000" in why[("wu", "many.tar")]
     assert "not a valid zip" in why[("mj", "broken.zip")]
 
 
