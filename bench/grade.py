@@ -116,7 +116,7 @@ def inner(argv: list[str]) -> None:
         print(f"PEAK_RSS_KB {own} {kids}", file=sys.stderr)
 
     atexit.register(report)
-    from judge.cli import main as judge_main
+    from judge.cli.main import main as judge_main
 
     judge_main(argv, prog_name="judge")
 

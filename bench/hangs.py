@@ -162,7 +162,7 @@ def gradescope_dry_run(base: Path) -> None:
 
     import jsonschema
 
-    from judge.problems import load_schema
+    from judge.engine.problems import load_schema
 
     bundle = base / "autograder.zip"
     subprocess.run([sys.executable, "-m", "judge", "export", "gradescope", str(bundle)], cwd=REPO, check=True,

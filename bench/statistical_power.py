@@ -155,7 +155,7 @@ def audit(problem_id: str) -> Recorder:
     folder = REPO / "problems" / problem_id
     try:
         code = pytest.main([str(folder / "tests_public.py"), str(folder / "tests_hidden.py"), "-p", "no:cacheprovider",
-                     "--import-mode=importlib", "-c", str(REPO / "judge" / "pytest_judge.ini"),
+                     "--import-mode=importlib", "-c", str(REPO / "judge" / "engine" / "pytest_judge.ini"),
                      "--rootdir", str(folder), "-p", "no:terminal"], plugins=[rec])
     finally:
         rec.restore()

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from judge.executor import Executor, Limits  # noqa: E402
-from judge.sandbox import SandboxSpec  # noqa: E402
-from judge.zygote import Zygote  # noqa: E402
+from judge.engine.executor import Executor, Limits  # noqa: E402
+from judge.sandbox.launch import SandboxSpec  # noqa: E402
+from judge.sandbox.zygote import Zygote  # noqa: E402
 
 SOURCE = "def probe(x):\n    return x + 1\n"
 

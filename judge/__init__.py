@@ -8,9 +8,7 @@ __version__ = "0.1.0"
 # Code that only presents, stores or ships results: changing it never changes a verdict, so it does not regrade.
 # Everything else of the package (the isolated side, runner, plugin, proxy, executor, checkers, sandbox, the
 # result schema, and any new module unless it is listed here) is part of the judge version.
-PRESENTATION = ("cli.py", "cli_common.py", "cli_instructor.py", "entry.py", "__main__.py", "report.py", "store.py",
-                "hints.py", "progress.py",
-                "validate.py", "scaffold.py", "examples.py", "grading/")
+PRESENTATION = ("cli/", "feedback/", "authoring/", "entry.py", "__main__.py", "grading/")
 VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
 
 

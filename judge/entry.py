@@ -9,8 +9,8 @@ import sys
 def main() -> None:
     gc.disable()
     try:
-        from judge.cli import main as cli_main
-        from judge.cli_common import quiet_broken_pipe
+        from judge.cli.common import quiet_broken_pipe
+        from judge.cli.main import main as cli_main
     finally:
         gc.enable()
     try:

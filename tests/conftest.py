@@ -33,7 +33,7 @@ def judge(*args: str, root: Path | None = None, cwd: Path | None = None, timeout
 def tagged_processes(tag: str) -> list[int]:
     """Live processes of judge runs started with ``JUDGE_RUN_TAG=tag``: workers and what they forked (their
     command line carries the worker mark and the tag)."""
-    from judge.sandbox import WORKER_MARK
+    from judge.sandbox.launch import WORKER_MARK
 
     mark = f"{WORKER_MARK}{tag}".encode()
     found = []

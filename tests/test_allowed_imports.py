@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, judge_json
 
-from judge.problems import DEFAULT_IMPORTS
+from judge.engine.problems import DEFAULT_IMPORTS
 
 ASKED_FOR = ["operator", "numbers", "bisect", "heapq", "re", "string", "enum", "abc", "copy", "fractions", "decimal",
              "statistics", "__future__"]

@@ -2,7 +2,7 @@
 
 Each test starts from a small complete problem (``add_one``) in a temporary repository, which validates, and
 opens one hole in it. Also: the statement examples' comparison rules, which exception in test code is the test's
-own fault (judge_error) and which is the learner's, and that only judge/pytest_compat.py uses pytest internals.
+own fault (judge_error) and which is the learner's, and that only judge/engine/pytest_compat.py uses pytest internals.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from conftest import REPO, judge, judge_json
 
-from judge.examples import Example, output_matches, parse_examples
-from judge.plugin import fault_of_test
-from judge.scaffold import write_learning_path
-from judge.validate import REQUIRED_SECTIONS
+from judge.authoring.examples import Example, output_matches, parse_examples
+from judge.authoring.scaffold import write_learning_path
+from judge.authoring.validate import REQUIRED_SECTIONS
+from judge.engine.plugin import fault_of_test
 
 TRACKS = '''[[tracks]]
 id = "basics"
@@ -282,12 +282,12 @@ def test_learning_path_out_of_sync_fails_and_new_sync_rewrites_it(repo):
 
 def test_repository_learning_path_is_generated():
     """The repository's problems/README.md holds exactly the learning path its tracks and problems give."""
-    from judge.scaffold import render_learning_path
+    from judge.authoring.scaffold import render_learning_path
 
     assert render_learning_path(REPO) in (REPO / "problems" / "README.md").read_text()
 
 
-# The examples' comparison rules (judge/examples.py; problems/AUTHORING.md "Examples are executed").
+# The examples' comparison rules (judge/authoring/examples.py; problems/AUTHORING.md "Examples are executed").
 
 def _one(text: str) -> Example:
     (example,) = parse_examples(f"```python\n{text}\n```\n")
@@ -370,12 +370,12 @@ def test_test_fault_ignores_a_type_error_raised_outside_the_test_file():
 
 
 def test_only_pytest_compat_uses_pytest_internals():
-    """The batch fast path's private pytest API and the message texts it reads stay in judge/pytest_compat.py."""
+    """The batch fast path's private pytest API and the message texts it reads stay in judge/engine/pytest_compat.py."""
     internals = re.compile(r"(?<!self)\._request\b|_initrequest|_fixtureinfo|name2fixturedefs"
                            r"|get_direct_param_fixture_func|DID NOT RAISE|\"Timeout|(?<!\w)_pytest\b")
     users = sorted(str(p.relative_to(REPO)) for p in (REPO / "judge").rglob("*.py")
                    if internals.search(p.read_text()))
-    assert users == ["judge/pytest_compat.py"]
+    assert users == ["judge/engine/pytest_compat.py"]
 
 
 def test_release_and_bundle_ship_files_by_the_declared_roles(tmp_path):
@@ -385,9 +385,9 @@ def test_release_and_bundle_ship_files_by_the_declared_roles(tmp_path):
 
     from conftest import FIXTURE_ROOT
 
+    from judge.engine.problems import FILE_ROLES, GRADING_FILES, RELEASE_FILES, package_files
     from judge.grading.gradescope import build_bundle
     from judge.grading.release import build_release
-    from judge.problems import FILE_ROLES, GRADING_FILES, RELEASE_FILES, package_files
 
     assert set(RELEASE_FILES) == {n for n, role in FILE_ROLES.items() if role == "public"}
     assert set(GRADING_FILES) == set(FILE_ROLES) > set(RELEASE_FILES)
@@ -401,7 +401,7 @@ def test_release_and_bundle_ship_files_by_the_declared_roles(tmp_path):
     assert sorted(n[len("judge/"):] for n in names if n.startswith("judge/")) == package
     in_release = sorted(p.relative_to(tmp_path / "release" / "judge").as_posix()
                         for p in (tmp_path / "release" / "judge").rglob("*") if p.is_file())
-    assert in_release == package and "pytest_judge.ini" in package and "schemas/result.schema.json" in package
+    assert in_release == package and "engine/pytest_judge.ini" in package and "schemas/result.schema.json" in package
     assert not any("__pycache__" in rel or rel.endswith(".pyc") for rel in package)
     with zipfile.ZipFile(tmp_path / "bundle.zip") as zf:
-        assert zf.read("judge/problems.py") == (REPO / "judge" / "problems.py").read_bytes()
+        assert zf.read("judge/engine/problems.py") == (REPO / "judge" / "engine" / "problems.py").read_bytes()

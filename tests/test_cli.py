@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURE_ROOT, REPO, judge, judge_json
 
-from judge.results import validate_result
+from judge.engine.results import validate_result
 
 
 def test_help_for_every_command():
@@ -216,8 +216,8 @@ def test_hints_are_revealed_one_at_a_time_and_recorded(tmp_path):
 
 def test_every_statement_has_hints_that_parse():
     """Each real statement's ## Hints section gives at least two hints, none empty."""
-    from judge.hints import parse_hints, without_hints
-    from judge.problems import problem_ids
+    from judge.cli.hints import parse_hints, without_hints
+    from judge.engine.problems import problem_ids
 
     for pid in problem_ids(REPO):
         text = (REPO / "problems" / pid / "README.md").read_text()

@@ -1,4 +1,4 @@
-"""What a worker can do to itself and its neighbours (judge/isolated/confine.py, judge/syscall_filter.py): the
+"""What a worker can do to itself and its neighbours (judge/isolated/confine.py, judge/sandbox/syscall_filter.py): the
 syscall filter refuses what NumPy never needs, honest work (threads, fork, NumPy, files in /tmp) still runs, and
 in the bwrap tier every submission has its own /tmp, /dev/shm, IPC namespace, PID namespace and a read-only
 /dev. Each probe runs in a real worker, through the same Executor the judge uses."""
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from judge.executor import Executor, Limits
-from judge.sandbox import SandboxSpec, available_tiers
-from judge.syscall_filter import DENIED, worker_filter
-from judge.zygote import Zygote
+from judge.engine.executor import Executor, Limits
+from judge.sandbox.launch import SandboxSpec, available_tiers
+from judge.sandbox.syscall_filter import DENIED, worker_filter
+from judge.sandbox.zygote import Zygote
 
 PROBE = '''
 import ctypes, errno, os, threading

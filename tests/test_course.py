@@ -13,8 +13,8 @@ import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, probe_root
 from conftest import judge
 
+from judge.engine.problems import ProblemError
 from judge.grading.course import load_course
-from judge.problems import ProblemError
 
 WEAK = "--allow-weak-sandbox"
 ROSTER = (

@@ -1,6 +1,6 @@
 """Limits the trusted side enforces on a worker, whatever the worker does.
 
-The CPU budget (judge/cpuclock.py) stops a call at the budget, not at RLIMIT_CPU's next whole second.
+The CPU budget (judge/sandbox/cpuclock.py) stops a call at the budget, not at RLIMIT_CPU's next whole second.
 
 RLIMIT_CPU stays as a backstop and reports itself as "CPU time limit exceeded" (SIGXCPU); a stop by the trusted
 budget says "time limit exceeded". With a 1.2 s budget, RLIMIT_CPU would fire at 2 s and the wall deadline at
@@ -17,10 +17,10 @@ import time
 import numpy as np
 import pytest
 
-from judge.cpuclock import TreeClock
-from judge.executor import Executor, Limits
-from judge.sandbox import SandboxSpec, available_tiers
-from judge.zygote import Zygote
+from judge.engine.executor import Executor, Limits
+from judge.sandbox.cpuclock import TreeClock
+from judge.sandbox.launch import SandboxSpec, available_tiers
+from judge.sandbox.zygote import Zygote
 
 LOOP_IN_CALL = "def spin(n):\n    while True:\n        pass\n"
 LOOP_AT_IMPORT = "while True:\n    pass\n\ndef spin(n):\n    return n\n"

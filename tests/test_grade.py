@@ -25,8 +25,8 @@ from classroom import (
 )
 from conftest import REPO, judge
 
-from judge.problems import load_schema
-from judge.results import validate_result
+from judge.engine.problems import load_schema
+from judge.engine.results import validate_result
 
 WEAK = "--allow-weak-sandbox"
 
@@ -230,7 +230,7 @@ def test_misnamed_files_count_and_grading_log_keeps_the_terminal(tmp_path):
         assert line.strip() in log
 
 
-@pytest.mark.skipif("bwrap" not in __import__("judge.sandbox").sandbox.available_tiers(),
+@pytest.mark.skipif("bwrap" not in __import__("judge.sandbox.launch").sandbox.launch.available_tiers(),
                     reason="bubblewrap is not available here (make sandbox installs it)")
 def test_resume_regrades_pairs_graded_on_a_weaker_tier(tmp_path):
     """A pair graded on the process tier is regraded when bwrap is available; a bwrap-graded pair is not

@@ -17,8 +17,8 @@ import pytest
 from classroom import readable_tmpdir, remove_readable_tmpdirs
 from conftest import REPO, judge
 
+from judge.engine.problems import load_schema
 from judge.grading.gradescope import to_gradescope
-from judge.problems import load_schema
 
 SCHEMA = load_schema("gradescope_results.schema.json")
 

@@ -1,4 +1,4 @@
-"""A hanging submission costs seconds, not minutes (judge/time_policy.py): after a timeout the tests
+"""A hanging submission costs seconds, not minutes (judge/engine/time_policy.py): after a timeout the tests
 left run on a short probation budget, and once the whole submission's budget is spent they are not run at all;
 no worker is left running. The assertions are on verdicts and messages, never on timings."""
 
@@ -9,8 +9,8 @@ import os
 import pytest
 from conftest import REPO, judge_json, left_alive
 
-from judge.problems import load_problem
-from judge.time_policy import SubmissionClock
+from judge.engine.problems import load_problem
+from judge.engine.time_policy import SubmissionClock
 
 RUN_TAG = f"hangs{os.getpid()}"
 BUSY = "def cross_entropy(*args, **kwargs):\n    while True:\n        pass\n"
@@ -44,7 +44,7 @@ def test_a_submission_that_hangs_in_every_call_is_stopped_early(tmp_path):
 
 @pytest.mark.parametrize("tier", ["bwrap", "process"])
 def test_a_call_that_sleeps_is_stopped_at_its_budget_and_says_so(tier, tmp_path):
-    from judge.sandbox import available_tiers
+    from judge.sandbox.launch import available_tiers
 
     if tier not in available_tiers():
         pytest.skip(f"sandbox tier {tier} is not available on this machine")

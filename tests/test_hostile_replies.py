@@ -3,7 +3,7 @@
 Every attack runs as learner code in a real worker and writes its frames straight to the reply pipe, answering the
 very call the trusted side waits on. The trusted side runs in a subprocess under an address-space cap (so that a
 regression fails the test instead of taking the machine down) and measures its own peak resident memory; the
-bound checked is the one :attr:`judge.executor.Executor.reply_cap` states: the reply cap (the problem's memory
+bound checked is the one :attr:`judge.engine.executor.Executor.reply_cap` states: the reply cap (the problem's memory
 limit) plus 64 MiB for the Python objects of a header of at most 1 MiB.
 """
 
@@ -21,11 +21,11 @@ import pytest
 from classroom import PROBE_REFERENCE, make_class, probe_root
 from conftest import judge
 
-from judge.executor import Executor, Limits, _rng_states
+from judge.engine.executor import Executor, Limits, _rng_states
+from judge.engine.problems import load_problem
+from judge.engine.proxy import SolutionProxy, SubmissionFault
+from judge.engine.runner import run_solution
 from judge.isolated import wire
-from judge.problems import load_problem
-from judge.proxy import SolutionProxy, SubmissionFault
-from judge.runner import run_solution
 
 MiB = 1 << 20
 MEMORY_MB = 256  # the worker's memory limit, hence the reply cap
@@ -104,8 +104,8 @@ def attack(kind):
 
 TRUSTED = '''
 import json, resource, sys
-from judge.executor import Executor, Limits
-from judge.sandbox import SandboxSpec
+from judge.engine.executor import Executor, Limits
+from judge.sandbox.launch import SandboxSpec
 
 MiB = 1 << 20
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from judge import sandbox
+from judge.sandbox import launch as sandbox
 
 ISOLATED = Path(sandbox.ISOLATED_DIR)
 
@@ -37,9 +37,9 @@ def test_isolated_side_imports_nothing_outside_its_folder():
 
 def test_the_import_check_sees_a_stray_import(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("from judge.checkers import arrays\nimport judge.runner\nfrom . import wire\n")
+    bad.write_text("from judge.checkers import arrays\nimport judge.engine.runner\nfrom . import wire\n")
     names = [n for _, n in _imports(bad)]
-    assert "judge.checkers.arrays" in names and "judge.runner" in names and "judge.isolated.wire" in names
+    assert "judge.checkers.arrays" in names and "judge.engine.runner" in names and "judge.isolated.wire" in names
 
 
 def test_only_the_isolated_folder_is_bound_into_the_sandbox(tmp_path):
@@ -69,10 +69,10 @@ def test_only_code_that_decides_verdicts_changes_the_judge_version(tmp_path, mon
         return judge.judge_version()
 
     base = version()
-    for presentation in ("cli.py", "report.py", "grading/html_report.py"):
+    for presentation in ("cli/main.py", "feedback/report.py", "grading/html_report.py"):
         (copy / presentation).write_text((copy / presentation).read_text() + "\n# a new message\n")
         assert version() == base, presentation
-    for decides in ("runner.py", "checkers/arrays.py", "isolated/worker.py", "grading/child.py"):
+    for decides in ("engine/runner.py", "checkers/arrays.py", "isolated/worker.py", "grading/child.py"):
         before = version()
         (copy / decides).write_text((copy / decides).read_text() + "\n# changed\n")
         assert version() != before, decides

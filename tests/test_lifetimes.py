@@ -19,7 +19,7 @@ import pytest
 from classroom import make_class
 from conftest import REPO
 
-from judge.sandbox import WORKER_MARK, tier_available
+from judge.sandbox.launch import WORKER_MARK, tier_available
 
 ROOT = REPO / "tests" / "redteam" / "root"  # the red-team problem allows os, so submissions can fork
 REFERENCE = (ROOT / "solutions" / "redteam" / "reference.py").read_text()

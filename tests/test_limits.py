@@ -1,14 +1,15 @@
-"""Time limits derived from the reference (judge/limits.py, judge/time_policy.py): the margin check fails limits
-that leave the reference less than 10x of room and suggests values; a real measurement reads the charged time."""
+"""Time limits derived from the reference (judge/authoring/limits.py, judge/engine/time_policy.py): the margin
+check fails limits that leave the reference less than 10x of room and suggests values; a real measurement reads
+the charged time."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import REPO
 
-from judge.limits import Cost, measure
-from judge.problems import load_problem
-from judge.time_policy import HARD_MARGIN, MARGIN, MIN_TIME_S, limit_problems, suggested_limits
+from judge.authoring.limits import Cost, measure
+from judge.engine.problems import load_problem
+from judge.engine.time_policy import HARD_MARGIN, MARGIN, MIN_TIME_S, limit_problems, suggested_limits
 
 
 def test_limits_with_less_than_the_margin_are_named_with_a_fix():

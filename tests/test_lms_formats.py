@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import judge
 
+from judge.engine.problems import ProblemError
 from judge.grading.collect import CollectOptions, collect
 from judge.grading.identity import longest_suffix, name_key, name_keys
 from judge.grading.lms_formats import gradescope_metadata, moodle_worksheet, push_times
-from judge.problems import ProblemError
 
 PROBLEMS = ["causal_mask", "padding_mask"]
 ROSTER = (

@@ -1,6 +1,6 @@
-"""judge/messages.py: an identical failure message is shown once, with how many more tests it applies to."""
+"""judge/feedback/messages.py: an identical failure message is shown once, with how many more tests it applies to."""
 
-from judge.messages import collapse
+from judge.feedback.messages import collapse
 
 
 def t(name, status, message=""):

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from conftest import REPO
 
+from judge.engine.problems import load_problem
+from judge.engine.runner import run_solution
 from judge.isolated import wire
-from judge.problems import load_problem
-from judge.runner import run_solution
 
 ROOT = Path(__file__).resolve().parent / "redteam" / "root"
 

@@ -8,11 +8,11 @@ import re
 import pytest
 from conftest import REPO
 
-from judge.case_ids import neutral_test_id
 from judge.checkers import CheckFailure, expect_array, expect_float
 from judge.checkers.base import public_name
-from judge.problems import load_problem, problem_ids
-from judge.runner import collect_tests
+from judge.checkers.case_ids import neutral_test_id
+from judge.engine.problems import load_problem, problem_ids
+from judge.engine.runner import collect_tests
 
 IDS = problem_ids(REPO)
 # an argument list or index with a number in it, or a keyword given a number: what a summary must not show

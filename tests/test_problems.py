@@ -7,8 +7,8 @@ import pytest
 from conftest import REPO, judge_json
 from test_privacy import leaked_input
 
-from judge.problems import load_problem, problem_ids
-from judge.results import validate_result
+from judge.engine.problems import load_problem, problem_ids
+from judge.engine.results import validate_result
 
 IDS = problem_ids(REPO)
 

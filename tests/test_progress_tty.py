@@ -12,8 +12,8 @@ import sys
 
 from conftest import REPO
 
-from judge.problems import load_problem
-from judge.runner import collect_tests
+from judge.engine.problems import load_problem
+from judge.engine.runner import collect_tests
 
 REFERENCE = REPO / "solutions" / "causal_mask" / "reference.py"
 

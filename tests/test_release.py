@@ -12,7 +12,7 @@ import pytest
 from classroom import PROBE_REFERENCE, probe_root, readable_tmpdir, remove_readable_tmpdirs
 from conftest import REPO, judge
 
-from judge.problems import problem_ids
+from judge.engine.problems import problem_ids
 
 RELEASED = ["causal_mask", "padding_mask"]
 
@@ -52,7 +52,7 @@ def _distinctive(root: Path) -> dict[str, set[str]]:
 
 def test_release_layout(release):
     """The judge, README, Makefile, statements, starters, public tests; nothing else of the problems."""
-    assert (release / "judge" / "cli.py").is_file() and (release / "README.md").is_file()
+    assert (release / "judge" / "cli" / "main.py").is_file() and (release / "README.md").is_file()
     assert (release / "Makefile").is_file() and (release / "pyproject.toml").is_file()
     assert sorted(p.name for p in (release / "problems").iterdir() if p.is_dir()) == RELEASED
     for pid in RELEASED:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import FIXTURE_ROOT
 
-from judge.problems import load_problem
-from judge.runner import run_batch, run_solution
-from judge.sandbox import select_sandbox
+from judge.engine.problems import load_problem
+from judge.engine.runner import run_batch, run_solution
+from judge.sandbox.launch import select_sandbox
 
 EXTRA_TESTS = '''
 import numpy as np

@@ -1,4 +1,4 @@
-"""The time policy (judge/time_policy.py): per-test budget, probation after a timeout, and the
+"""The time policy (judge/engine/time_policy.py): per-test budget, probation after a timeout, and the
 whole-submission budget after which the tests left are not run. Pure bookkeeping here; tests/test_hangs.py
 runs real hanging submissions."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from judge.time_policy import PROBATION_MIN_S, SubmissionClock, default_submission_s
+from judge.engine.time_policy import PROBATION_MIN_S, SubmissionClock, default_submission_s
 
 
 def run_test(clock: SubmissionClock, cost: float, timed_out: bool) -> None:

@@ -7,7 +7,7 @@ import time
 import pytest
 from conftest import FIXTURE_ROOT, SUBMISSIONS, judge_json
 
-from judge.results import validate_result
+from judge.engine.results import validate_result
 
 CASES = [
     # file, expected verdict of every test, top-level status, words the message must contain

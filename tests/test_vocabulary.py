@@ -1,4 +1,4 @@
-"""Every verdict string in the judge comes from judge/verdicts.py: no module compares a status with, or sets a
+"""Every verdict string in the judge comes from judge/engine/verdicts.py: no module compares a status with, or sets a
 status to, a verdict spelled as a literal."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from judge.verdicts import ResultStatus, Verdict
+from judge.engine.verdicts import ResultStatus, Verdict
 
 JUDGE = Path(__file__).resolve().parent.parent / "judge"
 WORDS = {v.value for v in Verdict} | {s.value for s in ResultStatus}
@@ -46,10 +46,10 @@ def stray_literals(source: str) -> list[tuple[int, str]]:
 def test_no_module_spells_a_verdict_as_a_literal():
     stray = []
     for path in sorted(JUDGE.rglob("*.py")):
-        if path.name in EXEMPT and path.parent == JUDGE:
+        if path.name in EXEMPT and path.parent == JUDGE / "engine":
             continue
         stray += [f"{path.relative_to(JUDGE)}:{line}: {word!r}" for line, word in stray_literals(path.read_text())]
-    assert not stray, "use judge.verdicts.Verdict / ResultStatus instead of: " + "; ".join(stray)
+    assert not stray, "use judge.engine.verdicts.Verdict / ResultStatus instead of: " + "; ".join(stray)
 
 
 def test_the_check_finds_each_form_of_stray_literal():

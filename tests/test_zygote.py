@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from judge.executor import Executor, Limits
-from judge.problems import find_root, load_problem
-from judge.runner import run_batch, run_solution
-from judge.sandbox import SandboxSpec, available_tiers
-from judge.zygote import Zygote
+from judge.engine.executor import Executor, Limits
+from judge.engine.problems import find_root, load_problem
+from judge.engine.runner import run_batch, run_solution
+from judge.sandbox.launch import SandboxSpec, available_tiers
+from judge.sandbox.zygote import Zygote
 
 pytestmark = pytest.mark.skipif("bwrap" not in available_tiers(), reason="the bwrap tier is not available here")
 REPO = Path(__file__).resolve().parent.parent

@@ -29,10 +29,10 @@ import sys
 import time
 from pathlib import Path
 
-from judge.problems import find_root, problem_ids
-from judge.runner import collect_tests
-from judge.sandbox import SandboxSpec, select_sandbox
-from judge.verdicts import Verdict, is_judge_error
+from judge.engine.problems import find_root, problem_ids
+from judge.engine.runner import collect_tests
+from judge.engine.verdicts import Verdict, is_judge_error
+from judge.sandbox.launch import SandboxSpec, select_sandbox
 
 from .child import Grader, unjudged_result
 from .gradescope import CONFIG_NAME, DEFAULT_DEADLINE_S, to_gradescope
@@ -90,7 +90,7 @@ def lock_down(root: Path, source: Path) -> list[str]:
     """Container tier: take other users' access away from everything under ``root`` except the virtual
     environment (the worker's interpreter and NumPy), and from the judge's own folders; ``root`` itself stays
     traversable but not listable."""
-    from judge.container import judge_folders, lock_folders
+    from judge.sandbox.container import judge_folders, lock_folders
 
     keep = {(root / "venv").resolve(), Path(sys.prefix).resolve()}
     inside = [p for p in root.iterdir() if p.resolve() not in keep]

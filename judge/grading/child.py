@@ -1,7 +1,7 @@
 """A grading child: ``python -m judge.grading.child`` grades the pairs it reads on stdin, one JSON line each.
 
 Request: ``{"id": n, "problem": ID, "pairs": [{"key": K, "path": FILE or null}, ...], "sandbox": TIER}``: a
-batch of submissions of one problem, judged in one pytest session (see :func:`judge.runner.run_batch`) with
+batch of submissions of one problem, judged in one pytest session (see :func:`judge.engine.runner.run_batch`) with
 workers forked from one zygote. Replies, one line per pair on the original stdout as soon as it is judged:
 ``{"id": n, "key": K, "ok": true, "result": RESULT}`` or ``{"id": n, "key": K, "ok": false, "error": "one line"}``.
 pytest runs in this process (the judge core's runner), so file descriptor 1 is pointed at stderr before anything runs:
@@ -27,12 +27,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from judge.problems import Problem, find_root, load_problem
-from judge.results import build_result, validate_result
-from judge.runner import collect_tests
-from judge.sandbox import SandboxSpec, kill_tree, reap_all_strays, select_sandbox
-from judge.verdicts import ResultStatus, Verdict
-from judge.zygote import Zygote, zygote_for
+from judge.engine.problems import Problem, find_root, load_problem
+from judge.engine.results import build_result, validate_result
+from judge.engine.runner import collect_tests
+from judge.engine.verdicts import ResultStatus, Verdict
+from judge.sandbox.launch import SandboxSpec, kill_tree, reap_all_strays, select_sandbox
+from judge.sandbox.zygote import Zygote, zygote_for
 
 from .gradebook import MISSING_SHA256
 
@@ -89,7 +89,7 @@ class Grader:
     def grade(self, pid: str, pairs: list[tuple[Any, str | None]], tier: str,
               on_result: Callable[[Any, dict[str, Any] | None, str], None]) -> None:
         """Judge ``pairs`` ((key, path or None for a missing file)) of problem ``pid``; ``on_result`` per pair."""
-        from judge.runner import run_batch
+        from judge.engine.runner import run_batch
 
         problem = self.problem(pid)
         spec = select_sandbox(tier)
@@ -137,7 +137,7 @@ def terminate() -> None:
     token on their command line), then every process of the container tier's uids."""
     kill_tree(os.getpid(), spare_root=True)
     reap_all_strays()
-    from judge import container
+    from judge.sandbox import container
 
     container.sweep_leased()
     os._exit(128 + signal.SIGTERM)

@@ -45,7 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .identity import group_key, longest_suffix, name_key, name_keys
 from .lms_formats import WorksheetRow, gradescope_metadata, moodle_worksheet, push_times

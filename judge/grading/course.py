@@ -22,7 +22,7 @@ from typing import Any
 
 import jsonschema
 
-from judge.problems import ProblemError, load_schema
+from judge.engine.problems import ProblemError, load_schema
 
 if sys.version_info >= (3, 11):
     import tomllib

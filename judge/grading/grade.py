@@ -19,9 +19,9 @@ from typing import Any
 
 import judge
 from judge import judge_version
-from judge.problems import ProblemError, load_problem, problem_ids
-from judge.results import sha256_bytes
-from judge.sandbox import select_sandbox
+from judge.engine.problems import ProblemError, load_problem, problem_ids
+from judge.engine.results import sha256_bytes
+from judge.sandbox.launch import select_sandbox
 
 from .course import Course
 from .gradebook import MISSING_SHA256, Gradebook
@@ -262,7 +262,7 @@ def grade_class(
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
     if spec.tier == "container":  # workers run as other users: the class, the gradebook and the judge are not theirs
-        from judge.container import judge_folders, lock_folders
+        from judge.sandbox.container import judge_folders, lock_folders
 
         changed = lock_folders([*judge_folders(root), submissions, out])
         if changed:

@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from judge.sandbox import TIERS
-from judge.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
+from judge.engine.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
+from judge.sandbox.launch import TIERS
 
 from .storage import journal_mode
 
@@ -101,7 +101,7 @@ def grade_status(result: dict[str, Any] | None) -> str:
 
 
 def tier_rank(tier: str) -> int:
-    """Strength of a sandbox tier: 0 is the strongest of ``judge.sandbox.TIERS``; an unknown tier is weakest."""
+    """Strength of a sandbox tier: 0 is the strongest of ``judge.sandbox.launch.TIERS``; an unknown tier is weakest."""
     return TIERS.index(tier) if tier in TIERS else len(TIERS)
 
 

@@ -22,9 +22,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from judge.messages import collapse
-from judge.problems import validator
-from judge.verdicts import ResultStatus, Verdict
+from judge.engine.problems import validator
+from judge.engine.verdicts import ResultStatus, Verdict
+from judge.feedback.messages import collapse
 
 SCHEMA = "gradescope_results.schema.json"
 ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
@@ -133,7 +133,7 @@ def build_bundle(root: Path, problem_ids: list[str], out: Path, *, allow_weak_sa
     ``allow_weak_sandbox`` lets the autograder grade on the ``process`` tier (a submission could then read the
     hidden tests and rewrite results.json); ``deadline_s`` is the autograder's own overall deadline (it always
     writes a valid results.json before it, unfinished problems marked ``timeout``)."""
-    from judge.problems import GRADING_FILES, load_problem, package_files
+    from judge.engine.problems import GRADING_FILES, load_problem, package_files
 
     package = Path(__file__).resolve().parent.parent
     members: dict[str, tuple[bytes, bool]] = {

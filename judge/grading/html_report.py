@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from judge.results import category_scores
+from judge.engine.results import category_scores
 
 from .course import Course
 from .gradebook import Gradebook

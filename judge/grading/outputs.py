@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from judge.messages import collapse
-from judge.verdicts import ResultStatus, Verdict
+from judge.engine.verdicts import ResultStatus, Verdict
+from judge.feedback.messages import collapse
 
 from .course import Assignment, Course, Late
 from .gradebook import Gradebook

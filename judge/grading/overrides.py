@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .gradebook import Gradebook
 

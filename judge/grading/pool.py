@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from judge.verdicts import first_judge_error, is_judge_error
+from judge.engine.verdicts import first_judge_error, is_judge_error
 
 
 @dataclass

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge import __version__
-from judge.problems import (
+from judge.engine.problems import (
     HIDDEN_TESTS,
     PUBLIC_TESTS,
     RELEASE_FILES,
@@ -164,7 +164,7 @@ def released_hidden(root: Path, problem_id: str) -> dict | None:
 
 
 def _hidden_summary(root: Path, pid: str) -> dict:
-    from judge.runner import collect_tests
+    from judge.engine.runner import collect_tests
 
     problem = load_problem(root, pid)
     if not problem.has_hidden_tests:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .names import is_junk, match_problem
 

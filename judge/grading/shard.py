@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from judge.problems import ProblemError
+from judge.engine.problems import ProblemError
 
 from .course import Course
 from .grade import render_outputs

@@ -1,5 +1,5 @@
 """What a process does to itself before learner code runs: fresh namespaces for one submission, no privileges,
-and the syscall filter the trusted side built (:mod:`judge.syscall_filter`). Linux only; ctypes over libc."""
+and the syscall filter the trusted side built (:mod:`judge.sandbox.syscall_filter`). Linux only; ctypes over libc."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The untrusted worker: imports one learner file and serves calls to its functions.
 
-It runs in its own process, started by :mod:`judge.executor` with resource limits already applied. It imports
+It runs in its own process, started by :mod:`judge.engine.executor` with resource limits already applied. It imports
 nothing of the judge's tests or solutions: only this module, :mod:`judge.isolated.wire` and the learner's file.
 The first frame it receives (``hello``) names the file, the entry points and the import allow-list; it answers ``ready``
 (or a load failure), then one reply per request. Every reply carries the request's sequence number.

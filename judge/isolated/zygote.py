@@ -1,6 +1,6 @@
 """The zygote's loop, inside the sandbox: NumPy imported once, then one forked worker per submission.
 
-This is the sandboxed half of :mod:`judge.zygote` (whose trusted client starts it and talks to it over a
+This is the sandboxed half of :mod:`judge.sandbox.zygote` (whose trusted client starts it and talks to it over a
 SOCK_SEQPACKET socket). Messages are small JSON objects; pipe ends travel with them as SCM_RIGHTS.
 """
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
+from judge.checkers.case_ids import cases
 
 INF = float("inf")
 MINS = {"float16": -65504.0, "float32": -3.4028234663852886e38, "float64": -1.7976931348623157e308}

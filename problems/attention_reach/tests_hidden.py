@@ -7,8 +7,8 @@ closed forms stated in the statement, or, for num_layers >= T, from Warshall's t
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
+from judge.checkers.case_ids import cases
 
 
 def reach_by_layers(allowed, num_layers):

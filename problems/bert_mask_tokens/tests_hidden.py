@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     expect_array,
@@ -20,6 +19,7 @@ from judge.checkers import (
     expect_sequence,
     expect_uniform,
 )
+from judge.checkers.case_ids import cases
 
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4  # toy vocabulary; ordinary ids start at 5
 FAIL_PROB = 1e-10  # false-failure budget of one statistical check

@@ -9,8 +9,8 @@ import itertools
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_raises, expect_sequence, expect_uniform
+from judge.checkers.case_ids import cases
 
 
 def ends_special(n):

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises
+from judge.checkers.case_ids import cases
 
 RTOL = 1e-7  # float64 closed form
 

@@ -5,8 +5,8 @@ import functools
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
+from judge.checkers.case_ids import cases
 
 
 def by_definition(n):

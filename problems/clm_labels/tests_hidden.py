@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises
+from judge.checkers.case_ids import cases
 
 
 def labels_by_loop(ids, mask):

@@ -16,7 +16,6 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     chi2_critical,
@@ -25,6 +24,7 @@ from judge.checkers import (
     expect_band,
     proportion_band,
 )
+from judge.checkers.case_ids import cases
 
 KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
 V, MASK, D, T = 17, 16, 16, 8

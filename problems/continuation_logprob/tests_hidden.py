@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_bool, expect_float, expect_raises, expect_sequence
+from judge.checkers.case_ids import cases
 
 
 def by_definition(logits, ids, start):

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_float, expect_raises
+from judge.checkers.case_ids import cases
 
 LOGITS = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0], [1.0, 1.0, 1.0], [0.0, -1.0, 3.0]])
 TARGETS = np.array([0, 1, -100, 2])

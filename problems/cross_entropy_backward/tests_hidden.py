@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_raises
+from judge.checkers.case_ids import cases
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
 FD_TOL = {"rtol": 1e-5, "atol": 1e-7}  # central differences, h = 1e-5: truncation ~1e-10, rounding ~1e-11

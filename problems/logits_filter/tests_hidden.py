@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_allclose, expect_array, expect_proportion, expect_raises
+from judge.checkers.case_ids import cases
 
 NEG = -np.inf
 

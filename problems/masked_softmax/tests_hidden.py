@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_allclose, expect_array, expect_raises
+from judge.checkers.case_ids import cases
 
 F64 = {"rtol": 1e-6, "atol": 1e-12}  # float64: closed form, tight
 F32 = {"rtol": 1e-4, "atol": 1e-6}   # float32 results

@@ -10,7 +10,6 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     expect_array,
@@ -19,6 +18,7 @@ from judge.checkers import (
     expect_sequence,
     expect_uniform,
 )
+from judge.checkers.case_ids import cases
 
 PAD, EOS, CLS, SEP, MASK = 0, 1, 2, 3, 4
 SPECIAL_IDS = {"cls_id": CLS, "sep_id": SEP, "pad_id": PAD, "mask_token_id": MASK}

@@ -23,8 +23,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_allclose, expect_band, proportion_band
+from judge.checkers.case_ids import cases
 
 KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
 V, MASK, D, T = 17, 16, 16, 8

@@ -4,8 +4,8 @@ with fixed seeds (false-failure rate below 1e-9), so that any correct draw order
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_raises, expect_sequence, expect_uniform
+from judge.checkers.case_ids import cases
 
 
 def call(sol, data, batch_size, block_size, seed):

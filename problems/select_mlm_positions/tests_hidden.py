@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_proportion, expect_raises, expect_uniform
+from judge.checkers.case_ids import cases
 
 
 def padded_special(rows, lengths, width):

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_float, expect_raises
+from judge.checkers.case_ids import cases
 
 
 def windows_by_loop(num_tokens, max_length, stride):

@@ -12,7 +12,6 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     chi2_critical,
@@ -22,6 +21,7 @@ from judge.checkers import (
     expect_raises,
     expect_uniform,
 )
+from judge.checkers.case_ids import cases
 
 
 def runs(mask):

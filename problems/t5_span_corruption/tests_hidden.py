@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_array, expect_raises, expect_sequence
+from judge.checkers.case_ids import cases
 
 
 def collapse_loop(ids, noise, vocab_size, eos_id):

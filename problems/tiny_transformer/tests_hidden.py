@@ -12,7 +12,6 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import (
     CheckFailure,
     expect_allclose,
@@ -20,6 +19,7 @@ from judge.checkers import (
     expect_raises,
     expect_sequence,
 )
+from judge.checkers.case_ids import cases
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
 KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")

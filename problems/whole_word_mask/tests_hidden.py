@@ -10,8 +10,8 @@ import itertools
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import CheckFailure, expect_array, expect_proportion, expect_raises, expect_uniform
+from judge.checkers.case_ids import cases
 
 
 def words_of(word_ids):

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from judge.case_ids import cases
 from judge.checkers import expect_float, expect_raises
+from judge.checkers.case_ids import cases
 
 TOL = {"rtol": 1e-9, "atol": 1e-15}
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import judge, judge_json, left_alive
 
-from judge.results import validate_result
-from judge.sandbox import TIERS as ALL_TIERS
-from judge.sandbox import tier_available
+from judge.engine.results import validate_result
+from judge.sandbox.launch import TIERS as ALL_TIERS
+from judge.sandbox.launch import tier_available
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"

@@ -1,0 +1,87 @@
+"""The one result model: building it, validating it against judge/schemas/result.schema.json."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from judge import judge_version
+from judge.engine.problems import validator
+from judge.engine.verdicts import TEST_VERDICTS, ResultStatus, Verdict
+
+__all__ = ["TEST_VERDICTS", "build_result", "sha256_bytes", "validate_result"]
+
+# The kinds of test a problem's tests declare with @pytest.mark.category(NAME) (checked by judge validate);
+# "uncategorized" is what a test without the marker gets.
+CATEGORIES = ("correctness", "edge cases", "argument checks", "statistics")
+UNCATEGORIZED = "uncategorized"
+
+
+def category_scores(tests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Score per kind of test, in the order the kinds first appear: category, score, max_score, tests."""
+    out: dict[str, dict[str, Any]] = {}
+    for t in tests:
+        name = t.get("category", UNCATEGORIZED)
+        c = out.setdefault(name, {"category": name, "score": 0.0, "max_score": 0.0, "tests": 0})
+        c["score"] = round(c["score"] + t["score"], 6)
+        c["max_score"] = round(c["max_score"] + t["max_score"], 6)
+        c["tests"] += 1
+    return list(out.values())
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_result(
+    *,
+    problem: str,
+    tests: list[dict[str, Any]],
+    duration_s: float,
+    solution_sha256: str,
+    tests_sha256: str,
+    visibility: str,
+    sandbox: str,
+    load_failure: str | None = None,
+    stdout: str = "",
+    stderr: str = "",
+    validate: bool = True,
+) -> dict[str, Any]:
+    """Assemble (and, unless ``validate`` is False, validate) a result. The score is the sum of the points of
+    passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
+    score = sum(t["score"] for t in tests)
+    max_score = sum(t["max_score"] for t in tests)
+    if load_failure is not None:
+        status = ResultStatus.ERROR
+    elif tests and all(t["status"] == Verdict.PASSED for t in tests):
+        status = ResultStatus.PASSED
+    else:
+        status = ResultStatus.FAILED
+    result: dict[str, Any] = {
+        "problem": problem,
+        "status": status,
+        "score": round(score, 6),
+        "max_score": round(max_score, 6),
+        "duration_s": round(duration_s, 4),
+        "judge_version": judge_version(),
+        "solution_sha256": solution_sha256,
+        "tests_sha256": tests_sha256,
+        "visibility": visibility,
+        "sandbox": sandbox,
+        "tests": tests,
+        "categories": category_scores(tests),
+    }
+    if load_failure is not None:
+        result["message"] = load_failure
+    if stdout:
+        result["stdout"] = stdout
+    if stderr:
+        result["stderr"] = stderr
+    if validate:
+        validate_result(result)
+    return result
+
+
+def validate_result(result: dict[str, Any]) -> None:
+    """Raise jsonschema.ValidationError if ``result`` does not follow the result schema."""
+    validator("result.schema.json").validate(result)
