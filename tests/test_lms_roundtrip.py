@@ -61,6 +61,7 @@ title = "Masks"
 canvas_column = "Masks (4242)"
 points = 20
 deadline = 2027-02-14T23:59:00Z
+groups = true
 problems = { probe = 3, probe2 = 1 }
 
 [[assignments]]
@@ -262,7 +263,7 @@ SOURCES = {
     "gradescope": lambda tmp: (gradescope_export(tmp), []),
     "moodle": lambda tmp: (lambda dl, sheet: (dl, ["--worksheet", str(sheet), "--timezone", "Europe/Berlin"]))(
         *moodle_team_download(tmp)),
-    "canvas": lambda tmp: (canvas_download(tmp), ["--groups"]),
+    "canvas": lambda tmp: (canvas_download(tmp), []),  # course.toml: groups = true
     "github": lambda tmp: (github_clones(tmp), ["--trust-commit-dates"]),
 }
 
@@ -303,6 +304,7 @@ def test_each_lms_gives_the_hand_layout_grades(course_dir, tmp_path, source):
         assert "marked LATE by the LMS without a time: counted as 1 day(s)" in ben
         late = {r["student"]: r["late"] for r in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
         assert "marked LATE" in late["ben"] and late["ada"] == ""
+        assert "marked LATE by the LMS without a time" in html.split('<tr data-student="ben"')[1].split("</tr>")[0]
     if source == "github":
         assert "student's clock" in ben
 

@@ -143,7 +143,8 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
               help="Canvas anonymous grading: CSV anonymous_id,canvas_id mapping anon_<id> downloads to students.")
 @click.option("--groups", is_flag=True,
               help="A group assignment (Canvas, GitHub): every member of the submitter's roster group (the "
-                   "roster's 'group' column) gets the submission. Moodle and Gradescope groups need no flag.")
+                   "roster's 'group' column) gets the submission (also: groups = true on the assignment in "
+                   "course.toml). Moodle and Gradescope groups need no flag.")
 def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: str, course_file: Path | None,
             roster_file: Path | None, worksheet: Path | None, timezone: str | None, push_times: Path | None,
             trust_commit_dates: bool, anonymous_key: Path | None, groups: bool) -> None:
@@ -165,6 +166,8 @@ def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: s
             starters[pid] = load_problem(root, pid).starter.read_bytes()
         except (ProblemError, OSError):
             continue  # a problem of another root: no starter to compare with
+    if course is not None and any(a.groups for a in course.assignments if set(a.problems) & set(ids)):
+        groups = True  # course.toml says this is a group assignment
     options = CollectOptions(worksheet=worksheet, timezone=timezone, push_times=push_times,
                              trust_commit_dates=trust_commit_dates, anonymous_key=anonymous_key, groups=groups,
                              starters=starters)

@@ -42,6 +42,7 @@ class Assignment:
     deadline: datetime | None
     canvas_column: str
     moodle_column: str = ""  # "" means Moodle's own export header, "Assignment: <title> (Real)"
+    groups: bool = False  # a group assignment: judge collect credits every member of the submitter's group
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,8 @@ def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> C
         deadline = _parse_time(a["deadline"], f"{where}: assignment {a['id']} deadline") if "deadline" in a else None
         title = a.get("title", a["id"])
         assignments.append(Assignment(a["id"], title, dict(a["problems"]), float(a.get("points", 100.0)),
-                                      deadline, a.get("canvas_column", title), a.get("moodle_column", "")))
+                                      deadline, a.get("canvas_column", title), a.get("moodle_column", ""),
+                                      bool(a.get("groups", False))))
     ids = [a.id for a in assignments]
     if len(set(ids)) != len(ids):
         raise ProblemError(f"{where}: two assignments share an id; give each a distinct id")
