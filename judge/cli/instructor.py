@@ -69,6 +69,7 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
     interrupted (Ctrl-C; rerun to resume)."""
     from judge.grading.course import load_course
     from judge.grading.grade import grade_class, log_lines, parse_shard
+    from judge.grading.inert_text import visible
 
     root = _root()
     course = load_course(course_file) if course_file is not None else None
@@ -105,14 +106,14 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
                  + (", canvas.csv, moodle.csv, lms_exports.txt" if course is not None and not shard else "")
                  + (", SHARD.txt (a shard: join with judge merge)" if shard else ""))
     for line in shown:
-        click.echo(line)
+        click.echo(visible(line))  # student file and folder names: a newline or an escape sequence is shown
     errors = []
     if summary.judge_errors:
         errors.append(f"judge errors ({len(summary.judge_errors)} pairs, not graded, never counted as 0; rerun "
                       f"'judge grade' to retry them):")
         errors += [f"  {student}/{problem}: {message[:300]}" for student, problem, message in summary.judge_errors]
         for line in errors:
-            click.echo(line, err=True)
+            click.echo(visible(line), err=True)
     log_lines(out, shown + errors)
     sys.exit(EXIT_INTERNAL if summary.judge_errors else EXIT_OK)
 
@@ -155,6 +156,7 @@ def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: s
     from judge.grading.collect import CollectOptions
     from judge.grading.collect import collect as run_collect
     from judge.grading.course import load_course, read_roster_csv
+    from judge.grading.inert_text import log_line
 
     root = _root()
     course = load_course(course_file) if course_file is not None else None
@@ -178,7 +180,7 @@ def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: s
                f"file(s); {len(report.without_submission)} roster student(s) without a submission; "
                f"{len(report.ignored)} ignored (see {submissions / 'collect_report.txt'})")
     for u in report.unmatched_students:
-        click.echo(f"  not matched: {u['submission']}: {u['why']}")
+        click.echo(log_line(f"  not matched: {u['submission']}: {u['why']}"))
 
 
 def _load_book(out: Path):  # noqa: ANN202 - a Gradebook, imported lazily

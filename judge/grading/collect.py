@@ -27,12 +27,25 @@ template starter loses to the student's own file; ``__MACOSX``, dotfiles and edi
 Everything else, ambiguous files, entries no roster student claims and roster students with no submission are
 written to ``collect_report.txt`` and ``collect.json`` (which also keeps each file's original name, submission
 time, where the time came from, the LATE mark and the group, for ``judge grade``).
+
+A download is untrusted: one bad entry is skipped and reported, never fatal to the class. Zip entries that cannot
+be written (a name over 255 bytes, a file and a folder of one name, two entries of one name: neither is kept) are
+listed as ignored; archives over MAX_ZIP_ENTRIES entries or MAX_UNZIPPED bytes are refused before anything is
+unpacked. A submission whose student id would be a reserved or impossible folder name (``collect.json``, ``..``,
+a dotfile, over 200 bytes), whose submission time (or last commit's) cannot be read or is absurd (outside
+1970..2999), or that cannot be copied is reported with why. Without a roster, ids that collide get the LMS id appended
+(``Ada_Lovelace_5551``); with one, a submission matched by an LMS id wins over one matched only by name, and two
+of equal standing are both reported, never one kept over the other. The class folder is built in a temporary
+folder next to ``out`` and renamed at the end: nothing is ever half-written.
 """
+
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 import shutil
 import stat
 import subprocess
@@ -48,8 +61,10 @@ from typing import Any
 from judge.engine.problems import ProblemError
 
 from .identity import group_key, longest_suffix, name_key, name_keys
-from .lms_formats import WorksheetRow, gradescope_metadata, moodle_worksheet, push_times
+from .inert_text import visible
+from .lms_formats import WorksheetRow, gradescope_metadata, moodle_worksheet, plausible, push_times
 from .names import is_junk, match_problem
+from .roster import bad_student_id
 
 FORMATS = ("canvas", "moodle", "gradescope", "github")
 CANVAS = re.compile(r"^(?P<name>[^_]+)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>.+)$")
@@ -57,10 +72,12 @@ CANVAS_ANON = re.compile(r"^(?:(?P<late>LATE)_)?anon_(?P<anon>[A-Za-z0-9]+)_(?P<
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_(?P<file>.*)$")
 MOODLE_NO_GROUP = "Default group"  # get_string('defaultteam', 'assign'): a team submission outside any group
 MAX_UNZIPPED = 512 << 20
+MAX_ZIP_ENTRIES = 50_000  # 1,250 students with a file for each of 39 problems + notes; 100,000 are refused
+MAX_NAME_BYTES = 255  # one file name on Linux file systems
 MAX_INNER_BYTES = 64 << 20  # a zip or tar a student uploaded: what it may unpack to
 MAX_INNER_FILES = 2000
 ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz")
-
+SKIPPED = (OSError, ValueError, OverflowError, UnicodeError)  # what one entry can raise; never fatal to the class
 
 @dataclass
 class Entry:
@@ -76,6 +93,8 @@ class Entry:
     group: str = ""                                # the group the download names, if any
     commit_time: str | None = None                 # GitHub: the last commit's date (never a penalty by itself)
     lms_ref: str = ""                              # how the LMS's feedback upload names this submission
+    bad: str | None = None                         # why this submission cannot be collected, found while reading
+
 
 
 @dataclass
@@ -89,6 +108,7 @@ class CollectOptions:
     anonymous_key: Path | None = None    # Canvas: CSV anonymous_id,canvas_id (or id)
     groups: bool = False                 # a group assignment: every member of the submitter's roster group
     starters: dict[str, bytes] = field(default_factory=dict)  # problem -> its starter file, untouched
+
 
 
 @dataclass
@@ -105,35 +125,95 @@ class CollectReport:
         return sum(len(p) for p in self.students.values())
 
 
-def _safe_extract(archive: Path, into: Path, limit: int = MAX_UNZIPPED, max_files: int | None = None) -> None:
-    """Unzip refusing absolute paths, ``..``, links, more than ``limit`` bytes or ``max_files`` entries."""
+
+def _zip_plan(infos: list[zipfile.ZipInfo]) -> tuple[list[tuple[zipfile.ZipInfo, tuple[str, ...]]], list[str]]:
+    """The entries that can be unpacked safely, and why each other one is not: absolute paths, ``..``, links,
+    names over MAX_NAME_BYTES, two entries of one name (neither kept) and a file that is also a folder (neither
+    the file nor what is under the folder kept)."""
+    skipped: list[str] = []
+    candidates: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
+    for info in infos:
+        parts = tuple(p for p in PurePosixPath(info.filename.replace("\\", "/")).parts if p not in ("", "."))
+        if info.filename.startswith(("/", "\\")) or ".." in parts or not parts:
+            skipped.append(f"{info.filename} (refused: a path outside the download)")
+        elif stat.S_ISLNK(info.external_attr >> 16):
+            skipped.append(f"{info.filename} (refused: a link in the zip)")
+        elif any(len(p.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES for p in parts):
+            skipped.append(f"{info.filename} (refused: a name longer than {MAX_NAME_BYTES} bytes)")
+        else:
+            candidates.append((info, parts))
+    files: dict[tuple[str, ...], int] = {}
+    for info, parts in candidates:
+        if not info.is_dir():
+            files[parts] = files.get(parts, 0) + 1
+    folders = {parts[:i] for info, parts in candidates for i in range(1, len(parts) + (1 if info.is_dir() else 0))}
+    clashes = {f for f in files if f in folders}
+    plan = []
+    for info, parts in candidates:
+        if not info.is_dir() and files[parts] > 1:
+            skipped.append(f"{info.filename} (refused: {files[parts]} zip entries have this name; none is kept)")
+        elif any(parts[:i] in clashes for i in range(1, len(parts) + 1)):
+            skipped.append(f"{info.filename} (refused: a file and a folder have one name; neither is kept)")
+        else:
+            plan.append((info, parts))
+    return plan, skipped
+
+
+class _TooManyEntries(Exception):
+    """An archive over MAX_ZIP_ENTRIES entries (args: how many)."""
+
+
+def _declared_entries(archive: Path) -> int | None:
+    """The entry count the zip's end record declares (zip64 too), read before the central directory is parsed,
+    so an archive of millions of entries is refused without building millions of ZipInfo objects."""
+    end_record = getattr(zipfile, "_EndRecData", None)  # CPython's reader of that record, 3.10 to 3.13
     try:
+        with archive.open("rb") as fh:
+            record = end_record(fh) if end_record is not None else None
+        return int(record[zipfile._ECD_ENTRIES_TOTAL]) if record else None
+    except (OSError, AttributeError, IndexError, TypeError, ValueError, zipfile.BadZipFile):
+        return None
+
+
+def _safe_extract(archive: Path, into: Path, limit: int = MAX_UNZIPPED, max_entries: int = MAX_ZIP_ENTRIES
+                  ) -> list[str]:
+    """Unzip refusing more than ``max_entries`` entries or ``limit`` bytes (before writing anything, and again
+    while writing: the sizes a zip declares may lie), and every entry :func:`_zip_plan` refuses or that cannot
+    be written; returns why each was left out."""
+    declared = _declared_entries(archive)
+    try:
+        if declared is not None and declared > max_entries:
+            raise _TooManyEntries(declared)
         with zipfile.ZipFile(archive) as zf:
             infos = zf.infolist()
+            if len(infos) > max_entries:
+                raise _TooManyEntries(len(infos))
             if sum(i.file_size for i in infos) > limit:
                 raise ProblemError(f"{archive}: unpacks to more than {limit >> 20} MiB; unzip it yourself")
-            if max_files is not None and len(infos) > max_files:
-                raise ProblemError(f"{archive}: holds {len(infos)} entries, more than {max_files}")
-            for info in infos:
-                name = PurePosixPath(info.filename.replace("\\", "/"))
-                if name.is_absolute() or ".." in name.parts or stat.S_ISLNK(info.external_attr >> 16):
-                    continue  # never written outside `into`, never a link
-                target = into.joinpath(*name.parts)
-                if info.is_dir():
-                    target.mkdir(parents=True, exist_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, target.open("wb") as dst:
-                    copied = 0
-                    while chunk := src.read(1 << 20):  # the sizes in the directory may lie
-                        copied += len(chunk)
-                        if copied > limit:
-                            raise ProblemError(f"{archive}: unpacks to more than {limit >> 20} MiB")
-                        dst.write(chunk)
+            written = 0
+            plan, skipped = _zip_plan(infos)
+            for info, parts in plan:
+                target = into.joinpath(*parts)
+                try:
+                    if info.is_dir():
+                        target.mkdir(parents=True, exist_ok=True)
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with zf.open(info) as src, open(target, "xb") as dst:
+                        while chunk := src.read(1 << 20):
+                            written += len(chunk)
+                            if written > limit:
+                                raise ProblemError(f"{archive}: unpacks to more than {limit >> 20} MiB")
+                            dst.write(chunk)
+                except (OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+                    skipped.append(f"{info.filename} (not unpacked: {getattr(exc, 'strerror', None) or exc})")
+            return skipped
+    except _TooManyEntries as exc:
+        raise ProblemError(f"{archive}: has {exc.args[0]} entries, more than {max_entries}; unzip it yourself "
+                           f"and pass the folder") from None
     except zipfile.BadZipFile:
         raise ProblemError(f"{archive}: not a valid zip file; pass the download as downloaded, or a folder") from None
-    except (NotImplementedError, RuntimeError, OSError, EOFError) as exc:  # encrypted, unknown method, truncated
-        raise ProblemError(f"{archive}: could not be unpacked ({exc}); unzip it yourself") from None
+
 
 
 def _safe_untar(archive: Path, into: Path) -> None:
@@ -174,7 +254,8 @@ def _open_archives(files: list[tuple[Path, str]], scratch: Path, problems: list[
         target = Path(tempfile.mkdtemp(prefix="inner-", dir=scratch))
         try:
             if name.lower().endswith(".zip"):
-                _safe_extract(f, target, MAX_INNER_BYTES, MAX_INNER_FILES)
+                for why in _safe_extract(f, target, MAX_INNER_BYTES, MAX_INNER_FILES):
+                    problems.append((f"{name}/{why}", "left out of the archive"))
             else:
                 _safe_untar(f, target)
         except ProblemError as exc:
@@ -186,6 +267,7 @@ def _open_archives(files: list[tuple[Path, str]], scratch: Path, problems: list[
             if g.is_file() and not g.is_symlink() and not is_junk(g.relative_to(root)):
                 out.append((g, str(PurePosixPath(*g.relative_to(root).parts))))
     return out
+
 
 
 def _walk(folder: Path, base: Path, ignored: list[str]) -> list[tuple[Path, str]]:
@@ -217,6 +299,7 @@ def _detect(base: Path) -> str:
         return "github"
     raise ProblemError(f"{base}: cannot tell which LMS this download comes from; pass --format "
                        f"({', '.join(FORMATS)})")
+
 
 
 def _canvas(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]:
@@ -289,10 +372,12 @@ def _gradescope(base: Path, ignored: list[str], opts: CollectOptions) -> list[En
         people = [{k: v for k, v in p.items() if v} for p in (info.submitters if info else [])]
         person = people[0] if people else {}
         names = ", ".join(p.get("name") or p.get("sid") or p.get("email", "?") for p in people)
-        entry = Entry(f"{folder.name} ({names or 'no submitter listed'})", person,
+        entry = Entry(f"{folder.name} ({names or 'no submitter listed'})", {**person, "lms": folder.name},
                       submitted_at=info.created_at if info else None, members=people[1:],
                       time_source="Gradescope :created_at: of the active submission" if info and info.created_at
                       else "none: submission_metadata.yml has no :created_at: for it")
+        if info is not None and info.bad_time is not None:
+            entry.bad = f"unreadable or absurd submission time {info.bad_time!r}"
         if len(people) > 1:
             entry.group = f"Gradescope group {folder.name}"
         entry.files = [(f, str(Path(rel).relative_to(folder.name))) for f, rel in _walk(folder, base, ignored)]
@@ -304,14 +389,15 @@ def _gradescope(base: Path, ignored: list[str], opts: CollectOptions) -> list[En
 
 
 def _git_time(repo: Path, path: str | None = None) -> str | None:
-    """The committer date of the repository's last commit (of the last one that changed ``path``)."""
+    """The committer date of the repository's last commit (of the last one that changed ``path``); ValueError
+    when it is unreadable or absurd (a forged clock)."""
     args = ["git", "-C", str(repo), "log", "-1", "--format=%cI"] + (["--", path] if path else [])
     try:
         proc = subprocess.run(args, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
     text = proc.stdout.strip()
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat() if proc.returncode == 0 and text \
+    return plausible(datetime.fromisoformat(text.replace("Z", "+00:00"))) if proc.returncode == 0 and text \
         else None
 
 
@@ -319,9 +405,11 @@ def _github(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]
     pushed = push_times(opts.push_times) if opts.push_times else {}
     entries = []
     for repo in sorted(p for p in base.iterdir() if p.is_dir() and not is_junk(Path(p.name))):
-        has_git = (repo / ".git").exists()
-        entry = Entry(f"{repo.name} (repository)", {"repo": repo.name},
-                      commit_time=_git_time(repo) if has_git else None)
+        entry = Entry(f"{repo.name} (repository)", {"repo": repo.name})
+        try:
+            entry.commit_time = _git_time(repo) if (repo / ".git").exists() else None
+        except SKIPPED as exc:
+            entry.bad = f"unreadable or absurd time of the last commit ({exc})"
         if opts.push_times:
             entry.submitted_at = pushed.get(repo.name.lower())
             entry.time_source = f"push time from {opts.push_times.name}" if entry.submitted_at else \
@@ -335,6 +423,7 @@ def _github(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]
         entry.files = [(f, str(Path(rel).relative_to(repo.name))) for f, rel in _walk(repo, base, ignored)]
         entries.append(entry)
     return entries
+
 
 
 def _anonymous_key(path: Path) -> dict[str, str]:
@@ -445,6 +534,7 @@ def _match_students(entry: Entry, fmt: str, roster: list[dict[str, str]] | None,
     return list(dict.fromkeys(students)), group
 
 
+
 def _choose(files: list[tuple[Path, str]], wanted: set[str], starters: dict[str, bytes]
             ) -> tuple[dict[str, tuple[Path, str]], list[tuple[str, str]]]:
     """problem -> (file, name in the download) and the files not taken, with why. Ranked: the student's own file
@@ -475,103 +565,216 @@ def _choose(files: list[tuple[Path, str]], wanted: set[str], starters: dict[str,
     return taken, rejected
 
 
+def _lms_key(entry: Entry) -> str:
+    """The id the LMS itself gives this submission (Canvas user or anonymous id, Moodle participant, Gradescope
+    submission, repository)."""
+    ids = entry.ids
+    return (ids.get("canvas_id") or ids.get("anonymous_id") or ids.get("participant") or ids.get("lms")
+            or ids.get("repo") or "")
+
+
+def _by_lms_id(entry: Entry, fmt: str, student: dict[str, str]) -> bool:
+    """Whether ``entry`` matches the roster row ``student`` by an id the LMS vouches for, not only by name."""
+    ids = entry.ids
+    if "mapped" in ids:  # Canvas anonymous id through the instructor's key
+        return True
+    if fmt == "canvas":
+        return bool(student.get("canvas_id")) and student.get("canvas_id") == ids.get("canvas_id")
+    if fmt == "moodle":  # the grading worksheet's email for this participant
+        email = ids.get("email", "").strip().lower()
+        return bool(email) and student.get("email", "").strip().lower() == email
+    if fmt == "gradescope":
+        for person in (ids, *entry.members):
+            sid, email = person.get("sid", ""), person.get("email", "").lower()
+            if (sid and sid in (student["id"], student.get("sis_user_id"))) or \
+                    (email and student.get("email", "").lower() == email):
+                return True
+        return False
+    return True  # github: the repository name is the only identity
+
+
+def _skip(report: CollectReport, entry: Entry, why: str) -> None:
+    report.unmatched_students.append({"submission": entry.label, "files": ", ".join(n for _, n in entry.files),
+                                      "why": why})
+
+
+def _assign(entries: list[Entry], fmt: str, roster: list[dict[str, str]] | None, report: CollectReport,
+            opts: CollectOptions) -> list[tuple[Entry, list[str], str]]:
+    """(entry, the students it is collected for, its group) of every entry that can be collected; the others are
+    reported with why. A student claimed by several entries: the same team submission downloaded once per
+    member is credited once; without a roster each gets its LMS id appended; with one, an LMS-id match wins
+    over name matches, and of two matches of equal standing neither is collected."""
+    matched: list[tuple[Entry, list[str], str]] = []
+    claims: dict[str, list[int]] = {}
+    for entry in entries:
+        if entry.bad:
+            _skip(report, entry, entry.bad)
+            continue
+        if "anonymous_id" in entry.ids and entry.ids["anonymous_id"] in opts_anonymous(opts):
+            entry.ids["mapped"] = opts_anonymous(opts)[entry.ids["anonymous_id"]]
+        students, group = _match_students(entry, fmt, roster, opts)
+        if not students:
+            anonymous = "anonymous_id" in entry.ids and "mapped" not in entry.ids and roster is not None
+            _skip(report, entry, "anonymous: pass --anonymous-key to map it" if anonymous else
+                  "no single roster student matches" + (" any submitter" if entry.members else ""))
+            continue
+        if roster is not None and entry.members:
+            for person in [entry.ids, *entry.members]:
+                if _roster_person(person, fmt, roster) is None:
+                    report.unmatched_students.append({
+                        "submission": f"{entry.label}: {person.get('name') or person.get('sid', '?')}",
+                        "files": ", ".join(n for _, n in entry.files),
+                        "why": "this submitter of a group matches no roster student (the others were credited)"})
+        for s in students:
+            claims.setdefault(s, []).append(len(matched))
+        matched.append((entry, students, group))
+    rows = {s["id"]: s for s in roster} if roster is not None else {}
+    keep: list[dict[str, str]] = [{s: s for s in students} for _, students, _ in matched]  # claimed -> folder
+    why_not: list[list[str]] = [[] for _ in matched]
+    same_team: list[list[str]] = [[] for _ in matched]
+    for student, who in claims.items():
+        if len(who) == 1:
+            continue
+        first = matched[who[0]]
+        if first[2] and all(matched[i][2] == first[2] and set(matched[i][1]) == set(first[1]) for i in who):
+            for i in who[1:]:  # Moodle (< 4.3) writes a team's files once per member
+                keep[i].pop(student, None)
+                same_team[i].append(student)
+            continue
+        if roster is None:  # two downloads' names sanitize alike: keep both, told apart by the LMS id
+            for i in who:
+                keep[i][student] = f"{student}_{_lms_key(matched[i][0])}".strip("._")
+            continue
+        strong = [i for i in who if _by_lms_id(matched[i][0], fmt, rows[student])]
+        winner = strong[0] if len(strong) == 1 else None
+        for i in who:
+            if i == winner:
+                continue
+            keep[i].pop(student, None)
+            why_not[i].append(f"matches {student} only by name; {matched[winner][0].label} matches by LMS id"
+                              if winner is not None else
+                              f"{len(who)} submissions in this download match {student}; none was collected "
+                              f"(collect that student's files by hand)")
+    folders = [f for k in keep for f in k.values()]
+    result = []
+    for i, (entry, _, group) in enumerate(matched):
+        for why in why_not[i]:
+            _skip(report, entry, why)
+        chosen = []
+        for folder in keep[i].values():
+            bad = bad_student_id(folder) or (f"{folder} already has a submission in this download"
+                                             if folders.count(folder) > 1 else None)
+            if bad:
+                _skip(report, entry, bad)
+            else:
+                chosen.append(folder)
+        if same_team[i] and not keep[i]:
+            report.ignored.append(f"{entry.label} (the same team submission, already credited to "
+                                  f"{', '.join(same_team[i])})")
+        if chosen:
+            result.append((entry, chosen, group))
+    return result
+
+
+def opts_anonymous(opts: CollectOptions) -> dict[str, str]:
+    """The anonymous key of ``opts``, read once."""
+    if opts.anonymous_key is None:
+        return {}
+    if not hasattr(opts, "_anonymous"):
+        opts._anonymous = _anonymous_key(opts.anonymous_key)  # type: ignore[attr-defined]
+    return opts._anonymous  # type: ignore[attr-defined]
+
+
+def _copy_entry(entry: Entry, students: list[str], group: str, staging: Path, wanted: set[str], fmt: str,
+                report: CollectReport, opts: CollectOptions, scratch: Path) -> None:
+    """Copy one entry's files matching a problem into each of its students' folders (created here), record them."""
+    problems_seen: list[tuple[str, str]] = []
+    files = _open_archives(entry.files, scratch, problems_seen)
+    chosen, rejected = _choose(files, wanted, opts.starters)
+    unmatched = []
+    for student in students:
+        folder = staging / student
+        folder.mkdir()
+        collected: dict[str, dict[str, Any]] = {}
+        unmatched += [{"student": student, "file": n, "why": w} for n, w in problems_seen + rejected]
+        for problem, (f, name) in chosen.items():
+            when = entry.submitted_at
+            if fmt == "github" and opts.trust_commit_dates and not opts.push_times:
+                repo = next((p for p in f.parents if (p / ".git").exists()), None)
+                try:
+                    when = _git_time(repo, str(f.relative_to(repo))) if repo else None
+                except SKIPPED:
+                    when = None
+            shutil.copyfile(f, folder / f"{problem}.py", follow_symlinks=False)
+            collected[problem] = {
+                "original": name, "submitted_at": when, "late_mark": entry.late_mark,
+                "time_source": entry.time_source, "group": group,
+                "group_members": students if len(students) > 1 or group else [],
+                "commit_time": entry.commit_time, "lms": fmt, "lms_ref": entry.lms_ref}
+        report.students[student] = collected
+    report.unmatched_files.extend(unmatched)
+
+
 def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
             roster: list[dict[str, str]] | None = None, options: CollectOptions | None = None) -> CollectReport:
-    """Turn the download ``source`` into ``out/<student>/<problem>.py`` and write the reports into ``out``.
-    Nothing is written when the download (or a file beside it) cannot be read."""
+    """Turn the download ``source`` into ``out/<student>/<problem>.py`` and write the reports into ``out``. The
+    folder is built next to ``out`` and renamed into place once complete: nothing is written when the download
+    (or a file beside it) cannot be read."""
     opts = options or CollectOptions()
     if not source.exists():
         raise ProblemError(f"{source}: no such file or folder; pass the LMS download (a folder or a .zip)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ProblemError(f"{out}: already exists and is not empty; pass a new folder")
-    anonymous = _anonymous_key(opts.anonymous_key) if opts.anonymous_key else {}
-    with tempfile.TemporaryDirectory(prefix="judge-collect-") as tmp:
-        base = source
-        if source.is_file():
-            base = Path(tmp) / "download"
-            base.mkdir()
-            _safe_extract(source, base)
-        inner = [p for p in base.iterdir() if not is_junk(Path(p.name))]
-        if len(inner) == 1 and inner[0].is_dir() and fmt != "github" and not (inner[0] / ".git").exists() \
-                and not MOODLE.match(inner[0].name) and not CANVAS.match(inner[0].name):
-            base = inner[0]  # a zip holding one top folder (not a download of one submission)
-        fmt = _detect(base) if fmt == "auto" else fmt
-        ignored: list[str] = []
-        entries = {"canvas": _canvas, "moodle": _moodle, "gradescope": _gradescope, "github": _github}[fmt](
-            base, ignored, opts)
-        report = CollectReport(fmt, ignored=ignored)
-        staged = Path(tmp) / "staged"  # written here first: `out` gets everything or nothing
-        staged.mkdir()
-        wanted = set(problems)
-        scratch = Path(tmp) / "archives"
-        scratch.mkdir()
-        credited: dict[str, str] = {}  # student -> the group key their submission was credited as
-        for entry in entries:
-            if "anonymous_id" in entry.ids and entry.ids["anonymous_id"] in anonymous:
-                entry.ids["mapped"] = anonymous[entry.ids["anonymous_id"]]
-            students, group = _match_students(entry, fmt, roster, opts)
-            listed = ", ".join(n for _, n in entry.files)
-            if not students:
-                why = "anonymous: pass --anonymous-key to map it" if "anonymous_id" in entry.ids and \
-                    "mapped" not in entry.ids else "no single roster student matches" + \
-                    (" every submitter" if entry.members else "")
-                report.unmatched_students.append({"submission": entry.label, "files": listed, "why": why})
-                continue
-            if roster is not None and entry.members:
-                for person in [entry.ids, *entry.members]:
-                    if _roster_person(person, fmt, roster) is None:
-                        report.unmatched_students.append({
-                            "submission": f"{entry.label}: {person.get('name') or person.get('sid', '?')}",
-                            "files": listed, "why": "this submitter of a group matches no roster student (the "
-                                                    "others were credited)"})
-            taken = [s for s in students if s in report.students]
-            same_team = taken and group and all(credited.get(s) == group_key(group) for s in taken)
-            if same_team and set(students) <= set(report.students):
-                report.ignored.append(f"{entry.label} (the same team submission, already credited to "
-                                      f"{', '.join(students)})")
-                continue
-            if taken:
-                report.unmatched_students.append({"submission": entry.label, "files": listed,
-                                                  "why": f"{', '.join(taken)} already has a submission in this "
-                                                         f"download"})
-                continue
-            problems_seen: list[tuple[str, str]] = []
-            files = _open_archives(entry.files, scratch, problems_seen)
-            chosen, rejected = _choose(files, wanted, opts.starters)
-            for student in students:
-                credited[student] = group_key(group)
-                report.students[student] = {}
-                (staged / student).mkdir()
-                report.unmatched_files += [{"student": student, "file": n, "why": w}
-                                           for n, w in problems_seen + rejected]
-                for problem, (f, name) in chosen.items():
-                    when, source_of_time = entry.submitted_at, entry.time_source
-                    if fmt == "github" and opts.trust_commit_dates and not opts.push_times:
-                        repo = next((p for p in f.parents if (p / ".git").exists()), None)
-                        when = _git_time(repo, str(f.relative_to(repo))) if repo else None
-                    shutil.copyfile(f, staged / student / f"{problem}.py")
-                    report.students[student][problem] = {
-                        "original": name, "submitted_at": when, "late_mark": entry.late_mark,
-                        "time_source": source_of_time, "group": group,
-                        "group_members": students if len(students) > 1 or group else [],
-                        "commit_time": entry.commit_time, "lms": fmt, "lms_ref": entry.lms_ref}
+    opts_anonymous(opts)  # a bad key file is an error before anything is written
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.collecting-{os.getpid()}-{secrets.token_hex(4)}"
+    staging.mkdir()  # the mode a plain mkdir of `out` would get (umask), unlike mkdtemp's 0700
+    try:
+        with tempfile.TemporaryDirectory(prefix="judge-collect-") as tmp:
+            ignored: list[str] = []
+            base = source
+            if source.is_file():
+                base = Path(tmp) / "download"
+                base.mkdir()
+                ignored += _safe_extract(source, base)
+            inner = [p for p in base.iterdir() if not is_junk(Path(p.name))]
+            if len(inner) == 1 and inner[0].is_dir() and fmt != "github" and not (inner[0] / ".git").exists() \
+                    and not MOODLE.match(inner[0].name) and not CANVAS.match(inner[0].name):
+                base = inner[0]  # a zip holding one top folder (not a download of one submission)
+            fmt = _detect(base) if fmt == "auto" else fmt
+            entries = {"canvas": _canvas, "moodle": _moodle, "gradescope": _gradescope, "github": _github}[fmt](
+                base, ignored, opts)
+            report = CollectReport(fmt, ignored=ignored)
+            wanted = set(problems)
+            scratch = Path(tmp) / "archives"
+            scratch.mkdir()
+            for entry, students, group in _assign(entries, fmt, roster, report, opts):
+                try:
+                    _copy_entry(entry, students, group, staging, wanted, fmt, report, opts, scratch)
+                except SKIPPED as exc:  # one entry never stops the class; nothing of it is kept
+                    for student in students:
+                        report.students.pop(student, None)
+                        shutil.rmtree(staging / student, ignore_errors=True)
+                    _skip(report, entry, f"could not be collected: {getattr(exc, 'strerror', None) or exc}")
         if roster is not None:
             report.without_submission = sorted(s["id"] for s in roster if s["id"] not in report.students)
-        write_reports(staged, report)
-        out.mkdir(parents=True, exist_ok=True)
-        for item in sorted(staged.iterdir()):
-            shutil.move(str(item), out / item.name)
+        write_reports(staging, report)
+        if out.exists():
+            out.rmdir()  # empty, checked above
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return report
 
 
 def write_reports(out: Path, report: CollectReport) -> None:
-    """collect.json (read by judge grade) and collect_report.txt (for people)."""
+    """collect.json (read by judge grade) and collect_report.txt (for people, every line made inert)."""
     doc = {"format": report.format, "collected_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
            "students": report.students, "unmatched_students": report.unmatched_students,
            "unmatched_files": report.unmatched_files, "without_submission": report.without_submission,
            "ignored": report.ignored}
-    (out / "collect.json").write_text(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
+    (out / "collect.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     lines = [f"judge collect ({report.format}): {len(report.students)} students matched, {report.files} files "
              f"collected", "", "matched (student/problem.py <- name in the download, submitted at, from where):"]
     for student, problems in sorted(report.students.items()):
@@ -587,4 +790,4 @@ def write_reports(out: Path, report: CollectReport) -> None:
     lines += [f"  {s}" for s in report.without_submission]
     lines += ["", f"ignored (__MACOSX, dotfiles, editor backups, links; {len(report.ignored)}):"]
     lines += [f"  {i}" for i in report.ignored]
-    (out / "collect_report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "collect_report.txt").write_text("\n".join(visible(line) for line in lines) + "\n", encoding="utf-8")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import statistics
 from datetime import datetime, timezone
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,8 @@ from judge.engine.results import category_scores
 
 from .course import Course
 from .gradebook import Gradebook
+from .inert_text import CSP_META
+from .inert_text import html_text as escape
 from .outputs import effective_score, late_of, student_total
 from .similarity import FLAG_AT
 
@@ -163,7 +164,7 @@ def build_report(book: Gradebook, title: str = "Class report", course: Course | 
         elif max_total:
             percents.append(100.0 * total / max_total)
     counts = histogram_bins(percents)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    out = ["<!DOCTYPE html>", f'<html lang="en"><head><meta charset="utf-8">{CSP_META}',
            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
            f"<h1>{escape(title)}</h1>",
            f'<p class="muted">{n_students} students, {len(problems)} problems; generated '

@@ -17,12 +17,15 @@ import csv
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from judge.engine.problems import ProblemError
 
+from .bounded import CONFIG_LIMIT, METADATA_LIMIT, read_bounded
+
+YEARS = (1970, 2999)  # a time outside these years is absurd (forged, or a broken clock)
 MOODLE_TIME_FORMATS = ("%A, %d %B %Y, %I:%M %p", "%A, %d %B %Y, %H:%M")  # strftimedatetime, 12 h and 24 h
 PARTICIPANT = re.compile(r"^\s*Participant\s+(\d+)\s*$", re.IGNORECASE)
 
@@ -32,19 +35,29 @@ class GradescopeSubmission:
     submitters: list[dict[str, str]] = field(default_factory=list)  # {name, sid, email}
     created_at: str | None = None  # the active submission's own time (ISO 8601)
     history: int = 0  # how many older submissions :history: lists
+    bad_time: str | None = None  # a :created_at: that cannot be read or is absurd
 
 
-def gs_time(value: str) -> str | None:
-    """``2027-02-14 23:12:45.123456000 -0500`` (or ``-05:00``, ``Z``) as ISO 8601; None when not a time."""
+def plausible(moment: datetime) -> str:
+    """``moment`` as ISO 8601; ValueError when its year is absurd (outside YEARS)."""
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise ValueError(f"absurd year {moment.year}")
+    moment.astimezone(timezone.utc)  # OverflowError at the ends of datetime's range
+    return moment.isoformat()
+
+
+def gs_time(value: str) -> str:
+    """``2027-02-14 23:12:45.123456000 -0500`` (or ``-05:00``, ``Z``) as ISO 8601; ValueError when unreadable or
+    absurd."""
     m = re.match(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?\s*(Z|UTC|[+-]\d\d:?\d\d)?$", value.strip())
     if not m:
-        return None
+        raise ValueError("not a date-time")
     zone = m[3] or "+00:00"
     if zone in ("Z", "UTC"):
         zone = "+00:00"
     elif ":" not in zone:
         zone = zone[:3] + ":" + zone[3:]
-    return datetime.fromisoformat(f"{m[1]}T{m[2]}{zone}").isoformat()
+    return plausible(datetime.fromisoformat(f"{m[1]}T{m[2]}{zone}"))
 
 
 def _scalar(text: str) -> str:
@@ -68,10 +81,8 @@ def gradescope_metadata(path: Path) -> dict[str, GradescopeSubmission]:
     """Submission folder -> its submitters and its own time, read from ``submission_metadata.yml`` by indentation
     (the shape Psych writes; ``:results:`` and ``:history:`` are skipped, so nothing in them can pose as the
     submission's time or a submitter)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise ProblemError(f"{path}: not UTF-8 text; pass the submission_metadata.yml of the export") from None
+    lines = read_bounded(path, METADATA_LIMIT, "pass the download as Gradescope wrote it").decode(
+        "utf-8", "replace").splitlines()
     out: dict[str, GradescopeSubmission] = {}
     current: GradescopeSubmission | None = None
     section = ""
@@ -96,8 +107,11 @@ def gradescope_metadata(path: Path) -> dict[str, GradescopeSubmission]:
         if not section or (indent <= section_indent and not line.startswith("- ")):
             key, value = _key_value(line)
             section, section_indent, person, item_indent = key, indent, None, -1
-            if key == "created_at":
-                current.created_at = gs_time(_scalar(value))
+            if key == "created_at" and _scalar(value):
+                try:
+                    current.created_at = gs_time(_scalar(value))
+                except (ValueError, OverflowError):
+                    current.bad_time = _scalar(value)
             continue
         if section == "history" and line.startswith("- "):
             item_indent = item_indent if item_indent >= 0 else indent
@@ -123,14 +137,14 @@ def moodle_time(text: str, zone: ZoneInfo) -> str | None:
         return None
     for fmt in MOODLE_TIME_FORMATS:
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=zone).isoformat()
-        except ValueError:
+            return plausible(datetime.strptime(text, fmt).replace(tzinfo=zone))
+        except (ValueError, OverflowError):
             continue
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        return plausible(value if value.tzinfo else value.replace(tzinfo=zone))
+    except (ValueError, OverflowError):
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=zone)).isoformat()
 
 
 @dataclass
@@ -153,11 +167,11 @@ def moodle_worksheet(path: Path, timezone: str | None) -> dict[str, WorksheetRow
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ProblemError(f"--timezone {timezone}: not a time zone name; write e.g. Europe/Berlin or UTC") from None
+    if not path.exists():
+        raise ProblemError(f"{path}: no such worksheet; pass the CSV of 'Download grading worksheet'")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise ProblemError(f"{path}: no such worksheet; pass the CSV of 'Download grading worksheet'") from None
+        text = read_bounded(path, CONFIG_LIMIT, "pass the CSV of 'Download grading worksheet'").decode("utf-8-sig")
+        rows = list(csv.DictReader(text.splitlines()))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ProblemError(f"{path}: not a CSV worksheet ({exc}); pass the CSV of 'Download grading worksheet'") \
             from None
@@ -183,11 +197,13 @@ def moodle_worksheet(path: Path, timezone: str | None) -> dict[str, WorksheetRow
 def push_times(path: Path) -> dict[str, str]:
     """Repository name (lower case) -> push time (ISO 8601) from a CSV ``repository,pushed_at`` or GitHub's JSON
     list of repositories (``name`` or ``full_name``, ``pushed_at``)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists():
         raise ProblemError(f"{path}: no such file; pass a CSV repository,pushed_at or GitHub's JSON of the "
-                           f"organisation's repositories") from None
+                           f"organisation's repositories")
+    try:
+        text = read_bounded(path, METADATA_LIMIT, "pass a CSV repository,pushed_at").decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ProblemError(f"{path}: not UTF-8 text; pass a CSV repository,pushed_at") from None
     pairs: list[tuple[str, str]] = []
     if text.lstrip().startswith("["):
         try:
@@ -210,9 +226,9 @@ def push_times(path: Path) -> dict[str, str]:
     for name, when in pairs:
         try:
             value = datetime.fromisoformat(when.strip().replace("Z", "+00:00"))
-        except ValueError:
+            if value.tzinfo is None:
+                raise ProblemError(f"{path}: {name}: pushed_at {when!r} has no UTC offset; write e.g. ...Z")
+            out[name.strip().split("/")[-1].lower()] = plausible(value)
+        except (ValueError, OverflowError):
             raise ProblemError(f"{path}: {name}: pushed_at {when!r} is not an ISO 8601 time") from None
-        if value.tzinfo is None:
-            raise ProblemError(f"{path}: {name}: pushed_at {when!r} has no UTC offset; write e.g. ...Z")
-        out[name.strip().split("/")[-1].lower()] = value.isoformat()
     return out

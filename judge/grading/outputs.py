@@ -8,7 +8,6 @@ student's feedback, a mark in report.html.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from judge.feedback.messages import collapse
 
 from .course import Assignment, Course, Late
 from .gradebook import Gradebook
+from .inert_text import csv_number, csv_writer, visible
 
 
 def _fmt(x: float | None) -> str:
@@ -132,11 +132,11 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
     for path in (canvas, moodle):
         tmp = path.with_name(f".{path.name}.tmp")
         with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            writer = csv_writer(fh)
             if path == canvas:
                 writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                                  *(a.canvas_column for a in assignments)])
-                writer.writerow(["Points Possible", "", "", "", "", *(_fmt(a.points) for a in assignments)])
+                writer.writerow(["Points Possible", "", "", "", "", *(csv_number(a.points) for a in assignments)])
             else:
                 writer.writerow([m_header, "Full name", *(moodle_header(a) for a in assignments)])
             for info in course.students:
@@ -154,7 +154,7 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
                             info.get("sis_login_id", ""), info.get("section", "")]
                 else:
                     lead = [info[m_column].strip(), info.get("name", sid)]
-                writer.writerow([*lead, *(_fmt(c) for c in cells)])
+                writer.writerow([*lead, *(csv_number(c) for c in cells)])
         os.replace(tmp, path)
     guide = [f"canvas.csv: Canvas > Grades > Import; students by ID (Canvas user id), else SIS User ID, SIS Login ID; "
              f"columns: {', '.join(a.canvas_column for a in assignments) or 'none'}",
@@ -163,7 +163,7 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
              f"not graded in this run, so left out (never 0): "
              f"{', '.join(a.title for a in course.assignments if a not in assignments) or 'none'}",
              f"rows left out ({len(refused)}):", *(f"  {r}" for r in refused)]
-    _atomic_write(out / "lms_exports.txt", "\n".join(guide) + "\n")
+    _atomic_write(out / "lms_exports.txt", "\n".join(visible(line) for line in guide) + "\n")
     return [canvas, moodle]
 
 
@@ -176,7 +176,8 @@ def write_feedback_returns(book: Gradebook, out: Path) -> list[Path]:
     by a group). A group's submission gets one file, its first member's feedback."""
     refs: dict[str, dict[str, str]] = {}
     for (student, _), note in sorted(book.submission_notes().items()):
-        if note.get("lms") in ("canvas", "moodle") and note.get("lms_ref"):
+        ref = note.get("lms_ref") or ""
+        if note.get("lms") in ("canvas", "moodle") and ref and visible(ref) == ref and "/" not in ref:
             refs.setdefault(note["lms"], {}).setdefault(note["lms_ref"], student)
     written = []
     for lms, by_ref in sorted(refs.items()):
@@ -274,7 +275,7 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
     path = out / "grades.csv"
     tmp = path.with_name(".grades.csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(["student", *problems, "total", "max_total", "percent", *(["late"] if with_late else []),
                          *(["group"] if with_groups else []), *(["overrides"] if with_overrides else [])])
         mine = book.roster_pairs() if shard else set()
@@ -285,12 +286,12 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
                 if shard and (student, p) not in mine:
                     cells.append(NOT_IN_SHARD)
                     continue
-                cells.append(ResultStatus.JUDGE_ERROR.value if score is None else _fmt(score))
+                cells.append(ResultStatus.JUDGE_ERROR.value if score is None else csv_number(score))
             total, max_total = student_total(rows, problems, maxima)
-            pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
+            pct = csv_number(None if total is None or not max_total else 100.0 * total / max_total, ".2f")
             overrides = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
                          f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
-            writer.writerow([student, *cells, _fmt(total), _fmt(max_total), pct,
+            writer.writerow([student, *cells, csv_number(total), csv_number(max_total), pct,
                              *(["; ".join(late.get(student, []))] if with_late else []),
                              *(["; ".join(groups.get(student, []))] if with_groups else []),
                              *(["; ".join(overrides)] if with_overrides else [])])
@@ -345,7 +346,7 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
             if not_graded:
                 lines.append("")
                 lines.append("Files of yours that were not graded, and why:")
-                lines.extend(f"- `{name}`: {why}" for name, why in not_graded)
+                lines.extend(f"- `{visible(name)}`: {why}" for name, why in not_graded)
             continue
         if row["status"] == ResultStatus.ERROR and result.get("message"):
             lines.append("")
@@ -393,8 +394,8 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
     not_graded = json.loads(book.meta("not_graded") or "{}")
     for student, rows in book.iter_roster():
         late = {p: late_of(course, student, p, times, notes) for p in problems} if course else None
-        groups = {p: f"{n['group']} ({', '.join(n.get('group_members', []))})" for (s, p), n in notes.items()
-                  if s == student and n.get("group")}
+        groups = {p: visible(f"{n['group']} ({', '.join(n.get('group_members', []))})")
+                  for (s, p), n in notes.items() if s == student and n.get("group")}
         folder = out / "results" / student
         for p in problems:
             row = rows.get(p)
