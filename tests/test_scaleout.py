@@ -59,9 +59,27 @@ def test_slurm_recipe_runs_from_a_plain_login_shell():
         assert "set -euo pipefail" in text
     assert "--dependency=afterok:$jid deploy/merge-class.slurm" in grade
     assert "--shard \"$SLURM_ARRAY_TASK_ID/$N\"" in grade and "#SBATCH --array=1-8" in grade
-    assert "no bubblewrap" in grade and "exit 2" in grade
+    assert "no safe sandbox tier" in grade and "exit 2" in grade and "-m judge.sandbox" in grade
     readme = (REPO / "README.md").read_text()
     assert "deploy/grade-class.slurm" in readme and "--dependency=afterok" in readme
+
+
+def test_slurm_recipe_stops_on_a_node_without_a_safe_sandbox(tmp_path):
+    """A compute node whose strongest tier is 'process' (no bubblewrap, not root): one clear line, exit 2, before
+    anything is graded."""
+    fake = tmp_path / "venv" / "bin"
+    fake.mkdir(parents=True)
+    (fake / "python").write_text("#!/bin/sh\necho 'sandbox tiers available: process'\n")
+    (fake / "judge").write_text("#!/bin/sh\necho graded > \"$0.ran\"\n")
+    for f in fake.iterdir():
+        f.chmod(0o755)
+    script = (DEPLOY / "grade-class.slurm").read_text().replace("JUDGE=/shared/lm-judge/.venv/bin/judge",
+                                                                 f"JUDGE={fake / 'judge'}")
+    (tmp_path / "grade.slurm").write_text(script)
+    proc = subprocess.run(["bash", str(tmp_path / "grade.slurm")], capture_output=True, text=True, timeout=30,
+                          env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 2 and "no safe sandbox tier (available: process)" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and not (fake / "judge.ran").exists()
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:

@@ -183,6 +183,9 @@ def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool =
                    course: Course | None = None) -> list[str]:
     """Every file built from the gradebook: grades.csv, results/, feedback/, report.html, the LMS exports; the
     files of students no longer in the roster are removed. Returns those students."""
+    shard = shard_of(book)
+    if shard is not None:
+        title += f" (shard {shard[0]} of {shard[1]}: partial; join the shards with judge merge)"
     removed = remove_stale(out, book.students())
     write_csv(book, out, course)
     write_student_files(book, out, gradescope=gradescope, course=course)
