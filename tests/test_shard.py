@@ -149,4 +149,5 @@ def test_a_shards_own_outputs_say_they_are_a_shard(tmp_path):
     assert cells == expected and "other_shard" in cells.values() and "3" in cells.values()
     assert "judge_error" not in (out / "grades.csv").read_text()
     assert "shard 1 of 2" in (out / "SHARD.txt").read_text()
+    assert "shard 1 of 2: partial" in (out / "report.html").read_text()
     assert not (out / "canvas.csv").exists() and not (out / "moodle.csv").exists()
