@@ -60,6 +60,7 @@ from typing import Any
 
 from judge.engine.problems import ProblemError
 
+from .bounded import CONFIG_LIMIT, read_bounded
 from .identity import group_key, longest_suffix, name_key, name_keys
 from .inert_text import visible
 from .lms_formats import WorksheetRow, gradescope_metadata, moodle_worksheet, plausible, push_times
@@ -427,20 +428,22 @@ def _github(base: Path, ignored: list[str], opts: CollectOptions) -> list[Entry]
 
 
 def _anonymous_key(path: Path) -> dict[str, str]:
-    """anonymous id -> canvas_id or roster id, from a CSV with columns anonymous_id and canvas_id (or id)."""
+    """anonymous id -> ``canvas_id:<id>`` or ``id:<roster id>``, from a CSV with columns anonymous_id and canvas_id
+    (or id)."""
     import csv
 
+    if not path.exists():
+        raise ProblemError(f"{path}: no such file; pass the CSV anonymous_id,canvas_id")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            cols = {c.strip().lower(): c for c in reader.fieldnames or []}
-            target = cols.get("canvas_id") or cols.get("id")
-            if "anonymous_id" not in cols or target is None:
-                raise ProblemError(f"{path}: needs the columns anonymous_id and canvas_id (or id)")
-            return {row[cols["anonymous_id"]].strip(): f"{'canvas_id' if 'canvas_id' in cols else 'id'}:"
-                    f"{row[target].strip()}" for row in reader}
-    except FileNotFoundError:
-        raise ProblemError(f"{path}: no such file; pass the CSV anonymous_id,canvas_id") from None
+        text = read_bounded(path, CONFIG_LIMIT, "pass the CSV anonymous_id,canvas_id").decode("utf-8-sig")
+        reader = csv.DictReader(text.splitlines())
+        cols = {c.strip().lower(): c for c in reader.fieldnames or []}
+        target = "canvas_id" if "canvas_id" in cols else "id" if "id" in cols else None
+        if "anonymous_id" not in cols or target is None:
+            raise ProblemError(f"{path}: needs the columns anonymous_id and canvas_id (or id)")
+        return {row[cols["anonymous_id"]].strip(): f"{target}:{(row[cols[target]] or '').strip()}" for row in reader}
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ProblemError(f"{path}: not a CSV anonymous_id,canvas_id ({exc})") from None
 
 
 def _roster_person(person: dict[str, str], fmt: str, roster: list[dict[str, str]]) -> str | None:
@@ -599,23 +602,24 @@ def _skip(report: CollectReport, entry: Entry, why: str) -> None:
 
 
 def _assign(entries: list[Entry], fmt: str, roster: list[dict[str, str]] | None, report: CollectReport,
-            opts: CollectOptions) -> list[tuple[Entry, list[str], str]]:
+            opts: CollectOptions, anonymous: dict[str, str]) -> list[tuple[Entry, list[str], str]]:
     """(entry, the students it is collected for, its group) of every entry that can be collected; the others are
     reported with why. A student claimed by several entries: the same team submission downloaded once per
     member is credited once; without a roster each gets its LMS id appended; with one, an LMS-id match wins
-    over name matches, and of two matches of equal standing neither is collected."""
+    over name matches, and of two matches of equal standing neither is collected. ``anonymous`` maps Canvas
+    anonymous ids to ``canvas_id:<id>`` or ``id:<roster id>``."""
     matched: list[tuple[Entry, list[str], str]] = []
     claims: dict[str, list[int]] = {}
     for entry in entries:
         if entry.bad:
             _skip(report, entry, entry.bad)
             continue
-        if "anonymous_id" in entry.ids and entry.ids["anonymous_id"] in opts_anonymous(opts):
-            entry.ids["mapped"] = opts_anonymous(opts)[entry.ids["anonymous_id"]]
+        if entry.ids.get("anonymous_id") in anonymous:
+            entry.ids["mapped"] = anonymous[entry.ids["anonymous_id"]]
         students, group = _match_students(entry, fmt, roster, opts)
         if not students:
-            anonymous = "anonymous_id" in entry.ids and "mapped" not in entry.ids and roster is not None
-            _skip(report, entry, "anonymous: pass --anonymous-key to map it" if anonymous else
+            unmapped = "anonymous_id" in entry.ids and "mapped" not in entry.ids and roster is not None
+            _skip(report, entry, "anonymous: pass --anonymous-key to map it" if unmapped else
                   "no single roster student matches" + (" any submitter" if entry.members else ""))
             continue
         if roster is not None and entry.members:
@@ -676,15 +680,6 @@ def _assign(entries: list[Entry], fmt: str, roster: list[dict[str, str]] | None,
     return result
 
 
-def opts_anonymous(opts: CollectOptions) -> dict[str, str]:
-    """The anonymous key of ``opts``, read once."""
-    if opts.anonymous_key is None:
-        return {}
-    if not hasattr(opts, "_anonymous"):
-        opts._anonymous = _anonymous_key(opts.anonymous_key)  # type: ignore[attr-defined]
-    return opts._anonymous  # type: ignore[attr-defined]
-
-
 def _copy_entry(entry: Entry, students: list[str], group: str, staging: Path, wanted: set[str], fmt: str,
                 report: CollectReport, opts: CollectOptions, scratch: Path) -> None:
     """Copy one entry's files matching a problem into each of its students' folders (created here), record them."""
@@ -725,7 +720,7 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
         raise ProblemError(f"{source}: no such file or folder; pass the LMS download (a folder or a .zip)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ProblemError(f"{out}: already exists and is not empty; pass a new folder")
-    opts_anonymous(opts)  # a bad key file is an error before anything is written
+    anonymous = _anonymous_key(opts.anonymous_key) if opts.anonymous_key else {}  # read before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.collecting-{os.getpid()}-{secrets.token_hex(4)}"
     staging.mkdir()  # the mode a plain mkdir of `out` would get (umask), unlike mkdtemp's 0700
@@ -748,7 +743,7 @@ def collect(source: Path, out: Path, problems: list[str], *, fmt: str = "auto",
             wanted = set(problems)
             scratch = Path(tmp) / "archives"
             scratch.mkdir()
-            for entry, students, group in _assign(entries, fmt, roster, report, opts):
+            for entry, students, group in _assign(entries, fmt, roster, report, opts, anonymous):
                 try:
                     _copy_entry(entry, students, group, staging, wanted, fmt, report, opts, scratch)
                 except SKIPPED as exc:  # one entry never stops the class; nothing of it is kept
