@@ -262,13 +262,12 @@ def _canvas_columns(doc: dict[str, Any], export: Path) -> None:
     """Name each assignment's canvas.csv column as a Canvas gradebook export does, ``<Title> (<id>)``, so the
     import updates that assignment (canvas-lms gradebook_importer matches the id in parentheses; a header it
     does not know becomes a new assignment). An explicit ``canvas_column`` wins."""
+    if not export.exists():
+        raise ProblemError(f"{export}: Canvas gradebook export not found; fix 'canvas_gradebook' in course.toml")
     try:
-        with export.open(newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), [])
-    except FileNotFoundError:
-        raise ProblemError(f"{export}: Canvas gradebook export not found; fix 'canvas_gradebook' in course.toml") \
-            from None
-    except (UnicodeDecodeError, csv.Error) as exc:
+        text = read_text_bounded(export, CONFIG_LIMIT, "pass Canvas's gradebook export CSV", encoding="utf-8-sig")
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
         raise ProblemError(f"{export}: not a Canvas gradebook export CSV ({exc})") from None
     columns: dict[str, list[str]] = {}
     for h in header:
