@@ -47,6 +47,7 @@ def build_result(
     stderr: str = "",
     validate: bool = True,
     notebook: dict[str, Any] | None = None,
+    containment: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Assemble (and, unless ``validate`` is False, validate) a result. The score is the sum of the points of
     passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
@@ -72,6 +73,8 @@ def build_result(
         "tests": tests,
         "categories": category_scores(tests),
     }
+    if containment:
+        result["containment"] = containment
     if load_failure is not None:
         result["message"] = load_failure
     if stdout:

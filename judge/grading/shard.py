@@ -1,9 +1,11 @@
 """Joining shard gradebooks (``judge grade --shard K/N``) into one: ``judge merge OUT SHARD_DIR...``.
 
 Each shard grades the pairs whose name hash falls in its share (:func:`judge.grading.grade.in_shard`) into its
-own OUT folder. The merge refuses gradebooks graded with different tests or judge versions, or a set of shards
-that is not every K of one N, then copies every pair into OUT/gradebook.db, computes the similarity report when
-the submissions folder is readable here, and writes the same outputs a single run writes.
+own OUT folder. The merge refuses gradebooks graded with different tests or judge versions, a set of shards that
+is not every K of one N, and a shard that did not finish (a pair of its share with no grade row: "not graded:
+shard K/N did not finish", exit 2, nothing written; never a judge error told to students). It then copies every
+pair into OUT/gradebook.db, computes the similarity report when the submissions folder is readable here, and
+writes the same outputs a single run writes.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from judge.engine.problems import ProblemError
 
 from .course import Course
 from .grade import render_outputs
 from .gradebook import Gradebook
+from .inert_text import visible
+from .overrides import apply as apply_overrides
+from .overrides import sync as sync_overrides
 from .roster import read_roster
 from .similarity import class_similarity
 
@@ -27,7 +33,23 @@ class MergeSummary:
     shards: int = 0
     students: int = 0
     similarity: str = ""
+    overrides: int = 0
     judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _unfinished(books: list[tuple[Path, Gradebook]]) -> None:
+    """ProblemError listing the pairs no shard graded, by shard, with the fix."""
+    lines = []
+    for path, book in books:
+        left = book.ungraded()
+        if left:
+            meta = book.meta("shard")
+            which = "shard {k}/{n}".format(**json.loads(meta)) if meta else "the run"
+            shown = ", ".join(visible(f"{s}/{p}") for s, p in left[:10]) + (" ..." if len(left) > 10 else "")
+            lines.append(f"{len(left)} pair(s) not graded: {which} ({path.parent}) did not finish: {shown}")
+    if lines:
+        raise ProblemError(f"cannot merge: {'; '.join(lines)}; rerun the same judge grade command for that shard "
+                           f"(it resumes), then merge again")
 
 
 def _check(books: list[tuple[Path, Gradebook]]) -> None:
@@ -85,15 +107,21 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
     books = [(p, Gradebook(p)) for p in paths]
     try:
         _check(books)
+        _unfinished(books)
         course_json = next((b.meta("course") for _, b in books if b.meta("course")), None)
         submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
         gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
         not_graded = next((b.meta("not_graded") for _, b in books if b.meta("not_graded")), None)
+        notes = next((b.meta("submission_notes") for _, b in books if b.meta("submission_notes")), None)
+        known = next((b.meta("known_sources") for _, b in books if b.meta("known_sources")), None)
     finally:
         for _, b in books:
             b.close()
     out.mkdir(parents=True, exist_ok=True)
+    kept: list[dict[str, Any]] = []
     if target.exists():
+        with Gradebook(target) as old:
+            kept = old.all_overrides()  # set on the merged folder: they survive a re-merge
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
     summary = MergeSummary(shards=len(paths))
@@ -106,10 +134,18 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         book.set_meta("submissions", submissions)
         book.set_meta("gradescope", "yes" if gradescope else None)
         book.set_meta("not_graded", not_graded)
+        book.set_meta("submission_notes", notes)
+        book.set_meta("known_sources", known)
+        if kept:
+            apply_overrides(book, kept)
+        if course is not None and course.overrides_file:
+            sync_overrides(book, Path(course.overrides_file))
+        summary.overrides = len(book.overrides())
         problems = book.problems()
         if similarity and submissions and Path(submissions).is_dir():
             roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
-            book.set_similarity(class_similarity(roster.files, problems, root))
+            book.set_similarity(class_similarity(roster.files, problems, root,
+                                                 known=Path(known) if known and Path(known).is_dir() else None))
             summary.similarity = f"computed from {submissions}"
         else:
             summary.similarity = "skipped: the submissions folder is not readable here"
