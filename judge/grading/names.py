@@ -2,7 +2,8 @@
 
 ``Causal_Mask.py``, ``causal-mask.py``, ``causal mask (1).py`` and Canvas's resubmission names ``causal_mask-2.py``
 and ``causal_mask-<uuid>.py`` (canvas-lms ``Attachment.make_unique_filename`` after 8 attempts) all normalize to
-``causal_mask``; so do notebooks (``Causal Mask.ipynb``). ``__MACOSX``, dotfiles, ``__pycache__`` and editor backups are junk.
+``causal_mask``; so do notebooks (``Causal Mask.ipynb``). ``__MACOSX``, dotfiles, ``__pycache__`` and editor
+backups are junk.
 """
 
 from __future__ import annotations

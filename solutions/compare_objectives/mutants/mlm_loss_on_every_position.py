@@ -1,6 +1,9 @@
 """Mutant: the masked LM's loss covers every position, not only the selected ones (labels copied from
 the inputs without setting -100 where nothing was selected, the step Hugging Face's collator does with
-labels[~masked_indices] = -100). The model is then mostly trained to copy visible tokens."""
+labels[~masked_indices] = -100). The model is then mostly trained to copy visible tokens.
+
+Feedback: "params['tok'] after one masked-LM step"
+"""
 
 import numpy as np
 

@@ -1,6 +1,9 @@
 """Mutant: the random replacement is drawn over every position, not only the selected ones (the
 '& masked_indices' of Hugging Face's DataCollatorForLanguageModeling.torch_mask_tokens left out), so unselected
-tokens are corrupted too and carry no target."""
+tokens are corrupted too and carry no target.
+
+Feedback: "unselected tokens must never change"
+"""
 
 import numpy as np
 

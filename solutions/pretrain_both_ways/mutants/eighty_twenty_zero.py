@@ -1,6 +1,9 @@
 """Mutant: 80/20/0 instead of 80/10/10: every selected token not turned into [MASK] gets a random id,
 the 'keep unchanged' branch is missing (an if/else where BERT's recipe has three cases; Devlin et al. 2019,
-section 3.1 and appendix C.2)."""
+section 3.1 and appendix C.2).
+
+Feedback: "0% means no keep branch"
+"""
 
 import numpy as np
 

@@ -1,6 +1,9 @@
 """Mutant: the masked LM never does the random replacement: a selected token becomes [MASK] with
 probability mask_replace_prob and is kept otherwise (80/0/20). BERT's 10% random tokens are a
-common omission in from-scratch MLM code; Hugging Face's collator does it (torch.randint over the vocabulary)."""
+common omission in from-scratch MLM code; Hugging Face's collator does it (torch.randint over the vocabulary).
+
+Feedback: "20% means no random replacement"
+"""
 
 import numpy as np
 

@@ -1,6 +1,9 @@
 """Mutant: random_replace_prob read as the share of the selected tokens left after [MASK] (a second
 independent draw), so 80/10/10 becomes 80/2/18. Hugging Face's collator converts it the other way:
-random_replace_prob / (1 - mask_replace_prob) of the rest (transformers PR #35251)."""
+random_replace_prob / (1 - mask_replace_prob) of the rest (transformers PR #35251).
+
+Feedback: "random_replace_prob is a share of ALL selected tokens"
+"""
 
 import numpy as np
 

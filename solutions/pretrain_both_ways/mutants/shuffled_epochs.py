@@ -1,6 +1,9 @@
 """Mutant: training windows drawn without replacement, a shuffled epoch at a time, as PyTorch's
 DataLoader(shuffle=True) does (RandomSampler, replacement=False); the statement asks for independent draws with
-replacement."""
+replacement.
+
+Feedback: "not a shuffled epoch"
+"""
 
 import numpy as np
 
