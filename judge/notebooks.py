@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,9 @@ def read_notebook(path: str | Path) -> Extracted:
         if p.stat().st_size > MAX_NOTEBOOK_BYTES:
             raise NotebookError(f"{p}: the notebook is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB; clear its "
                                 f"outputs (Jupyter: Edit > Clear All Outputs) and save it again")
-        nb = nbformat.read(str(p), as_version=4)
+        with warnings.catch_warnings():  # a missing cell id and the like: Jupyter itself opens such notebooks
+            warnings.simplefilter("ignore")
+            nb = nbformat.read(str(p), as_version=4)
     except NotebookError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
@@ -143,8 +146,17 @@ def read_notebook(path: str | Path) -> Extracted:
     except Exception as exc:  # nbformat raises JSON, validation and version errors of many types
         raise NotebookError(f"{p}: not a Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]}); save it "
                             f"from Jupyter again, or pass a .py file") from None
-    cells = [(i, "".join(c.get("source", ""))) for i, c in enumerate(nb.get("cells", []), 1)
-             if c.get("cell_type") == "code"]
+    cells = []
+    for i, cell in enumerate(nb.get("cells", []) if isinstance(nb.get("cells"), list) else [], 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise NotebookError(f"{p}: cell {i} is not a valid code cell (its source is not text); save the "
+                                f"notebook from Jupyter again, or pass a .py file")
+        cells.append((i, source))
     return cells_source(cells)
 
 

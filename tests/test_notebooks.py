@@ -248,6 +248,16 @@ def test_hostile_notebooks_are_refused_or_reported_never_crash_the_judge(tmp_pat
 
     deep = cells_source([(1, "x = " + "(" * 100000 + ")" * 100000), (2, "-" * 100000 + "1\n%time 3")])
     assert [c["cell"] for c in deep.used] == [1, 2]  # kept as written: the worker's file check says why
+    odd = tmp_path / "odd.ipynb"  # valid JSON, invalid notebook: a cell whose source is a number
+    odd.write_text(json.dumps({"cells": [{"cell_type": "code", "source": 123, "metadata": {}, "outputs": []}],
+                               "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    with pytest.raises(notebooks.NotebookError, match="cell 1 is not a valid code cell"):
+        notebooks.read_notebook(odd)
+    v3 = tmp_path / "v3.ipynb"  # an nbformat 3 notebook (IPython 2): converted by nbformat, graded the same way
+    v3.write_text(json.dumps({"worksheets": [{"cells": [{"cell_type": "code", "input": "def f(n):\n    return n",
+                                                         "language": "python", "outputs": []}]}],
+                              "metadata": {}, "nbformat": 3, "nbformat_minor": 0}))
+    assert "def f(n):" in notebooks.read_notebook(v3).source
     big = _write(tmp_path / "big.ipynb", new_code_cell("x = 1"))
     monkeypatch.setattr(notebooks, "MAX_NOTEBOOK_BYTES", 10)
     with pytest.raises(notebooks.NotebookError, match="larger than"):
