@@ -5,17 +5,17 @@ import os as _os
 __version__ = "0.1.0"
 
 
-# Code that only presents, stores or ships results: changing it never changes a verdict, so it does not regrade.
-# Everything else of the package (the isolated side, runner, plugin, proxy, executor, checkers, sandbox, the
-# result schema, and any new module unless it is listed here) is part of the judge version.
-PRESENTATION = ("cli/", "feedback/", "authoring/", "entry.py", "__main__.py", "grading/")
-VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
+# The rooms (folders of this package) whose code can change a grade. The judge version hashes every file in them,
+# so editing any of them regrades a class; the other rooms only present, store, author or ship results, and a
+# test (tests/test_fitness.py) keeps them from deciding a verdict. Every folder of the package is one or the other.
+VERDICT_ROOMS = ("engine", "sandbox", "isolated", "checkers", "schemas")
+PRESENTATION_ROOMS = ("cli", "feedback", "authoring", "grading")
 
 
 def judge_version() -> str:
-    """The release plus a digest of the code that decides verdicts (see PRESENTATION), so a stored result names
-    the judge that produced it and a change to that code regrades, while an edited message or report does not
-    (``0.1.0+3f2a9c1e4b7d``)."""
+    """The release plus a digest of every file in the verdict rooms (:data:`VERDICT_ROOMS`), so a stored result
+    names the judge that produced it and a change to code that decides verdicts regrades, while an edited message,
+    report or command does not (``0.1.0+3f2a9c1e4b7d``)."""
     global _JUDGE_VERSION
     if _JUDGE_VERSION is None:
         import hashlib
@@ -23,11 +23,8 @@ def judge_version() -> str:
 
         here = Path(__file__).resolve().parent
         digest = hashlib.sha256()
-        for path in sorted([*here.rglob("*.py"), *here.glob("schemas/*.json"), *here.glob("*.ini")]):
-            rel = path.relative_to(here).as_posix()
-            if rel.startswith(PRESENTATION) and rel not in VERDICT_CODE_KEPT:
-                continue
-            if "__pycache__" not in path.parts:
+        for path in sorted(f for room in VERDICT_ROOMS for f in (here / room).rglob("*") if f.is_file()):
+            if "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
         _JUDGE_VERSION = f"{__version__}+{digest.hexdigest()[:12]}"
     return _JUDGE_VERSION

@@ -30,11 +30,12 @@ import time
 from pathlib import Path
 
 from judge.engine.problems import find_root, problem_ids
+from judge.engine.results import unjudged_result
 from judge.engine.runner import collect_tests
 from judge.engine.verdicts import Verdict, is_judge_error
 from judge.sandbox.launch import SandboxSpec, select_sandbox
 
-from .child import Grader, unjudged_result
+from .child import Grader
 from .gradescope import CONFIG_NAME, DEFAULT_DEADLINE_S, to_gradescope
 
 ALLOW_WEAK_ENV = "JUDGE_ALLOW_WEAK_SANDBOX"

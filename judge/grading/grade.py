@@ -20,11 +20,11 @@ from typing import Any
 import judge
 from judge import judge_version
 from judge.engine.problems import ProblemError, load_problem, problem_ids
-from judge.engine.results import sha256_bytes
+from judge.engine.results import MISSING_SHA256, sha256_bytes
 from judge.sandbox.launch import select_sandbox
 
 from .course import Course
-from .gradebook import MISSING_SHA256, Gradebook
+from .gradebook import Gradebook
 from .html_report import write_report
 from .outputs import remove_stale, write_csv, write_lms_exports, write_student_files
 from .pool import GradingPool, Task

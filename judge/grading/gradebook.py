@@ -23,8 +23,6 @@ from typing import Any
 from judge.engine.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
 from judge.sandbox.launch import TIERS
 
-MISSING_SHA256 = "0" * 64  # the solution hash of a submission file that does not exist
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS grades (
     student TEXT NOT NULL,
