@@ -9,7 +9,8 @@ deliberate violation.
   sandbox.
 - The regrade rule: editing a presentation room leaves the judge version alone; editing, adding or removing any
   file of a verdict room changes it.
-- Vocabulary: no module spells a verdict as a string literal.
+- Vocabulary: no module spells a verdict as a string literal, and only ``judge/engine/verdicts.py`` decides one
+  (everywhere else a verdict is only compared).
 - pytest internals only in ``judge/engine/pytest_compat.py``; problem files by their declared roles.
 """
 
@@ -360,6 +361,45 @@ def f(t, r):
 '''
     words = sorted(w for _, w in stray_literals(source))
     assert words == ["crashed", "error", "failed", "judge_error", "missing", "passed", "timeout"]
+
+
+def verdict_decisions(source: str) -> list[tuple[int, str]]:
+    """(line, member) for each ``Verdict.X`` / ``ResultStatus.X`` used other than in a comparison or an
+    UPPER_CASE module constant: choosing a verdict, which only judge/engine/verdicts.py may do (through
+    ``decide(Seen.X)`` and its other functions)."""
+    tree = ast.parse(source)
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        constant = isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+            isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()
+        if isinstance(node, ast.Compare) or constant:
+            allowed.update(id(sub) for sub in ast.walk(node))
+    return sorted((node.lineno, f"{node.value.id}.{node.attr}") for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and node.value.id in ("Verdict", "ResultStatus") and node.attr.isupper() and id(node) not in allowed)
+
+
+def test_only_the_verdict_table_decides_a_verdict():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path != PACKAGE / "engine" / "verdicts.py":
+            found += [f"{path.relative_to(PACKAGE)}:{line}: {member}"
+                      for line, member in verdict_decisions(path.read_text())]
+    assert not found, "decide verdicts in judge/engine/verdicts.py (decide(Seen.X)), not: " + "; ".join(found)
+
+
+def test_the_decision_check_finds_each_way_of_choosing_a_verdict():
+    source = """
+FLAGGED = (Verdict.TIMEOUT, Verdict.CRASHED)
+def f(record, outcome):
+    if outcome.verdict == Verdict.TIMEOUT or record.status in (Verdict.PASSED, ResultStatus.ERROR):
+        pass
+    record.status = Verdict.FAILED
+    raise SubmissionFault(Verdict.CRASHED if outcome.seq else Verdict.JUDGE_ERROR, "protocol fault")
+    return ResultStatus.MISSING
+"""
+    assert verdict_decisions(source) == [(6, "Verdict.FAILED"), (7, "Verdict.CRASHED"), (7, "Verdict.JUDGE_ERROR"),
+                                         (8, "ResultStatus.MISSING")]
 
 
 # --- pytest internals and file roles -----------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from typing import Any
 
 from judge import judge_version
 from judge.engine.problems import Problem, validator
-from judge.engine.verdicts import TEST_VERDICTS, ResultStatus, Verdict
+from judge.engine.verdicts import TEST_VERDICTS, Seen, Verdict, decide, result_status
 
-__all__ = ["TEST_VERDICTS", "build_result", "missing_result", "sha256_bytes", "unjudged_result", "validate_result"]
+__all__ = ["TEST_VERDICTS", "build_result", "deadline_result", "missing_result", "sha256_bytes", "unjudged_result",
+           "validate_result"]
 
 MISSING_SHA256 = "0" * 64  # the solution hash of a submission file that does not exist
 
@@ -53,12 +54,7 @@ def build_result(
     passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
-    if load_failure is not None:
-        status = ResultStatus.ERROR
-    elif tests and all(t["status"] == Verdict.PASSED for t in tests):
-        status = ResultStatus.PASSED
-    else:
-        status = ResultStatus.FAILED
+    status = result_status((t["status"] for t in tests), loaded=load_failure is None)
     result: dict[str, Any] = {
         "problem": problem,
         "status": status,
@@ -106,8 +102,13 @@ def unjudged_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str,
 def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) -> dict[str, Any]:
     """The result of a pair with no file: every test ``missing``, score 0, status ``missing``."""
     message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
-    result = unjudged_result(problem, tests, sandbox, Verdict.MISSING, message)
-    result["status"] = ResultStatus.MISSING
+    result = unjudged_result(problem, tests, sandbox, decide(Seen.NO_FILE), message)
+    result["status"] = result_status((), submitted=False)
     result["message"] = message
     validate_result(result)
     return result
+
+
+def deadline_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str, message: str) -> dict[str, Any]:
+    """The result of a problem an overall deadline left ungraded: every test ``timeout`` with ``message``."""
+    return unjudged_result(problem, tests, sandbox, decide(Seen.DEADLINE_UNGRADED), message)

@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 from judge.engine.problems import find_root, problem_ids
-from judge.engine.results import unjudged_result
+from judge.engine.results import deadline_result
 from judge.engine.runner import collect_tests
-from judge.engine.verdicts import Verdict, is_judge_error
+from judge.engine.verdicts import is_judge_error
 from judge.sandbox.launch import SandboxSpec, select_sandbox
 
 from .child import Grader
@@ -84,7 +84,7 @@ class DeadlineReached(KeyboardInterrupt):
 def not_graded(grader: Grader, pid: str, tier: str, message: str) -> dict:
     """A result for a problem the deadline left ungraded: every test ``timeout`` with ``message``, score 0."""
     problem = grader.problem(pid)
-    return unjudged_result(problem, collect_tests(problem), tier, Verdict.TIMEOUT, message)
+    return deadline_result(problem, collect_tests(problem), tier, message)
 
 
 def lock_down(root: Path, source: Path) -> list[str]:

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from judge.engine.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
+from judge.engine.verdicts import FLAGGED, Verdict, stored_status
 from judge.sandbox.launch import TIERS
 
 SCHEMA = """
@@ -87,13 +87,6 @@ CREATE INDEX IF NOT EXISTS test_results_problem ON test_results(problem, name);
 """
 
 FLAG_VERDICTS = tuple(v.value for v in FLAGGED)
-
-
-def grade_status(result: dict[str, Any] | None) -> str:
-    """The gradebook status of a result: the result's own status, or judge_error when the judge failed."""
-    if is_judge_error(result):
-        return ResultStatus.JUDGE_ERROR
-    return result["status"]
 
 
 def tier_rank(tier: str) -> int:
@@ -194,7 +187,7 @@ class Gradebook:
     def record(self, student: str, problem: str, *, result: dict[str, Any] | None, solution_sha256: str,
                tests_sha256: str, judge_version: str, sandbox: str, message: str = "") -> str:
         """Store (or replace) one pair and its per-test verdicts in one transaction; returns its status."""
-        status = grade_status(result)
+        status = stored_status(result)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         score = None if status == Verdict.JUDGE_ERROR or result is None else result["score"]
         max_score = result["max_score"] if result is not None else None
@@ -320,7 +313,7 @@ class Gradebook:
         for student, problem, status, message, verdicts in rows:
             kinds = set((verdicts or "").split(",")) - {""}
             out.append((student, problem, status, message,
-                        sorted(kinds | ({Verdict.JUDGE_ERROR.value} if status == Verdict.JUDGE_ERROR else set()))))
+                        sorted(kinds | ({str(status)} if status == Verdict.JUDGE_ERROR else set()))))
         return out
 
     def failed_tests_per_student(self) -> dict[str, int]:

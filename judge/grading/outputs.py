@@ -21,6 +21,8 @@ from judge.feedback.messages import collapse
 from .course import Assignment, Course
 from .gradebook import Gradebook
 
+JUDGE_ERROR_CELL = ResultStatus.JUDGE_ERROR.value  # what grades.csv shows where the judge failed (no score)
+
 
 def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
@@ -135,7 +137,7 @@ def write_csv(book: Gradebook, out: Path) -> Path:
             cells = []
             for p in problems:
                 score = effective_score(rows.get(p))
-                cells.append(ResultStatus.JUDGE_ERROR.value if score is None else _fmt(score))
+                cells.append(JUDGE_ERROR_CELL if score is None else _fmt(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
             notes = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
