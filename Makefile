@@ -57,7 +57,8 @@ COMPAT_PY ?= $(shell python3.10 -c 'import sys; print(sys.executable)' 2>/dev/nu
                 [ -n "$$v" ] && echo "$$(pyenv prefix $$v)/bin/python") || echo python3)
 COMPAT    := .venv-compat
 
-# The lowest versions pyproject.toml supports; the newest verified are its upper bounds (pytest <10).
+# The lowest versions pyproject.toml supports; the newest verified are its upper bounds (pytest <9.3,
+# pytest-timeout <2.5).
 COMPAT_PINS := "numpy==1.26.4" "pytest==7.4.0" "pytest-timeout==2.2.0"
 
 compat: ## judge validate on the oldest supported stack: Python 3.10 (when present), NumPy 1.26, pytest 7.4

@@ -167,6 +167,35 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+def test_a_hidden_id_or_summary_that_shows_an_input_fails_validation(repo):
+    """Under hidden_feedback = "summary", judge validate fails a hidden test whose id shows its parameters and a
+    hidden test whose summary message shows a value (judge/authoring/privacy.py), and passes them under "full"."""
+    hidden = repo / "problems" / "add_one" / "tests_hidden.py"
+    hidden.write_text(HIDDEN.replace("from judge.checkers import expect_array, expect_raises",
+                                     "from judge.checkers import CheckFailure, expect_array, expect_raises") + '''
+
+@pytest.mark.points(1)
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("n", [7, 9])
+def test_lengths(sol, n):
+    """Lengths n."""
+    got = sol.add_one(np.arange(n))
+    if not np.array_equal(got, np.arange(n) + 1):
+        raise CheckFailure(f"wrong values: add_one(arange({n})) is off", detail="the whole array")
+''')
+    code, report = _validate(repo)
+    assert code == 1
+    errors = [e for e in report["errors"] if "tests_hidden.py: test_lengths" in e]
+    assert sorted(e.split(": ")[1] for e in errors if "id shows its inputs" in e) == \
+        ["test_lengths[7]", "test_lengths[9]"]
+    leaks = [e for e in errors if "summary message shows an input" in e]
+    assert leaks and all("'e(arange(" in e for e in leaks)
+    assert not [e for e in report["errors"] if "tests_hidden.py" in e and "test_lengths" not in e]
+    _edit(repo / "problems" / "add_one" / "problem.toml", 'hidden_feedback = "summary"', 'hidden_feedback = "full"')
+    code, report = _validate(repo)
+    assert code == 0, report["errors"]
+
+
 def test_complete_problem_validates_and_skeleton_fails_only_on_todos(repo):
     """The synthetic problem is valid; `judge new` makes one whose only errors are the author's holes, each
     saying what to write, and every file it writes has at least one."""

@@ -355,3 +355,41 @@ def test_json_help_says_what_each_command_prints():
         assert f"Print one JSON {word}" in judge(cmd, "--help").stdout, cmd
     assert isinstance(judge_json("list")[1], list) and isinstance(judge_json("next", "--db", "/nonexistent.db")[1],
                                                                    dict)
+
+
+HEAVY = ("pytest", "_pytest", "numpy", "jsonschema")
+IMPORT_PROBE = """
+import sys
+{before}
+from judge.cli.main import main
+try:
+    main({args!r}, standalone_mode=False)
+except SystemExit:
+    pass
+print("\\nheavy:", ",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def heavy_imports(args: list[str], before: str = "", cwd: Path = REPO) -> list[str]:
+    """Which of pytest, NumPy and jsonschema a fresh interpreter has imported after running ``judge ARGS``."""
+    import subprocess
+    import sys
+
+    code = IMPORT_PROBE.format(before=before, args=args, heavy=HEAVY)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+    line = proc.stdout.rstrip().splitlines()[-1]
+    assert line.startswith("heavy:"), proc.stderr[-500:]
+    return [m for m in line.removeprefix("heavy:").strip().split(",") if m]
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "causal_mask"], ["next"], ["hint", "causal_mask"],
+                                  ["history"]], ids=lambda a: a[0])
+def test_cheap_commands_import_neither_pytest_nor_numpy(args, tmp_path):
+    """judge list/show/next/hint/history only read files and the history: no test framework, no NumPy, no
+    schema validator in their start-up (they start in about a third of the time judging commands take)."""
+    assert heavy_imports([*args, *(["--db", str(tmp_path / "h.db")] if args[0] in ("hint", "history") else [])]) \
+        == []
+
+
+def test_the_import_probe_sees_a_heavy_import():
+    assert heavy_imports(["list"], before="import judge.engine.runner") == ["pytest", "_pytest", "numpy"]

@@ -11,7 +11,8 @@ deliberate violation.
   file of a verdict room changes it.
 - Vocabulary: no module spells a verdict as a string literal, and only ``judge/engine/verdicts.py`` decides one
   (everywhere else a verdict is only compared).
-- pytest internals only in ``judge/engine/pytest_compat.py``; problem files by their declared roles.
+- SQL only in the storage classes (:data:`STORAGE`); pytest internals only in ``judge/engine/pytest_compat.py``;
+  problem files by their declared roles.
 """
 
 from __future__ import annotations
@@ -402,6 +403,51 @@ def f(record, outcome):
                                          (8, "ResultStatus.MISSING")]
 
 
+# --- SQL only in the storage classes ------------------------------------------------------------------------------
+
+STORAGE = {"grading/gradebook.py", "cli/store.py"}  # Gradebook (a class run) and Store (a learner's history)
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+                 r"CREATE\s+(TABLE|INDEX|UNIQUE|VIEW)|DROP\s+TABLE|ALTER\s+TABLE|PRAGMA\s+\w+)\b", re.S)
+DB_CALLS = {"execute", "executemany", "executescript", "connect"}
+
+
+def sql_outside_storage(source: str) -> list[tuple[int, str]]:
+    """(line, what) for each SQL statement in a string and each database call (``.execute``, ``sqlite3.connect``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value):
+            found.append((node.lineno, SQL.search(node.value).group(0).split()[0]))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DB_CALLS \
+                and (node.func.attr != "connect" or ast.unparse(node.func.value) == "sqlite3"):
+            found.append((node.lineno, f".{node.func.attr}()"))
+    return sorted(found)
+
+
+def test_sql_lives_only_in_the_storage_classes():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel not in STORAGE:
+            found += [f"{rel}:{line}: {what}" for line, what in sql_outside_storage(path.read_text())]
+    assert not found, "add a method to Gradebook or Store instead of: " + "; ".join(found)
+    assert all(sql_outside_storage((PACKAGE / rel).read_text()) for rel in STORAGE)  # the check sees real SQL
+
+
+def test_the_sql_fence_sees_a_query_in_a_report():
+    source = """
+def category_section(book, p):
+    rows = book.db.execute(
+        "SELECT g.result_json FROM roster r JOIN grades g "
+        "WHERE r.problem=?", (p,))
+    con = sqlite3.connect(path)
+    con.executescript(f"CREATE TABLE IF NOT EXISTS t{n} (x)")
+    re.compile("x").search("y")  # not a database call
+    text = "Select the first problem from the list"  # prose, not SQL
+"""
+    assert sql_outside_storage(source) == [(3, ".execute()"), (4, "SELECT"), (6, ".connect()"),
+                                           (7, ".executescript()"), (7, "CREATE")]
+
+
 # --- pytest internals and file roles -----------------------------------------------------------------------------
 
 PYTEST_INTERNALS = re.compile(r"(?<!self)\._request\b|_initrequest|_fixtureinfo|name2fixturedefs"
@@ -443,3 +489,27 @@ def test_release_and_bundle_ship_files_by_the_declared_roles(tmp_path):
     assert not any("__pycache__" in rel or rel.endswith(".pyc") for rel in package)
     with zipfile.ZipFile(tmp_path / "bundle.zip") as zf:
         assert zf.read("judge/engine/problems.py") == (PACKAGE / "engine" / "problems.py").read_bytes()
+
+
+def bounds(requirement: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(lower, upper) of a ``name>=A,<B`` requirement, as version tuples; None without an upper bound."""
+    m = re.fullmatch(r"[\w-]+>=([\d.]+),<([\d.]+)", requirement.replace(" ", ""))
+    return (tuple(map(int, m.group(1).split("."))), tuple(map(int, m.group(2).split(".")))) if m else None
+
+
+@pytest.mark.parametrize("name", ["pytest", "pytest-timeout"])
+def test_pytest_and_pytest_timeout_are_bounded_by_the_newest_verified(name):
+    """The batch fast path uses pytest internals: a pytest newer than the one this suite ran on may break it, so
+    pyproject pins an upper bound, and the installed version (what the suite verifies) lies within it."""
+    from importlib.metadata import version
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    (requirement,) = [d for d in deps if re.match(rf"{re.escape(name)}\s*[<>=]", d)]
+    low, high = bounds(requirement)
+    installed = tuple(int(x) for x in re.findall(r"\d+", version(name))[:3])
+    assert low <= installed < high, f"{name} {version(name)} outside {requirement}"
+    assert bounds("pytest>=7.4") is None and bounds("pytest>=7.4,<9.3") == ((7, 4), (9, 3))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import REPO, judge_json
-from test_privacy import leaked_input
 
+from judge.authoring.privacy import leaked_input
 from judge.engine.problems import load_problem, problem_ids
 from judge.engine.results import validate_result
 

@@ -23,7 +23,7 @@ import pytest
 from judge.engine.executor import Executor, Limits
 from judge.engine.inspection import inspect_source
 from judge.engine.plugin import JudgePlugin, TestRecord
-from judge.engine.problems import Problem, ProblemError
+from judge.engine.problems import JudgeError, Problem, ProblemError
 from judge.engine.proxy import SolutionProxy
 from judge.engine.pytest_compat import plain_args, release_request, renew_request
 from judge.engine.results import build_result, sha256_bytes
@@ -38,10 +38,6 @@ TRUSTED_TIMEOUT_S = 120
 UNUSED_PYTEST_PLUGINS = ("unraisableexception", "threadexception", "doctest", "junitxml", "pastebin", "stepwise",
                          "nose", "legacypath", "recwarn", "tmpdir", "monkeypatch", "setuponly", "setupplan",
                          "logging", "warnings", "faulthandler", "capture")
-
-
-class JudgeError(Exception):
-    """The judge itself could not run the tests (a broken test file, a pytest failure)."""
 
 
 def read_solution(path: str | os.PathLike) -> bytes:

@@ -274,6 +274,14 @@ class Gradebook:
             "SELECT g.score FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
             "WHERE r.problem=? AND g.status != 'judge_error'", (problem,))]
 
+    def submitted_results(self, problem: str) -> Iterator[dict[str, Any]]:
+        """The stored results of ``problem`` for roster students who submitted a file the judge graded."""
+        for (text,) in self.db.execute(
+                "SELECT g.result_json FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+                "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') AND g.result_json IS NOT NULL",
+                (problem,)):
+            yield json.loads(text)
+
     def status_counts(self, problem: str) -> dict[str, int]:
         """status -> how many roster pairs of ``problem`` have it."""
         return dict(self.db.execute(

@@ -10,7 +10,6 @@ attributes so tools (and the judge's tests) can read them back. Every number com
 
 from __future__ import annotations
 
-import json
 import statistics
 from datetime import datetime, timezone
 from html import escape
@@ -242,11 +241,7 @@ def category_section(book: Gradebook, problems: list[str]) -> list[str]:
            '<p class="muted">Share of each kind\'s points the class earned, over submitted files.</p>']
     for p in problems:
         totals: dict[str, list[float]] = {}
-        for (text,) in book.db.execute(
-                "SELECT g.result_json FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
-                "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') AND g.result_json IS NOT NULL",
-                (p,)):
-            result = json.loads(text)
+        for result in book.submitted_results(p):
             for c in result.get("categories") or category_scores(result["tests"]):
                 got = totals.setdefault(c["category"], [0.0, 0.0])
                 got[0] += c["score"]
