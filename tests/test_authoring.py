@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, judge, judge_json
+from helpers import REPO, judge, judge_json
 
 from judge.authoring.examples import Example, output_matches, parse_examples
 from judge.authoring.scaffold import write_learning_path

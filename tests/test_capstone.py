@@ -10,7 +10,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
 
 CAPSTONE = ("tiny_transformer", "pretrain_both_ways", "compare_objectives")
 KINDS = "aLRb"

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_ROOT, REPO, judge, judge_json
+from helpers import FIXTURE_ROOT, REPO, judge, judge_json
 
 from judge.engine.results import validate_result
 

@@ -513,3 +513,17 @@ def test_pytest_and_pytest_timeout_are_bounded_by_the_newest_verified(name):
     installed = tuple(int(x) for x in re.findall(r"\d+", version(name))[:3])
     assert low <= installed < high, f"{name} {version(name)} outside {requirement}"
     assert bounds("pytest>=7.4") is None and bounds("pytest>=7.4,<9.3") == ((7, 4), (9, 3))
+
+
+def conftest_imports(source: str) -> list[int]:
+    """Lines that import from conftest (helpers belong in tests/helpers.py; conftest.py holds fixtures only)."""
+    return [node.lineno for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.ImportFrom) and node.module == "conftest"
+            or isinstance(node, ast.Import) and any(alias.name == "conftest" for alias in node.names)]
+
+
+def test_tests_import_helpers_never_conftest():
+    found = [f"{p.relative_to(REPO)}:{line}" for p in sorted((REPO / "tests").rglob("*.py"))
+             if "submissions" not in p.parts for line in conftest_imports(p.read_text())]
+    assert not found, "import from helpers, not conftest: " + ", ".join(found)
+    assert conftest_imports("from conftest import REPO\nimport conftest\nfrom helpers import judge\n") == [1, 2]

@@ -23,7 +23,7 @@ from classroom import (
     make_class,
     probe_root,
 )
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import load_schema
 from judge.engine.results import validate_result

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from classroom import readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import load_schema
 from judge.grading.gradescope import to_gradescope

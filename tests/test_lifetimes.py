@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from classroom import make_class
-from conftest import REPO
+from helpers import REPO
 
 from judge.sandbox.launch import WORKER_MARK, tier_available
 

@@ -5,7 +5,7 @@ judge/authoring/privacy.py, which `judge validate` applies to every problem; her
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 from judge.authoring.privacy import leaked_input
 from judge.checkers import CheckFailure, expect_array, expect_float

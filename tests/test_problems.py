@@ -4,7 +4,7 @@ max_score, the starter at 0 and every mutant below max_score, with results that 
 from __future__ import annotations
 
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
 
 from judge.authoring.privacy import leaked_input
 from judge.engine.problems import load_problem, problem_ids

@@ -10,7 +10,7 @@ import select
 import subprocess
 import sys
 
-from conftest import REPO
+from helpers import REPO
 
 from judge.engine.problems import load_problem
 from judge.engine.runner import collect_tests

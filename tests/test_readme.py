@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 README = (REPO / "README.md").read_text()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from classroom import PROBE_REFERENCE, probe_root, readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import problem_ids
 

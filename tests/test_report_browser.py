@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from classroom import LOOP_AT_CALL, PROBE_CLASS, make_class, probe_root
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is not installed (make install adds it)")
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),

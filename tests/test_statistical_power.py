@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
 
 from judge.checkers import proportion_band
 

@@ -11,7 +11,7 @@ import json
 import os
 
 import pytest
-from conftest import judge
+from helpers import judge
 from test_redteam import ROOT, RUN_TAG, TIERS
 
 REFERENCE = ROOT / "solutions" / "redteam" / "reference.py"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import judge, left_alive
+from helpers import judge, left_alive
 from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header
 
 ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "lifetime_clear_pdeathsig",

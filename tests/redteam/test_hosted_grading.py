@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from classroom import make_class, readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge, tagged_processes
+from helpers import REPO, judge, tagged_processes
 
 from judge.sandbox.container import UID_BASE, UID_SLOTS, uid_processes
 from judge.sandbox.launch import tier_available
