@@ -23,8 +23,9 @@ Tiers, strongest first:
     machines without bubblewrap or user namespaces. It keeps honest code honest; it does not stop a determined
     attacker from reading files the judge's user can read.
 
-In both tiers the worker's bootstrap applies rlimits (address space, CPU, file size, open files, processes,
-no core files) before any learner code runs.
+In every tier the worker applies rlimits (address space, CPU, file size, open files, processes, no core files),
+gives up every privilege (no_new_privs, no capabilities) and installs the seccomp filter
+(:mod:`judge.sandbox.syscall_filter`) before any learner code runs (:func:`judge.isolated.worker.run`).
 """
 
 from __future__ import annotations
