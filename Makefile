@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint validate bench clean sandbox compat browser
+.PHONY: install demo test test-fast lint validate bench clean sandbox compat browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(8, len(os.sched_getaf
 
 test: $(STAMP) ## the whole test suite: judge internals, every verdict, and judge validate over every problem
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+
+test-fast: $(STAMP) ## the suite without tests marked slow (every problem validated, red team, whole classes graded)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "not slow"
 
 sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with apt) and let its uid reach Python
 	@if ! command -v bwrap >/dev/null 2>&1; then \

@@ -167,6 +167,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
+@pytest.mark.slow
 def test_a_hidden_id_or_summary_that_shows_an_input_fails_validation(repo):
     """Under hidden_feedback = "summary", judge validate fails a hidden test whose id shows its parameters and a
     hidden test whose summary message shows a value (judge/authoring/privacy.py), and passes them under "full"."""
@@ -196,6 +197,7 @@ def test_lengths(sol, n):
     assert code == 0, report["errors"]
 
 
+@pytest.mark.slow
 def test_complete_problem_validates_and_skeleton_fails_only_on_todos(repo):
     """The synthetic problem is valid; `judge new` makes one whose only errors are the author's holes, each
     saying what to write, and every file it writes has at least one."""
@@ -271,6 +273,7 @@ def test_test_without_docstring_fails(repo):
     assert code == 1 and any("tests_hidden.py:9: test_values has no docstring" in e for e in report["errors"])
 
 
+@pytest.mark.slow
 def test_name_error_in_a_hidden_test_is_a_judge_error(repo, tmp_path):
     """A NameError in test code is the judge's fault: judge_error for the student (not 'failed' and a 0 that
     looks like theirs), and a clear error naming the test for the author."""
@@ -287,6 +290,7 @@ def test_name_error_in_a_hidden_test_is_a_judge_error(repo, tmp_path):
     assert status["test_two_dimensions_raise"][0] == "passed"
 
 
+@pytest.mark.slow
 def test_statement_examples_must_match_the_reference(repo):
     """A statement example whose shown output differs from what the reference prints fails validation."""
     statement = repo / "problems" / "add_one" / "README.md"
@@ -297,6 +301,7 @@ def test_statement_examples_must_match_the_reference(repo):
     assert code == 1 and len(bad) == 2 and "README.md:16" in bad[0] and "README.md:18" in bad[1]
 
 
+@pytest.mark.slow
 def test_learning_path_out_of_sync_fails_and_new_sync_rewrites_it(repo):
     """problems/README.md's learning path follows problem.toml; `judge new --sync` rewrites it."""
     _edit(repo / "problems" / "add_one" / "problem.toml", 'difficulty = "easy"', 'difficulty = "hard"')

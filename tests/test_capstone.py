@@ -12,6 +12,8 @@ from fractions import Fraction
 import pytest
 from helpers import REPO, judge_json
 
+pytestmark = pytest.mark.slow
+
 CAPSTONE = ("tiny_transformer", "pretrain_both_ways", "compare_objectives")
 KINDS = "aLRb"
 MASK = 16

@@ -12,6 +12,7 @@ from helpers import FIXTURE_ROOT, REPO, judge, judge_json
 from judge.engine.results import validate_result
 
 
+@pytest.mark.slow
 def test_help_for_every_command():
     """Every command has help text."""
     top = judge("--help")
@@ -68,6 +69,7 @@ def test_malformed_problem_toml_names_the_file(tmp_path):
     assert proc.returncode == 2 and "not valid TOML" in proc.stderr
 
 
+@pytest.mark.slow
 def test_start_test_submit_history_flow(tmp_path):
     """start copies the starter (never overwriting), test runs public tests, submit records, history shows."""
     root = tmp_path / "root"
@@ -178,6 +180,7 @@ def test_list_shows_progress_per_track_and_overall_in_aligned_columns(tmp_path):
     assert [(r["id"], r["solved"]) for r in listing] == [("probe", True), ("probe_two", False)]
 
 
+@pytest.mark.slow
 def test_next_is_the_first_unsolved_problem_whose_prerequisites_are_solved(tmp_path):
     root = two_problem_root(tmp_path)
     db = str(tmp_path / "h.db")
@@ -194,6 +197,7 @@ def test_next_is_the_first_unsolved_problem_whose_prerequisites_are_solved(tmp_p
     assert nxt["id"] is None and "every problem is solved" in nxt["reason"]
 
 
+@pytest.mark.slow
 def test_hints_are_revealed_one_at_a_time_and_recorded(tmp_path):
     root = two_problem_root(tmp_path)
     db = str(tmp_path / "h.db")
@@ -226,6 +230,7 @@ def test_every_statement_has_hints_that_parse():
         assert "## Hints" not in without_hints(text) and hints[0][:30] not in without_hints(text), pid
 
 
+@pytest.mark.slow
 def test_history_shows_a_past_report_and_what_changed(tmp_path):
     root = tmp_path / "root"
     shutil.copytree(FIXTURE_ROOT, root)
@@ -316,6 +321,7 @@ def test_learner_reports_speak_plainly_and_split_the_score_by_kind(tmp_db):
     assert sum(c["max_score"] for c in result["categories"]) == result["max_score"]
 
 
+@pytest.mark.slow
 def test_validate_requires_a_known_category_on_every_test(tmp_path):
     """judge validate names a test without @pytest.mark.category, or with an unknown one."""
     root = tmp_path / "root"
@@ -348,6 +354,7 @@ def test_the_all_ignored_causal_lm_loss_message_says_what_failed(tmp_db):
                                "is NaN, but a number is expected")
 
 
+@pytest.mark.slow
 def test_json_help_says_what_each_command_prints():
     """--json prints what its help says: one object, or for list and validate one array."""
     for cmd, word in (("list", "array"), ("validate", "array"), ("history", "object"), ("next", "object"),

@@ -16,6 +16,8 @@ from helpers import judge
 from judge.engine.problems import ProblemError
 from judge.grading.course import load_course
 
+pytestmark = pytest.mark.slow
+
 WEAK = "--allow-weak-sandbox"
 ROSTER = (
     "id,name,email,section,canvas_id,sis_user_id,sis_login_id\n"

@@ -12,6 +12,8 @@ from helpers import REPO, judge_json, left_alive
 from judge.engine.problems import load_problem
 from judge.engine.time_policy import SubmissionClock
 
+pytestmark = pytest.mark.slow
+
 RUN_TAG = f"hangs{os.getpid()}"
 BUSY = "def cross_entropy(*args, **kwargs):\n    while True:\n        pass\n"
 SLEEPS = "import time\n\ndef causal_mask(seq_len):\n    time.sleep(3600)\n"

@@ -14,6 +14,8 @@ from helpers import judge
 
 from judge.grading.html_report import histogram_bins
 
+pytestmark = pytest.mark.slow
+
 
 class Collector(HTMLParser):
     """Every element's tag and attributes, in document order."""

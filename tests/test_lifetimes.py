@@ -21,6 +21,8 @@ from helpers import REPO
 
 from judge.sandbox.launch import WORKER_MARK, tier_available
 
+pytestmark = pytest.mark.slow
+
 ROOT = REPO / "tests" / "redteam" / "root"  # the red-team problem allows os, so submissions can fork
 REFERENCE = (ROOT / "solutions" / "redteam" / "reference.py").read_text()
 HANG = "import time\n\ndef causal_mask(seq_len):\n    time.sleep(1000)\n"

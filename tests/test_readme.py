@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from helpers import REPO, judge
 
 README = (REPO / "README.md").read_text()
@@ -28,6 +29,7 @@ def test_setup_is_two_commands_with_the_activation_step():
     assert "judge: command not found" in README.split("## Learners")[0]
 
 
+@pytest.mark.slow
 def test_every_judge_command_in_the_readme_exists():
     shown = set(re.findall(r"^judge (\w+)", README, re.M)) | set(re.findall(r"`judge (\w+)", README))
     assert {"list", "show", "start", "test", "submit", "next", "hint", "history", "grade", "validate"} <= shown

@@ -14,6 +14,8 @@ from helpers import REPO, judge
 from judge.engine.problems import ProblemError
 from judge.grading.grade import in_shard, parse_shard
 
+pytestmark = pytest.mark.slow
+
 WEAK = "--allow-weak-sandbox"
 STUDENTS = {f"s{i}": src for i, src in enumerate(
     [PROBE_REFERENCE, PROBE_FLOAT, PROBE_STARTER, None, CRASH_AT_IMPORT, PROBE_REFERENCE, PROBE_FLOAT])}

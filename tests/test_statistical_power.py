@@ -20,6 +20,8 @@ from helpers import REPO, judge_json
 
 from judge.checkers import proportion_band
 
+pytestmark = pytest.mark.slow
+
 
 def hidden_failures(problem_id: str, mutant: str, tmp_db: str) -> list[dict]:
     code, res = judge_json("submit", problem_id, f"solutions/{problem_id}/mutants/{mutant}.py", "--db", tmp_db)

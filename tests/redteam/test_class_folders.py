@@ -14,6 +14,8 @@ import pytest
 from helpers import judge
 from test_redteam import ROOT, RUN_TAG, TIERS
 
+pytestmark = pytest.mark.slow
+
 REFERENCE = ROOT / "solutions" / "redteam" / "reference.py"
 REASONS = {"link_to_student/redteam.py": "refused: a symbolic link",
            "link_to_reference/Redteam.py": "refused: a symbolic link",

@@ -12,6 +12,8 @@ import pytest
 from helpers import judge, left_alive
 from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header
 
+pytestmark = pytest.mark.slow
+
 ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "lifetime_clear_pdeathsig",
              "disk_fill_devshm", "disk_fill_tmp", "tamper_plant_files", "exc_surrogate_message", "reply_shared_buffer",
              "reply_announced_not_sent"]

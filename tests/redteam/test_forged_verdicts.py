@@ -8,6 +8,8 @@ import pytest
 from helpers import judge_json
 from test_redteam import ROOT, RUN_TAG, TIERS
 
+pytestmark = pytest.mark.slow
+
 FORGED_KINDS = ["judge_error", "timeout", "memory", "forbidden", "invalid", "missing", "exited", "protocol",
                 "wrong_type", "passed", "ok"]
 

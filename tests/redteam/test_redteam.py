@@ -24,6 +24,8 @@ from judge.engine.results import validate_result
 from judge.sandbox.launch import TIERS as ALL_TIERS
 from judge.sandbox.launch import tier_available
 
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"
 SUBMISSIONS = HERE / "submissions"
