@@ -11,6 +11,7 @@ deliberate violation.
   file of a verdict room changes it.
 - Vocabulary: no module spells a verdict as a string literal, and only ``judge/engine/verdicts.py`` decides one
   (everywhere else a verdict is only compared).
+- Wiring: nobody assigns attributes of a plugin, executor or proxy they hold.
 - SQL only in the storage classes (:data:`STORAGE`); pytest internals only in ``judge/engine/pytest_compat.py``;
   problem files by their declared roles.
 """
@@ -401,6 +402,44 @@ def f(record, outcome):
 """
     assert verdict_decisions(source) == [(6, "Verdict.FAILED"), (7, "Verdict.CRASHED"), (7, "Verdict.JUDGE_ERROR"),
                                          (8, "ResultStatus.MISSING")]
+
+
+# --- wiring through constructors and methods ----------------------------------------------------------------------
+
+WIRED = ("plugin", "executor", "proxy")
+
+
+def wiring_from_outside(source: str) -> list[tuple[int, str]]:
+    """(line, target) for each assignment to an attribute of a plugin, executor or proxy held by someone else
+    (``plugin.proxy = ...``, ``self.plugin.records = ...``): they get what they need through their constructor or
+    a method (``JudgePlugin(..., on_record=)``, ``plugin.serve(proxy, records)``, ``executor.refuse(outcome)``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                if isinstance(t, ast.Attribute) and ast.unparse(t.value) != "self" and \
+                        ast.unparse(t.value).rpartition(".")[2].endswith(WIRED):
+                    found.append((node.lineno, ast.unparse(t)))
+    return found
+
+
+def test_the_engine_is_wired_through_constructors_and_methods():
+    found = [f"{p.relative_to(PACKAGE)}:{line}: {target}" for p in sorted(PACKAGE.rglob("*.py"))
+             for line, target in wiring_from_outside(p.read_text())]
+    assert not found, "pass it to the constructor or a method instead of: " + "; ".join(found)
+
+
+def test_the_wiring_check_sees_an_assignment_from_outside():
+    source = """
+self.plugin.proxy = subject.proxy
+plugin.on_record = on_test
+executor.sticky = static
+self.proxy = proxy
+record.status, record.message = "x", "y"
+"""
+    assert wiring_from_outside(source) == [(2, "self.plugin.proxy"), (3, "plugin.on_record"), (4, "executor.sticky")]
 
 
 # --- SQL only in the storage classes ------------------------------------------------------------------------------

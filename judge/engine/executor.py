@@ -241,6 +241,10 @@ class Executor:
         self._defined: frozenset[str] = frozenset()
 
     # -- lifecycle -------------------------------------------------------------------------------------
+    def refuse(self, outcome: Outcome) -> None:
+        """Never start a worker: every call ends as ``outcome`` (the static inspection refused the file)."""
+        self.sticky = outcome
+
     def start(self) -> None:
         """Start a worker and send it the hello frame; the first call awaits readiness."""
         if self._proc is not None or self.sticky is not None:

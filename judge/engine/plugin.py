@@ -134,15 +134,23 @@ def fault_of_test(exc: BaseException, test_file: str) -> str | None:
 class JudgePlugin:
     """Registered per run; collects a :class:`TestRecord` for every test, in collection order."""
 
-    def __init__(self, proxy: SolutionProxy, visibility_of: dict[str, str], hidden_feedback: str) -> None:
-        self.proxy = proxy
+    def __init__(self, visibility_of: dict[str, str], hidden_feedback: str,
+                 on_record: Callable[[TestRecord], None] | None = None) -> None:
+        """``on_record`` (progress) is called as each test gets its verdict. A collection needs nothing more; a run
+        gives each submission its proxy and records with :meth:`serve`."""
+        self.proxy: SolutionProxy | None = None
         self.sol_function: Callable[[], SolutionProxy] | None = None  # the ``sol`` fixture's function, once made
         self.visibility_of = visibility_of
         self.hidden_feedback = hidden_feedback
         self.records: dict[str, TestRecord] = {}
-        self.on_record: Callable[[TestRecord], None] | None = None  # progress: called as each test gets its verdict
+        self.on_record = on_record
         self.collection_errors: list[str] = []
         self._start = 0.0
+
+    def serve(self, proxy: SolutionProxy, records: dict[str, TestRecord]) -> None:
+        """Judge the next submission: ``sol`` is ``proxy`` and verdicts go into ``records`` (a fresh copy of the
+        collected ones), so nothing of the previous submission is reachable from its tests."""
+        self.proxy, self.records = proxy, records
 
     def fixtures(self) -> types.ModuleType:
         """A plugin module holding the ``sol`` fixture of this run (pytest looks fixtures up on a plugin's type, and

@@ -103,7 +103,7 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
 def collect_tests(problem: Problem, visibility: str = "all") -> list[dict[str, Any]]:
     """The tests of ``problem`` (name, visibility, points) from a pytest collection, without running anything."""
     files = problem.test_files(visibility)
-    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
+    plugin = JudgePlugin({p.name: v for p, v in files}, problem.hidden_feedback)
     _run_pytest(problem, files, plugin, "--collect-only")
     return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score, "category": r.category}
             for r in plugin.records.values()]
@@ -151,8 +151,7 @@ class _BatchLoop:
             if subject.failure is not None:
                 self.finish(subject)
                 continue
-            self.plugin.proxy = subject.proxy
-            self.plugin.records = {k: dataclasses.replace(r) for k, r in template.items()}
+            self.plugin.serve(subject.proxy, {k: dataclasses.replace(r) for k, r in template.items()})
             for item in items:
                 if plain[item] is not None:
                     self._run_plain(item, plain[item])
@@ -230,8 +229,7 @@ def run_batch(
     limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
     sandbox = sandbox or select_sandbox("auto")
     subjects = [_Subject(key, str(path)) for key, path in solutions]
-    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
-    plugin.on_record = on_test
+    plugin = JudgePlugin({p.name: v for p, v in files}, problem.hidden_feedback, on_record=on_test)
     show_output = visibility == "public" or problem.hidden_feedback == "full"
 
     def prepare(subject: _Subject) -> None:
@@ -247,7 +245,7 @@ def run_batch(
                             sandbox=sandbox, zygote=zygote)
         static = inspect_source(subject.source, problem.allowed_imports)
         if static is not None:
-            executor.sticky = static
+            executor.refuse(static)
         else:
             executor.start()
         subject.executor = executor
