@@ -187,7 +187,8 @@ share is off by d fails the check except with probability below 1e-10 (its own b
 correct band). Custom bands state the reference's distance to the nearer edge and the band's width; chi-square
 checks state the excess of one category that doubles the critical value. Deterministic checks (exact invariants,
 degenerate parameters, forced outputs, reproducibility) detect any deviation and are not listed. The capstone's
-bands near the optimum are empirical (`bench/capstone_sweep.py`); its bands at the Bayes optimum are exact.
+bands near the optimum are empirical (`bench/capstone_sweep.py`, `bench/tasks_sweep.py`); its bands at the Bayes
+optimum are exact.
 
 ## Review (issue 15)
 

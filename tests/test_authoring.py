@@ -401,3 +401,31 @@ def test_test_fault_ignores_a_type_error_raised_outside_the_test_file():
     exc = _raised("np.reshape(result, 'x')", result=np.zeros(2))
     assert isinstance(exc, TypeError) and fault_of_test(exc, "/p/tests_hidden.py") is None
     assert traceback.extract_tb(exc.__traceback__)[-1].filename != "/p/tests_hidden.py"
+
+
+@pytest.mark.parametrize("file,line,cited", [
+    ("README.md", "- See problem 501 before this one.", "'problem 501' cites a problem by number"),
+    ("README.md", "- Problems 701-702 show the same bug.", "'Problems 701-702' cites a problem by number"),
+    ("README.md", "- As in problem `no_such_problem`.", "cites problem 'no_such_problem', which is not a problem id"),
+    ("README.md", "- As in [the mask](../gone_problem/).", "cites problem 'gone_problem', which is not a problem id"),
+    ("starter.py", "# the loss of problem 505", "'problem 505' cites a problem by number"),
+])
+def test_citing_a_problem_by_number_or_unknown_id_fails(repo, file, line, cited):
+    """A statement or starter naming a problem by number, or by an id no problem has, fails with file and line."""
+    path = repo / "problems" / "add_one" / file
+    lines = path.read_text().splitlines()
+    at = lines.index("- NumPy adds elementwise.") + 1 if file == "README.md" else 1
+    path.write_text("\n".join(lines[:at] + [line] + lines[at:]) + "\n")
+    code, report = _validate(repo)
+    errors = [e for e in report["errors"] if cited in e]
+    assert code == 1 and len(errors) == 1, report["errors"]
+    assert errors[0].startswith(f"{path}:{at + 1}: ") and "`judge list`" in errors[0]
+
+
+def test_citing_problems_by_id_and_other_numbers_pass(repo):
+    """Known ids (backticks or a link), positions, token ids and decimals such as 709.78 are not flagged."""
+    _edit(repo / "problems" / "add_one" / "README.md", "- NumPy adds elementwise.",
+          "- NumPy adds elementwise; as in problem `add_one` and [add_one](../add_one/), position 501 of token "
+          "709.78.\n- A problem 2x harder is not a citation.")
+    code, report = _validate(repo)
+    assert code == 0, report["errors"]

@@ -14,7 +14,7 @@ from helpers import REPO, judge_json
 
 pytestmark = pytest.mark.slow
 
-CAPSTONE = ("tiny_transformer", "pretrain_both_ways", "compare_objectives")
+CAPSTONE = ("tiny_transformer", "pretrain_both_ways", "compare_objectives", "tasks_both_ways")
 KINDS = "aLRb"
 MASK = 16
 
@@ -101,12 +101,85 @@ def test_statement_tables_match_the_derivation(problem_id):
         assert f"{math.log(int(value[0])):.3f}" == value[1]
 
 
+def block_valid(block) -> bool:
+    a, l_tok, r_tok, b = block
+    return a < 8 and b < 8 and l_tok == 8 + a % 4 and r_tok == 12 + b // 2
+
+
+def continuation_tables() -> tuple[Fraction, Fraction]:
+    """tasks_both_ways, continue a text after the first block: the share of valid second blocks when each token is
+    sampled from the language's own next-token distribution (the Bayes-optimal causal LM), and when the four blanks
+    are sampled independently, each from the language's distribution of its position given the prompt (the
+    Bayes-optimal masked LM filling them in one pass)."""
+    by_prompt = defaultdict(list)
+    for text in all_texts():
+        by_prompt[text[:4]].append(text[4:])
+    causal, masked = Fraction(0), Fraction(0)
+    for blocks in by_prompt.values():
+        weight = Fraction(len(blocks), 4096)
+        # Token by token from the exact conditionals: the sampled block has the language's joint distribution.
+        causal += weight * Fraction(sum(block_valid(b) for b in blocks), len(blocks))
+        marginals = [defaultdict(int) for _ in range(4)]
+        for block in blocks:
+            for j, token in enumerate(block):
+                marginals[j][token] += 1
+        share = Fraction(0)
+        for block in itertools.product(*(list(m) for m in marginals)):
+            if block_valid(block):
+                p = Fraction(1)
+                for j, token in enumerate(block):
+                    p *= Fraction(marginals[j][token], len(blocks))
+                share += p
+        masked += weight * share
+    return causal, masked
+
+
+def cloze_table(context_of, kind: int, candidates: range) -> Fraction:
+    """Bayes accuracy of answering the token at the positions of one kind (both blocks) with the most likely
+    candidate given context_of(text, position)."""
+    texts = list(all_texts())
+    hits = 0
+    for t in (kind, kind + 4):
+        groups = defaultdict(lambda: defaultdict(int))
+        for text in texts:
+            groups[context_of(text, t)][text[t]] += 1
+        hits += sum(max(counts.get(c, 0) for c in candidates) for counts in groups.values())
+    return Fraction(hits, 2 * len(texts))
+
+
+TASKS = {"continue a text": (Fraction(1), Fraction(1, 16)), "cloze at `R`": (Fraction(1, 4), Fraction(1)),
+         "cloze at `L`": (Fraction(1), Fraction(1))}
+
+
+def test_tasks_table_by_enumeration():
+    """tasks_both_ways' table, derived from the 4096 equally likely texts."""
+    assert continuation_tables() == TASKS["continue a text"]
+    for name, kind, candidates in (("cloze at `R`", 2, range(12, 16)), ("cloze at `L`", 1, range(8, 12))):
+        derived = (cloze_table(next_token_context, kind, candidates), cloze_table(fill_in_context, kind, candidates))
+        assert derived == TASKS[name], name
+
+
+def test_tasks_statement_table_matches_the_derivation():
+    """The statement of tasks_both_ways states exactly the derived table."""
+    statement = (REPO / "problems" / "tasks_both_ways" / "README.md").read_text()
+    rows = {}
+    for line in statement.splitlines():
+        m = re.match(r"\| (continue a text|cloze at `[RL]`) \(.*?\) \| (.*?) \| (.*?) \|$", line)
+        if m:
+            rows[m.group(1)] = tuple(Fraction(cell.replace("*", "").strip()) for cell in m.group(2, 3))
+    assert rows == TASKS
+
+
 def alternatives():
     return [(pid, path) for pid in CAPSTONE
             for path in sorted((REPO / "solutions" / pid / "alternatives").glob("*.py"))]
 
 
 def test_every_capstone_problem_has_an_alternative():
+    """Every problem of the capstone track (problems/tracks.toml) has a second correct solution tested here."""
+    from judge.engine.problems import list_problems
+
+    assert {p.id for p in list_problems(REPO) if p.track.id == "capstone"} == set(CAPSTONE)
     assert {pid for pid, _ in alternatives()} == set(CAPSTONE)
 
 

@@ -46,3 +46,23 @@ def test_make_demo_says_its_report_is_meant_to_fail_and_spoils_nothing():
     assert "    . .venv/bin/activate" in proc.stdout
     for spoiler in ("solutions/", "reference", "(hidden)", "mutant", "tril"):
         assert spoiler not in proc.stdout, spoiler
+
+
+NUMBER_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+COUNT = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS) + r")\s+(problems|tracks)\b", re.IGNORECASE)
+
+
+def test_readme_counts_come_from_the_repository():
+    """Every "N problems" and "N tracks" of README.md equals what problems/ holds: the problems, and the tracks
+    of problems/tracks.toml that have at least one (a new problem or track that does not update the README fails)."""
+    from judge.engine.problems import list_problems
+
+    problems = list_problems(REPO)
+    actual = {"problems": len(problems), "tracks": len({p.track.id for p in problems})}
+    found = [(m.group(0), m.group(1).lower(), m.group(2).lower()) for m in COUNT.finditer(README)]
+    assert {kind for _, _, kind in found} == {"problems", "tracks"}, found   # the README states both counts
+    for phrase, number, kind in found:
+        value = int(number) if number.isdigit() else NUMBER_WORDS[number]
+        assert value == actual[kind], f"README.md says '{phrase}', but the repository has {actual[kind]} {kind}"

@@ -163,6 +163,38 @@ def _check_learning_path(root: Path, problem: Problem, v: Validation) -> None:
     v.errors.extend(learning_path_errors(root, problem))
 
 
+# A problem is cited by its id (`judge list`, `judge show ID` and the learning path show ids, never numbers):
+# "problem `causal_mask`", "problems `a`, `b`" or a link "[causal_mask](../causal_mask/)". A bare number
+# ("problem 501", "problems 701-702") and an id that is no problem are errors; other numbers (positions, token
+# ids, "709.78") are not citations.
+BARE_NUMBER = re.compile(r"\bproblems?\s+(?:no\.?\s*|#\s*)?\d+(?:\s*(?:-|–|to|and)\s*\d+)?\b", re.IGNORECASE)
+CITED_IDS = re.compile(r"\bproblems?\s+((?:`[^`\n]+`(?:\s*,\s*|\s+and\s+|\s+or\s+)?)+)", re.IGNORECASE)
+LINKED_ID = re.compile(r"\]\(\.\./(\w+)/")
+
+
+def citation_errors(path: Path, text: str, known: set[str]) -> list[str]:
+    """One line per citation of a problem by number, or by an id that is not a problem, in ``text``."""
+    errors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for m in BARE_NUMBER.finditer(line):
+            errors.append(f"{path}:{number}: '{m.group(0)}' cites a problem by number; cite it by id in backticks "
+                          f"(e.g. problem `causal_mask`): learners see ids in `judge list`, not numbers")
+        cited = [word for m in CITED_IDS.finditer(line) for word in re.findall(r"`([^`]+)`", m.group(1))]
+        cited += LINKED_ID.findall(line)
+        for pid in cited:
+            if pid not in known:
+                errors.append(f"{path}:{number}: cites problem '{pid}', which is not a problem id; use an id "
+                              f"that `judge list` shows (a folder of problems/)")
+    return errors
+
+
+def _check_citations(problem: Problem, known: set[str], v: Validation) -> None:
+    """The statement and the starter cite other problems by id, never by number."""
+    for path in (problem.statement, problem.starter):
+        if path.is_file():
+            v.errors.extend(citation_errors(path, path.read_text(), known))
+
+
 def _check_categories(problem: Problem, tests: list[dict[str, Any]], v: Validation) -> None:
     """Every test declares its kind with ``@pytest.mark.category(NAME)``, NAME one of CATEGORIES (on the test, or
     for a whole file with ``pytestmark``)."""
@@ -192,6 +224,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     _check_order(root, problem, v)
     _check_learning_path(root, problem, v)
     known = set(problem_ids(root))
+    _check_citations(problem, known, v)
     for pre in problem.prerequisites:
         if pre not in known:
             v.errors.append(f"{problem.path / 'problem.toml'}: prerequisite '{pre}' is not a problem id")

@@ -20,8 +20,11 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """One line on stderr, ``judge: error: MESSAGE``, then exit with ``code``."""
-    click.echo(f"judge: error: {message}", err=True)
+    """One line on stderr, ``judge: error: MESSAGE``, then exit with ``code``. Control characters of the message
+    (a student's file name in an OSError, say) are shown escaped, so it stays one line and inert."""
+    from judge.grading.inert_text import visible
+
+    click.echo(f"judge: error: {visible(message)}", err=True)
     sys.exit(code)
 
 

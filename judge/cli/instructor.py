@@ -66,6 +66,7 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
     interrupted (Ctrl-C; rerun to resume)."""
     from judge.grading.course import load_course
     from judge.grading.grade import grade_class, log_lines, parse_shard
+    from judge.grading.inert_text import visible
 
     root = _root()
     course = load_course(course_file) if course_file is not None else None
@@ -101,14 +102,14 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
     shown.append(f"outputs in {out}: grades.csv, results/, feedback/, report.html, gradebook.db"
                  + (", canvas.csv, moodle.csv" if course is not None else ""))
     for line in shown:
-        click.echo(line)
+        click.echo(visible(line))  # student file and folder names: a newline or an escape sequence is shown
     errors = []
     if summary.judge_errors:
         errors.append(f"judge errors ({len(summary.judge_errors)} pairs, not graded, never counted as 0; rerun "
                       f"'judge grade' to retry them):")
         errors += [f"  {student}/{problem}: {message[:300]}" for student, problem, message in summary.judge_errors]
         for line in errors:
-            click.echo(line, err=True)
+            click.echo(visible(line), err=True)
     log_lines(out, shown + errors)
     sys.exit(EXIT_INTERNAL if summary.judge_errors else EXIT_OK)
 

@@ -18,4 +18,6 @@
 | ``gradescope.py`` | Gradescope's results.json format and the autograder bundle |
 | ``autograder.py`` | what ``run_autograder`` runs inside a Gradescope container |
 | ``release.py`` | the student distribution and its leak scan |
+| ``inert_text.py`` | student text made inert in every output: CSV formula cells, control and bidi characters |
+| ``bounded.py`` | instructor inputs read as bounded regular files (course, roster, manifest, submissions) |
 """

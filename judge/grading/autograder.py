@@ -29,14 +29,17 @@ import sys
 import time
 from pathlib import Path
 
-from judge.engine.problems import find_root, problem_ids
+from judge.engine.problems import ProblemError, find_root, problem_ids
 from judge.engine.results import deadline_result
 from judge.engine.runner import collect_tests
 from judge.engine.verdicts import is_judge_error
 from judge.sandbox.launch import SandboxSpec, select_sandbox
 
+from .bounded import CONFIG_LIMIT, parse_guard, read_bounded
 from .child import Grader
 from .gradescope import CONFIG_NAME, DEFAULT_DEADLINE_S, to_gradescope
+from .inert_text import visible
+from .roster import _kind as refusal  # the class folder's rule: no links, hard links or special files
 
 ALLOW_WEAK_ENV = "JUDGE_ALLOW_WEAK_SANDBOX"
 DEADLINE_ENV = "JUDGE_AUTOGRADER_DEADLINE_S"
@@ -52,9 +55,11 @@ MISCONFIGURED = (
 
 def bundle_config(source: Path) -> dict:
     """The bundle's ``autograder.json`` (written by ``judge export gradescope``), or {}."""
+    path = source / CONFIG_NAME
     try:
-        config = json.loads((source / CONFIG_NAME).read_text())
-    except (OSError, ValueError):
+        with parse_guard(path, "export the bundle again"):
+            config = json.loads(read_bounded(path, CONFIG_LIMIT, "export the bundle again"))
+    except (OSError, ValueError, ProblemError):
         return {}
     return config if isinstance(config, dict) else {}
 
@@ -108,15 +113,32 @@ def write_misconfigured(results_path: Path, tier: str) -> None:
     results_path.write_text(json.dumps(doc, indent=2) + "\n")
 
 
-def find_submissions(folder: Path, ids: list[str]) -> dict[str, Path]:
-    """problem id -> the submitted file (the shallowest match wins, then the first in sorted order)."""
+def find_submissions(folder: Path, ids: list[str], refused: list[str] | None = None) -> dict[str, Path]:
+    """problem id -> the submitted file (the shallowest match wins, then the first in sorted order). Only plain
+    regular files count: a symbolic link (a file or a folder), a hard link or a special file named like a problem
+    is never followed or read, and is listed in ``refused`` with why."""
     found: dict[str, Path] = {}
-    if not folder.is_dir():
+    if folder.is_symlink() or not folder.is_dir():
         return found
-    candidates = sorted(folder.rglob("*.py"), key=lambda p: (len(p.parts), str(p)))
-    for f in candidates:
-        if f.stem in ids and f.stem not in found and "__pycache__" not in f.parts:
-            found[f.stem] = f
+    candidates = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in filenames:
+            f = here / name
+            if not name.endswith(".py") or f.stem not in ids:
+                continue
+            why = refusal(f.lstat())
+            if why is None:
+                candidates.append(f)
+            elif refused is not None:
+                refused.append(f"{visible(f.relative_to(folder))}: {why}")
+        for name in dirnames:
+            if (here / name).is_symlink() and refused is not None:
+                refused.append(f"{visible((here / name).relative_to(folder))}: refused: a symbolic link (links are "
+                               f"never followed)")
+    for f in sorted(candidates, key=lambda p: (len(p.parts), str(p))):
+        found.setdefault(f.stem, f)
     return found
 
 
@@ -137,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 3
     ids = problem_ids(source)
-    files = find_submissions(root / "submission", ids)
+    refused: list[str] = []
+    files = find_submissions(root / "submission", ids, refused)
     if spec.tier == "container":
         locked = lock_down(root, source)
         print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
@@ -146,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     grader = Grader(source)
     results, errors, late = [], [], []
     extra = f"graded under the '{spec.tier}' sandbox tier"
+    if refused:
+        extra += "; not graded: " + "; ".join(refused)
     if not files:
         extra += f"; no file named <problem_id>.py was found in your submission (expected one of: {', '.join(ids)})"
 

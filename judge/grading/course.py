@@ -10,6 +10,7 @@ so overrides and merges re-render the exports without the file.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import sys
@@ -21,6 +22,9 @@ from typing import Any
 import jsonschema
 
 from judge.engine.problems import ProblemError, load_schema
+
+from .bounded import CONFIG_LIMIT, parse_guard, read_text_bounded
+from .roster import bad_student_id
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -143,8 +147,9 @@ def _plain(value: Any) -> Any:
 
 def read_roster_csv(path: Path) -> list[dict[str, str]]:
     """Rows of a roster CSV (``id`` required, unique); unknown columns are kept for the exports."""
+    fix = "pass the roster CSV (id, name, email, ...) itself"
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
+        with io.StringIO(read_text_bounded(path, CONFIG_LIMIT, fix, encoding="utf-8-sig"), newline="") as fh:
             reader = csv.DictReader(fh)
             header = [h.strip().lower() for h in (reader.fieldnames or [])]
             if "id" not in header:
@@ -154,11 +159,14 @@ def read_roster_csv(path: Path) -> list[dict[str, str]]:
                     for row in reader]
     except FileNotFoundError:
         raise ProblemError(f"{path}: roster file not found; fix 'roster' in course.toml") from None
+    except csv.Error as exc:
+        raise ProblemError(f"{path}: not a readable CSV ({exc}); {fix}") from None
     seen: set[str] = set()
     for n, row in enumerate(rows, start=2):
         sid = row.get("id", "")
-        if not sid or "/" in sid or sid.startswith("."):
-            raise ProblemError(f"{path}:{n}: empty or invalid student id {sid!r}; give each student a folder name")
+        if not sid or bad_student_id(sid):
+            raise ProblemError(f"{path}:{n}: {bad_student_id(sid) or 'empty student id'}; give each student a "
+                               f"folder name")
         if sid in seen:
             raise ProblemError(f"{path}:{n}: student id {sid!r} appears twice; ids must be unique")
         seen.add(sid)
@@ -198,9 +206,10 @@ def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> C
 def load_course(path: str | Path) -> Course:
     """Read, schema-check and resolve ``course.toml`` and its roster CSV; ProblemError names the fix."""
     path = Path(path)
+    fix = "pass the path of course.toml (see examples/course.toml)"
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        with parse_guard(path, fix):
+            raw = tomllib.loads(read_text_bounded(path, CONFIG_LIMIT, fix))
     except FileNotFoundError:
         raise ProblemError(f"{path}: course file not found; pass the path of course.toml") from None
     except tomllib.TOMLDecodeError as exc:

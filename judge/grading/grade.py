@@ -23,9 +23,11 @@ from judge.engine.problems import ProblemError, load_problem, problem_ids
 from judge.engine.results import MISSING_SHA256, sha256_bytes
 from judge.sandbox.launch import select_sandbox
 
+from .bounded import METADATA_LIMIT, parse_guard, read_bounded
 from .course import Course
 from .gradebook import Gradebook
 from .html_report import write_report
+from .inert_text import visible
 from .outputs import remove_stale, write_csv, write_lms_exports, write_student_files
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
@@ -145,8 +147,10 @@ def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, 
     path = submissions / MANIFEST
     if not path.is_file():
         return {}
+    fix = "delete it or collect again"
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with parse_guard(path, fix):
+            doc = json.loads(read_bounded(path, METADATA_LIMIT, fix))
         return {(s, p): (entry.get("submitted_at"), entry.get("original", ""))
                 for s, problems in doc.get("students", {}).items() for p, entry in problems.items()}
     except (ValueError, AttributeError, TypeError):
@@ -175,7 +179,7 @@ def save_reasons(out: Path, submissions: Path, reasons: list[tuple[Path, str]]) 
             rel = f.relative_to(submissions)
         except ValueError:
             rel = f
-        lines.append(f"{rel}\t{why}")
+        lines.append(f"{visible(rel)}\t{visible(why)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -197,7 +201,7 @@ def log_lines(out: Path, lines: list[str]) -> None:
     """Append what the terminal showed to OUT/grading.log."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     with (out / "grading.log").open("a", encoding="utf-8") as fh:
-        fh.writelines(f"[judge grade {stamp}] {line}\n" for line in lines)
+        fh.writelines(f"[judge grade {stamp}] {visible(line)}\n" for line in lines)
 
 
 def grade_class(
@@ -269,7 +273,7 @@ def grade_class(
                 if not regrade and book.is_unchanged(pair.student, pair.problem, sha, tests_sha[pair.problem],
                                                      judge_version(), spec.tier):
                     summary.skipped += 1
-                    bar.step(f"{pair.student}/{pair.problem} (already graded)")
+                    bar.step(visible(f"{pair.student}/{pair.problem} (already graded)"))
                     continue
                 request = {"problem": pair.problem, "path": str(pair.path) if pair.path else None,
                            "sandbox": spec.tier}
@@ -287,7 +291,7 @@ def grade_class(
                             tests_sha256=tests_sha[pair.problem], judge_version=judge_version(), sandbox=spec.tier,
                             message=f"the judge failed twice: {error}")
             summary.graded += 1
-            bar.step(f"{pair.student}/{pair.problem}")
+            bar.step(visible(f"{pair.student}/{pair.problem}"))
 
         with (out / "grading.log").open("ab") as log:
             pool = GradingPool(jobs, _child_env(root), log=log, pair_timeout_s=pair_timeout_s)

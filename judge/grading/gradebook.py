@@ -257,6 +257,13 @@ class Gradebook:
             " ON g.student = r.student AND g.problem = r.problem WHERE g.status = 'judge_error'"
             " ORDER BY g.student, g.problem"))
 
+    def ungraded(self) -> list[tuple[str, str]]:
+        """(student, problem) of every roster pair with no grade row: a run that stopped before grading it."""
+        return list(self.db.execute(
+            "SELECT r.student, r.problem FROM roster r LEFT JOIN grades g"
+            " ON g.student = r.student AND g.problem = r.problem WHERE g.student IS NULL"
+            " ORDER BY r.student, r.problem"))
+
     def times_graded(self) -> dict[tuple[str, str], int]:
         return {(s, p): n for s, p, n in self.db.execute("SELECT student, problem, times_graded FROM grades")}
 

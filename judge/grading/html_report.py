@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import statistics
 from datetime import datetime, timezone
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,8 @@ from judge.engine.results import category_scores
 
 from .course import Course
 from .gradebook import Gradebook
+from .inert_text import CSP_META
+from .inert_text import html_text as escape
 from .outputs import effective_score, student_total
 from .similarity import FLAG_AT
 
@@ -156,7 +157,7 @@ def build_report(book: Gradebook, title: str = "Class report", course: Course | 
         elif max_total:
             percents.append(100.0 * total / max_total)
     counts = histogram_bins(percents)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    out = ["<!DOCTYPE html>", f'<html lang="en"><head><meta charset="utf-8">{CSP_META}',
            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
            f"<h1>{escape(title)}</h1>",
            f'<p class="muted">{n_students} students, {len(problems)} problems; generated '

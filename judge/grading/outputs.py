@@ -8,7 +8,6 @@ student's feedback, a mark in report.html.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from judge.feedback.messages import collapse
 
 from .course import Assignment, Course
 from .gradebook import Gradebook
+from .inert_text import csv_number, csv_writer, visible
 
 JUDGE_ERROR_CELL = ResultStatus.JUDGE_ERROR.value  # what grades.csv shows where the judge failed (no score)
 
@@ -82,11 +82,12 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
     for path in (canvas, moodle):
         tmp = path.with_name(f".{path.name}.tmp")
         with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+            writer = csv_writer(fh)
             if path == canvas:
                 writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                                  *(a.canvas_column for a in course.assignments)])
-                writer.writerow(["Points Possible", "", "", "", "", *(_fmt(a.points) for a in course.assignments)])
+                writer.writerow(["Points Possible", "", "", "", "",
+                                 *(csv_number(a.points) for a in course.assignments)])
             else:
                 writer.writerow(["Email address", "ID number", "Full name", *(a.title for a in course.assignments)])
             for info in course.students:
@@ -99,7 +100,7 @@ def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
                 else:
                     lead = [info.get("email", ""), info.get("moodle_id", "") or info.get("sis_user_id", ""),
                             info.get("name", sid)]
-                writer.writerow([*lead, *(_fmt(c) for c in cells)])
+                writer.writerow([*lead, *(csv_number(c) for c in cells)])
         os.replace(tmp, path)
     return [canvas, moodle]
 
@@ -130,19 +131,19 @@ def write_csv(book: Gradebook, out: Path) -> Path:
     path = out / "grades.csv"
     tmp = path.with_name(".grades.csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(["student", *problems, "total", "max_total", "percent",
                          *(["overrides"] if with_overrides else [])])
         for student, rows in book.iter_roster():
             cells = []
             for p in problems:
                 score = effective_score(rows.get(p))
-                cells.append(JUDGE_ERROR_CELL if score is None else _fmt(score))
+                cells.append(JUDGE_ERROR_CELL if score is None else csv_number(score))
             total, max_total = student_total(rows, problems, maxima)
-            pct = "" if total is None or not max_total else f"{100.0 * total / max_total:.2f}"
+            pct = csv_number(None if total is None or not max_total else 100.0 * total / max_total, ".2f")
             notes = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
                      f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
-            writer.writerow([student, *cells, _fmt(total), _fmt(max_total), pct,
+            writer.writerow([student, *cells, csv_number(total), csv_number(max_total), pct,
                              *(["; ".join(notes)] if with_overrides else [])])
     os.replace(tmp, path)
     return path
@@ -185,7 +186,7 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
             if not_graded:
                 lines.append("")
                 lines.append("Files of yours that were not graded, and why:")
-                lines.extend(f"- `{name}`: {why}" for name, why in not_graded)
+                lines.extend(f"- `{visible(name)}`: {why}" for name, why in not_graded)
             continue
         if row["status"] == ResultStatus.ERROR and result.get("message"):
             lines.append("")

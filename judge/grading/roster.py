@@ -17,9 +17,11 @@ from pathlib import Path
 
 from judge.engine.problems import ProblemError
 
+from .inert_text import visible
 from .names import is_junk, match_problem
 
 COLLECT_FILES = ("collect.json", "collect_report.txt")  # written by `judge collect` next to the students' folders
+MAX_ID_BYTES = 200  # a student folder name, with room for an LMS id appended on a collision
 
 
 @dataclass(frozen=True)
@@ -151,3 +153,16 @@ def read_roster(folder: str | Path, problems: list[str], expected: list[str] | N
         raise ProblemError(f"{base}: no student folders; expected {base}/<student>/<problem_id>.py")
     ignored = [p for p, _ in reasons]
     return Roster(students, list(problems), base, ignored, files, reasons)
+
+
+def bad_student_id(sid: str) -> str | None:
+    """Why ``sid`` cannot be a student's folder in the class folder, or None."""
+    if sid in (".", "..") or "/" in sid or "\\" in sid or "\0" in sid:
+        return f"student id '{visible(sid)}' is not a folder name"
+    if sid in COLLECT_FILES or is_junk(Path(sid)):
+        return f"student id '{visible(sid)}' is a name judge collect or judge grade reserves"
+    if visible(sid) != sid:
+        return f"student id '{visible(sid)}' has control or bidirectional characters"
+    if len(sid.encode("utf-8", "surrogateescape")) > MAX_ID_BYTES:
+        return f"student id of {len(sid.encode('utf-8', 'surrogateescape'))} bytes (at most {MAX_ID_BYTES})"
+    return None

@@ -1,9 +1,11 @@
 """Joining shard gradebooks (``judge grade --shard K/N``) into one: ``judge merge OUT SHARD_DIR...``.
 
 Each shard grades the pairs whose name hash falls in its share (:func:`judge.grading.grade.in_shard`) into its
-own OUT folder. The merge refuses gradebooks graded with different tests or judge versions, or a set of shards
-that is not every K of one N, then copies every pair into OUT/gradebook.db, computes the similarity report when
-the submissions folder is readable here, and writes the same outputs a single run writes.
+own OUT folder. The merge refuses gradebooks graded with different tests or judge versions, a set of shards that
+is not every K of one N, and a shard that did not finish (a pair of its share with no grade row: "not graded:
+shard K/N did not finish", exit 2, nothing written; never a judge error told to students). It then copies every
+pair into OUT/gradebook.db, computes the similarity report when the submissions folder is readable here, and
+writes the same outputs a single run writes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from judge.engine.problems import ProblemError
 from .course import Course
 from .grade import render_outputs
 from .gradebook import Gradebook
+from .inert_text import visible
 from .roster import read_roster
 from .similarity import class_similarity
 
@@ -28,6 +31,21 @@ class MergeSummary:
     students: int = 0
     similarity: str = ""
     judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _unfinished(books: list[tuple[Path, Gradebook]]) -> None:
+    """ProblemError listing the pairs no shard graded, by shard, with the fix."""
+    lines = []
+    for path, book in books:
+        left = book.ungraded()
+        if left:
+            meta = book.meta("shard")
+            which = "shard {k}/{n}".format(**json.loads(meta)) if meta else "the run"
+            shown = ", ".join(visible(f"{s}/{p}") for s, p in left[:10]) + (" ..." if len(left) > 10 else "")
+            lines.append(f"{len(left)} pair(s) not graded: {which} ({path.parent}) did not finish: {shown}")
+    if lines:
+        raise ProblemError(f"cannot merge: {'; '.join(lines)}; rerun the same judge grade command for that shard "
+                           f"(it resumes), then merge again")
 
 
 def _check(books: list[tuple[Path, Gradebook]]) -> None:
@@ -85,6 +103,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
     books = [(p, Gradebook(p)) for p in paths]
     try:
         _check(books)
+        _unfinished(books)
         course_json = next((b.meta("course") for _, b in books if b.meta("course")), None)
         submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
         gradescope = any(b.meta("gradescope") == "yes" for _, b in books)

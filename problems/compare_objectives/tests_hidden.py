@@ -22,6 +22,7 @@ from judge.checkers import (
     expect_allclose,
     expect_array,
     expect_band,
+    expect_raises,
     proportion_band,
 )
 from judge.checkers.case_ids import cases
@@ -267,3 +268,126 @@ def test_claims_masked_lm(sol):
     for kind in (0, 3):
         expect_band(kind_mean(acc, kind), 0.0, high, name=f"fill-in accuracy at {'aLRb'[kind]}", n=n,
                     hint="above the Bayes optimum: is the blank really hidden?")
+
+
+# --- The masked LM's loss covers the selected positions only. From zero moments, Adam's first step moves exactly
+# the entries whose gradient is not 0, and row i of tok has one only if token i is among the step's inputs. With
+# mask_replace_prob = 1, the selected positions of a text of 8 different tokens are those whose token vanished
+# from the inputs (became [MASK]); the step must equal Adam on targets at exactly those positions.
+TRAIN_KEYS = KEYS
+
+
+def first_adam_step(sol, params, inputs, mask, targets, lr):
+    """Adam's first step (bias-corrected, eps 1e-8) with your loss_and_grads."""
+    _, grads = sol.loss_and_grads(params, inputs, mask, targets)
+    return {key: params[key] - lr * grads[key] / (np.sqrt(grads[key] ** 2) + 1e-8) for key in TRAIN_KEYS}
+
+
+def check_trained(got, like, name):
+    if not isinstance(got, dict) or not set(TRAIN_KEYS) <= set(got):
+        raise CheckFailure.elided(f"{name} must return a dict with the keys {list(TRAIN_KEYS)}")
+    for key in TRAIN_KEYS:
+        if type(got[key]) is not np.ndarray or got[key].dtype != np.float64 or got[key].shape != like[key].shape:
+            raise CheckFailure.elided(f"{name}: params['{key}'] must be a float64 array of shape {like[key].shape}")
+    return got
+
+
+@pytest.mark.points(1)
+@pytest.mark.category("edge cases")
+def test_mlm_nothing_selected_changes_nothing(sol):
+    """mlm_probability = 0: no target, zero gradients, and Adam from zero moments leaves params unchanged."""
+    params = init_params(41, d=6)
+    got = check_trained(sol.train_mlm(params, language(42, 16), np.random.default_rng(43), steps=3, batch_size=8,
+                                      lr=0.05, mask_id=MASK, vocab_size=V, mlm_probability=0.0), params,
+                        "train_mlm")
+    for key in TRAIN_KEYS:
+        expect_allclose(got[key], params[key], rtol=0, atol=0, name=f"params['{key}'] with mlm_probability=0")
+
+
+@pytest.mark.points(2)
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("seed", [44, 45, 46], ids=cases())
+def test_mlm_loss_only_on_selected_positions(sol, seed):
+    """The masked LM's step is Adam on the selected positions' original tokens, read from what was masked."""
+    params = init_params(seed, d=6)
+    row = np.array([[3, 9, 14, 6, 0, 11, 13, 2]])
+    got = check_trained(sol.train_mlm(params, row, np.random.default_rng(seed + 7), steps=1, batch_size=1, lr=0.1,
+                                      mask_id=MASK, vocab_size=V, mlm_probability=0.5, mask_replace_prob=1.0,
+                                      random_replace_prob=0.0), params, "train_mlm")
+    present = (got["tok"] != params["tok"]).any(axis=1)
+    selected = ~present[row[0]] if present[MASK] else np.zeros(T, bool)   # no [MASK] in the inputs: none selected
+    expected = first_adam_step(sol, params, np.where(selected, MASK, row), np.ones((T, T), bool),
+                               np.where(selected, row, -100), 0.1)
+    for key in TRAIN_KEYS:
+        expect_allclose(got[key], expected[key], rtol=1e-7, atol=1e-10,
+                        name=f"params['{key}'] after one masked-LM step (targets only where the token was masked)")
+
+
+# --- Every error the statement lists.
+BAD_TEXTS = [np.arange(8), np.zeros((0, 8), np.int64), np.zeros((4, 8)), np.zeros((4, 0), np.int64),
+             np.zeros((4, T + 1), np.int64)]
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("report", ["next", "fill"], ids=cases())
+@pytest.mark.parametrize("texts", BAD_TEXTS, ids=cases())
+def test_bad_texts(sol, report, texts):
+    """texts not a non-empty 2-D integer array with 1 <= T <= T_max: ValueError naming texts."""
+    params = init_params(47, d=6)
+    if report == "next":
+        expect_raises(ValueError, sol.next_token_report, params, texts, match="texts")
+    else:
+        expect_raises(ValueError, sol.fill_in_report, params, texts, MASK, match="texts")
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("mask_id", [-1, V], ids=cases())
+def test_bad_mask_id(sol, mask_id):
+    """fill_in_report with a mask_id that is not a token id raises ValueError naming mask_id."""
+    expect_raises(ValueError, sol.fill_in_report, init_params(48, d=6), random_texts(49, 3), mask_id,
+                  match="mask_id")
+
+
+BAD_GENERATE = [
+    ({"prompts": np.arange(3)}, "prompts"), ({"prompts": np.zeros((0, 2), np.int64)}, "prompts"),
+    ({"prompts": np.zeros((3, 0), np.int64), "length": 2}, "prompts"), ({"prompts": np.zeros((3, 2))}, "prompts"),
+    ({"prompts": np.zeros((3, T + 1), np.int64), "length": 0}, "prompts"),
+    ({"length": -1}, "length"), ({"length": 1.5}, "length"), ({"length": T - 1}, "length"),
+    ({"temperature": 0.0}, "temperature"), ({"temperature": -1.0}, "temperature"),
+]
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("bad", BAD_GENERATE, ids=cases())
+def test_bad_generate_arguments(sol, bad):
+    """generate: bad prompts, a length below 0 or past T_max, temperature <= 0: ValueError naming it."""
+    args = {"prompts": random_texts(50, 3, t=2), "length": 2, "temperature": 1.0}
+    args.update(bad[0])
+    expect_raises(ValueError, sol.generate, init_params(51, d=6), args["prompts"], args["length"],
+                  np.random.default_rng(52), temperature=args["temperature"], match=bad[1])
+
+
+BAD_TRAINING = [("clm", {"data": np.arange(8)}, "data"), ("mlm", {"data": np.zeros((4, 1), np.int64)}, "data"),
+                ("clm", {"steps": -1}, "steps"), ("mlm", {"batch_size": 0}, "batch_size"), ("clm", {"lr": 0.0}, "lr"),
+                ("mlm", {"mlm_probability": 1.5}, "mlm_probability"),
+                ("mlm", {"mask_replace_prob": 0.8, "random_replace_prob": 0.3}, "mask_replace_prob"),
+                ("mlm", {"mask_id": V}, "mask_id")]
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("bad", BAD_TRAINING, ids=cases())
+def test_bad_training_arguments(sol, bad):
+    """train_clm and train_mlm (copied from pretrain_both_ways) keep its argument checks."""
+    objective, overrides, name = bad
+    args = {"data": language(53, 4), "steps": 1, "batch_size": 2, "lr": 0.1, **overrides}
+    data = args.pop("data")
+    params, rng = init_params(54, d=6), np.random.default_rng(55)
+    if objective == "clm":
+        expect_raises(ValueError, sol.train_clm, params, data, rng, match=name, **args)
+    else:
+        expect_raises(ValueError, sol.train_mlm, params, data, rng, match=name,
+                      **{"mask_id": MASK, "vocab_size": V, **args})

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pytest
 
-from judge.checkers import CheckFailure, expect_allclose, expect_band, proportion_band
+from judge.checkers import CheckFailure, expect_allclose, expect_band, expect_raises, proportion_band
 from judge.checkers.case_ids import cases
 
 KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
@@ -240,3 +240,188 @@ def test_mlm_claims(sol):
         share, n = kind_share(hits, kind)
         expect_at_most_optimum(share, n, 0.5, f"fill-in accuracy at {label} positions",
                                "above the Bayes optimum: the [MASK] input must hide the token")
+
+
+# --- What one Adam step reveals. From zero moments, the first step moves an entry by lr * g / (|g| + 1e-8) and
+# leaves an entry whose gradient is exactly 0 where it was. The row tok[i] gets a gradient only from positions
+# whose INPUT is token i, so after one step the rows of tok that moved are exactly the ids present in the batch's
+# inputs (a present id whose gradient is exactly zero in every coordinate has probability 0 under the random
+# initialization). This lets the tests see which rows were drawn and which tokens were corrupted, one step per call,
+# with any order of draws.
+
+def present_ids(got, params):
+    """Bool per token id: did tok[id] move (was the id among the step's inputs)?"""
+    return (got["tok"] != params["tok"]).any(axis=1)
+
+
+def one_step(sol, objective, params, data, seed, batch_size, **mlm):
+    """One optimizer step of your train_clm or train_mlm; returns the new params (checked for form)."""
+    rng = np.random.default_rng(seed)
+    if objective == "clm":
+        got = sol.train_clm(params, data, rng, steps=1, batch_size=batch_size, lr=0.1)
+    else:
+        got = sol.train_mlm(params, data, rng, steps=1, batch_size=batch_size, lr=0.1, **mlm)
+    return check_params(got, params, f"train_{objective}")
+
+
+def row_params(seed, vocab, t_max, d=4):
+    return init_params(seed, vocab=vocab, d=d, t_max=t_max)
+
+
+# Rows of two tokens, row i = (2i, 2i + 1): row i was drawn iff tok[2i] moved (the token at position 0 has a
+# target after it in both objectives; the masked LM below keeps every token and targets every position).
+ROWS_V = 66
+KEEP_ALL = {"mask_id": ROWS_V - 1, "vocab_size": ROWS_V, "mlm_probability": 1.0, "mask_replace_prob": 0.0,
+            "random_replace_prob": 0.0}
+
+
+def drawn_rows(sol, objective, n_rows, batch_size, seed):
+    data = np.arange(2 * n_rows).reshape(n_rows, 2)
+    params = row_params(seed, ROWS_V, 2)
+    got = one_step(sol, objective, params, data, seed + 1, batch_size, **KEEP_ALL)
+    return present_ids(got, params)[0: 2 * n_rows: 2]
+
+
+@pytest.mark.points(2)
+@pytest.mark.category("statistics")
+@pytest.mark.parametrize("objective", ["clm", "mlm"], ids=cases())
+def test_batches_drawn_with_replacement(sol, objective):
+    """A batch of 32 from 32 rows repeats a row (draws with replacement); 128 draws from 4 rows hit every row."""
+    # 32 draws from 32 rows are all distinct with probability 32!/32^32 < 2e-13: a batch of 32 distinct rows
+    # means the rows were drawn without replacement (a shuffled epoch, rng.permutation, replace=False).
+    drawn = drawn_rows(sol, objective, 32, 32, 40)
+    if drawn.all():
+        raise CheckFailure(f"statistical check failed: a batch of 32 drawn from 32 rows of train_{objective} "
+                           "held 32 different rows (with replacement that happens with probability < 2e-13; "
+                           "draw every row of a batch independently with replacement, not a shuffled epoch)")
+    # Each of 4 rows is missed by 128 independent uniform draws with probability (3/4)^128 < 1e-15.
+    drawn = drawn_rows(sol, objective, 4, 128, 41)
+    if not drawn.all():
+        raise CheckFailure(f"statistical check failed: 128 rows drawn by train_{objective} from 4 never drew "
+                           f"{int((~drawn).sum())} of them (draw uniformly over all N rows: off by one?)")
+
+
+# The masked LM's corruption: one text of T = 64 different tokens 0..63 in a vocabulary of 1024 ([MASK] = 1023),
+# one step per call, 40 calls. Original id t is among the inputs iff position t kept its token (unselected, or
+# selected and kept) or some random replacement drew t. So the count of originals present lies between
+# Binomial(n, q) and Binomial(n, q) + Binomial(n, selected * random * T / V) with n = 40 * 64 = 2560 positions,
+# q = 1 - mlm_probability * (mask_replace_prob + random_replace_prob): a Bernstein band for each binomial
+# (false failure < 1e-10 each).
+CORRUPT_V, CORRUPT_T, CORRUPT_CALLS = 1024, 64, 40
+SHARES = [  # (mlm_probability, mask_replace_prob, random_replace_prob, what a wrong share means)
+    (1.0, 0.8, 0.1, "with 80/10/10 a selected token is kept 10% of the time: 0% means no keep branch (80/20/0), "
+                    "20% means no random replacement"),
+    (0.5, 0.0, 1.0, "every selected token is replaced by a random id; unselected tokens must never change"),
+    (1.0, 0.5, 0.5, "shares 0.5 + 0.5 leave nothing to keep: random_replace_prob is a share of ALL selected "
+                    "tokens, not of those left after [MASK]"),
+]
+
+
+@pytest.mark.points(2)
+@pytest.mark.category("statistics")
+@pytest.mark.parametrize("setting", SHARES, ids=cases())
+def test_mlm_corruption_shares(sol, setting):
+    """Share of tokens left unchanged by the masked LM's corruption: 1 - p (mask + random), in a band."""
+    p_sel, p_mask, p_random, hint = setting
+    data = np.arange(CORRUPT_T)[None, :]
+    kept = 0
+    for call in range(CORRUPT_CALLS):
+        params = row_params(50 + call, CORRUPT_V, CORRUPT_T)
+        got = one_step(sol, "mlm", params, data, 70 + call, 1, mask_id=CORRUPT_V - 1, vocab_size=CORRUPT_V,
+                       mlm_probability=p_sel, mask_replace_prob=p_mask, random_replace_prob=p_random)
+        kept += int(present_ids(got, params)[:CORRUPT_T].sum())
+    n = CORRUPT_CALLS * CORRUPT_T
+    q = 1.0 - p_sel * (p_mask + p_random)
+    low, _ = proportion_band(n, q)
+    _, high = proportion_band(n, q)
+    _, extra = proportion_band(n, p_sel * p_random * CORRUPT_T / CORRUPT_V)
+    expect_band(kept / n, low, min(1.0, high + extra), name="share of tokens the corruption left unchanged", n=n,
+                hint=hint)
+
+
+@pytest.mark.points(1)
+@pytest.mark.category("statistics")
+def test_mlm_random_ids_come_from_the_vocabulary(sol):
+    """Every selected token replaced by a random id: ids outside the text appear, from both halves of [0, V)."""
+    data = np.arange(CORRUPT_T)[None, :]
+    params = row_params(90, CORRUPT_V, CORRUPT_T)
+    got = one_step(sol, "mlm", params, data, 91, 1, mask_id=CORRUPT_V - 1, vocab_size=CORRUPT_V,
+                   mlm_probability=1.0, mask_replace_prob=0.0, random_replace_prob=1.0)
+    present = present_ids(got, params)
+    # 64 uniform draws from [0, 1024) miss [64, 512) or [512, 1023) with probability below 2 * (9/16)^64 < 1e-15.
+    low, high = present[CORRUPT_T: CORRUPT_V // 2].any(), present[CORRUPT_V // 2: CORRUPT_V - 1].any()
+    if not (low and high):
+        raise CheckFailure("statistical check failed: with random_replace_prob = 1 the inputs of train_mlm held "
+                           "no random id from one half of [0, vocab_size) (draw uniformly over all of it)")
+
+
+# The loss covers the selected positions only. One step on one text of 8 different tokens with
+# mask_replace_prob = 1: the selected positions are exactly those whose token vanished from the inputs (became
+# [MASK]); the step must then equal Adam on targets at those positions, -100 elsewhere, with your loss_and_grads.
+@pytest.mark.points(2)
+@pytest.mark.category("correctness")
+@pytest.mark.parametrize("seed", [101, 102, 103], ids=cases())
+def test_mlm_step_matches_its_selection(sol, seed):
+    """The masked LM's step is Adam on the selected positions' original tokens, read from what was masked."""
+    params = small_params(seed)
+    row = np.array([[3, 9, 14, 6, 0, 11, 13, 2]])
+    got = one_step(sol, "mlm", params, row, seed + 7, 1, mask_id=MASK, vocab_size=V, mlm_probability=0.5,
+                   mask_replace_prob=1.0, random_replace_prob=0.0)
+    present = present_ids(got, params)
+    selected = ~present[row[0]] if present[MASK] else np.zeros(T, bool)   # no [MASK] in the inputs: none selected
+    inputs = np.where(selected, MASK, row)
+    targets = np.where(selected, row, -100)
+    expected = adam_expected(sol, params, inputs, np.ones((T, T), bool), targets, 1, 0.1)
+    for key in KEYS:
+        expect_allclose(got[key], expected[key], rtol=1e-7, atol=1e-10,
+                        name=f"params['{key}'] after one masked-LM step (targets only where the token was masked)")
+
+
+# Every error the statement lists, for each training function that can raise it.
+GOOD_RUN = {"steps": 1, "batch_size": 2, "lr": 0.1}
+GOOD_MLM = {"mask_id": MASK, "vocab_size": V}
+BAD_DATA = [np.arange(8), np.zeros((0, 8), np.int64), np.zeros((4, 1), np.int64), np.zeros((4, 8))]
+BAD_RUN = [({"steps": -1}, "steps"), ({"steps": 2.5}, "steps"), ({"batch_size": 0}, "batch_size"),
+           ({"batch_size": 1.5}, "batch_size"), ({"lr": 0.0}, "lr"), ({"lr": -0.1}, "lr")]
+BAD_MLM = [({"mlm_probability": -0.1}, "mlm_probability"), ({"mlm_probability": 1.5}, "mlm_probability"),
+           ({"mask_replace_prob": -0.1}, "mask_replace_prob"), ({"random_replace_prob": -0.1}, "mask_replace_prob"),
+           ({"mask_replace_prob": 0.8, "random_replace_prob": 0.3}, "mask_replace_prob"),
+           ({"mask_id": -1}, "mask_id"), ({"mask_id": V}, "mask_id"), ({"mask_id": 16, "vocab_size": 16}, "mask_id")]
+
+
+def expect_training_error(sol, objective, data, name, **overrides):
+    """Your train_clm or train_mlm, with one bad argument, raises ValueError naming it."""
+    params, rng = small_params(60), np.random.default_rng(61)
+    if objective == "clm":
+        expect_raises(ValueError, sol.train_clm, params, data, rng, match=name, **{**GOOD_RUN, **overrides})
+    else:
+        expect_raises(ValueError, sol.train_mlm, params, data, rng, match=name,
+                      **{**GOOD_RUN, **GOOD_MLM, **overrides})
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("objective", ["clm", "mlm"], ids=cases())
+@pytest.mark.parametrize("data", BAD_DATA, ids=cases())
+def test_bad_data(sol, objective, data):
+    """data that is not a 2-D integer array with N >= 1 rows and T >= 2 raises ValueError naming data."""
+    expect_training_error(sol, objective, data, "data")
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("objective", ["clm", "mlm"], ids=cases())
+@pytest.mark.parametrize("bad", BAD_RUN, ids=cases())
+def test_bad_run_settings(sol, objective, bad):
+    """steps not an int >= 0, batch_size not an int >= 1, lr <= 0: ValueError naming the argument."""
+    overrides, name = bad
+    expect_training_error(sol, objective, language(62, 4), name, **overrides)
+
+
+@pytest.mark.points(0.5)
+@pytest.mark.category("argument checks")
+@pytest.mark.parametrize("bad", BAD_MLM, ids=cases())
+def test_bad_masking_settings(sol, bad):
+    """mlm_probability outside [0, 1], bad replacement shares, mask_id outside [0, vocab_size): ValueError."""
+    overrides, name = bad
+    expect_training_error(sol, "mlm", language(63, 4), name, **overrides)

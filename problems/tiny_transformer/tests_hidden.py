@@ -222,7 +222,8 @@ def test_params_not_changed_and_extra_keys(sol):
 @pytest.mark.points(1)
 @pytest.mark.category("argument checks")
 @pytest.mark.parametrize("case", ["missing_key", "ids_range", "too_long", "mask_shape", "mask_dtype",
-                                  "empty_row", "targets_shape", "targets_range"], ids=cases())
+                                  "empty_row", "targets_shape", "targets_range", "ids_dims", "ids_dtype",
+                                  "targets_dtype"], ids=cases())
 def test_errors(sol, case):
     """Each documented bad argument raises ValueError naming it."""
     params = random_params(91, t_max=6)
@@ -247,6 +248,12 @@ def test_errors(sol, case):
         expect_raises(ValueError, sol.forward, params, ids, bad, match="attn_mask")
     elif case == "targets_shape":
         expect_raises(ValueError, sol.loss_and_grads, params, ids, mask, targets[:, :5], match="targets")
+    elif case == "ids_dims":
+        expect_raises(ValueError, sol.forward, params, ids[0], mask, match="ids")
+    elif case == "ids_dtype":
+        expect_raises(ValueError, sol.forward, params, ids.astype(np.float64), mask, match="ids")
+    elif case == "targets_dtype":
+        expect_raises(ValueError, sol.loss_and_grads, params, ids, mask, targets.astype(np.float64), match="targets")
     else:
         targets[1, 1] = 7
         expect_raises(ValueError, sol.loss_and_grads, params, ids, mask, targets, match="targets")

@@ -155,10 +155,12 @@ def train_mlm(params, data, rng, *, steps, batch_size, lr, mask_id, vocab_size, 
     return _adam(params, steps, lr, next_batch)
 
 
-def _texts(texts, name):
+def _texts(texts, name, params):
     texts = np.asarray(texts)
     if texts.ndim != 2 or not np.issubdtype(texts.dtype, np.integer) or len(texts) == 0:
         raise ValueError(f"{name}: expected a non-empty 2-D integer array")
+    if texts.shape[1] == 0 or texts.shape[1] > np.shape(params["pos"])[0]:
+        raise ValueError(f"{name}: expected between 1 and T_max columns")
     return texts
 
 
@@ -173,7 +175,7 @@ def _score(logits, truth):
 
 
 def next_token_report(params, texts):
-    texts = _texts(texts, "texts")
+    texts = _texts(texts, "texts", params)
     N, T = texts.shape
     logits = forward(params, texts, np.tril(np.ones((T, T), dtype=bool)))
     loss, acc = [np.nan], [np.nan]
@@ -185,7 +187,7 @@ def next_token_report(params, texts):
 
 
 def fill_in_report(params, texts, mask_id):
-    texts = _texts(texts, "texts")
+    texts = _texts(texts, "texts", params)
     if mask_id < 0 or mask_id >= np.shape(params["tok"])[0]:
         raise ValueError("mask_id: not a token id")
     N, T = texts.shape
@@ -200,11 +202,11 @@ def fill_in_report(params, texts, mask_id):
 
 
 def generate(params, prompts, length, rng, temperature=1.0):
-    prompts = _texts(prompts, "prompts")
+    prompts = _texts(prompts, "prompts", params)
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
         raise ValueError("length: expected an int >= 0")
-    if prompts.shape[1] < 1 or prompts.shape[1] + length > np.shape(params["pos"])[0]:
-        raise ValueError("prompts: need >= 1 column and prompts.shape[1] + length <= T_max")
+    if prompts.shape[1] + length > np.shape(params["pos"])[0]:
+        raise ValueError("length: prompts.shape[1] + length must be <= T_max")
     if temperature <= 0:
         raise ValueError("temperature: must be > 0")
     seqs = np.array(prompts, dtype=np.int64)
