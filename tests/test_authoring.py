@@ -198,6 +198,33 @@ def test_lengths(sol, n):
 
 
 @pytest.mark.slow
+def test_mutants_of_a_large_reference_must_follow_its_fixes(repo):
+    """A mutant of a reference of 60+ lines may differ from it in at most 12 lines: mutants copied from the
+    reference and changed in one place validate; after a fix to the reference the mutants did not get, they fail
+    judge validate (judge/authoring/mutants.py), each named."""
+    sol = repo / "solutions" / "add_one"
+    padding = "".join(f"\n\ndef helper_{i}():\n    return {i}\n" for i in range(20))
+    reference = REFERENCE + padding
+    mutants = {"add_two.py": reference.replace("x + 1", "x + 2"),
+               "float_result.py": reference.replace("x + 1", "x + 1.0"),
+               "no_check.py": reference.replace('    if x.ndim != 1:\n        raise ValueError(f"x must be 1-d, got '
+                                                'ndim={x.ndim}")\n', "")}
+    (sol / "reference.py").write_text(reference)
+    for name, text in mutants.items():
+        assert text != reference
+        (sol / "mutants" / name).write_text(text)
+    code, report = _validate(repo)
+    assert code == 0, report["errors"]
+    fixed = reference
+    for i in range(7):  # a fix of seven lines the mutants never got
+        fixed = fixed.replace(f"    return {i}\n", f"    return {i} + 0\n")
+    (sol / "reference.py").write_text(fixed)
+    code, report = _validate(repo)
+    drift = sorted(e.split(": ")[0].rsplit("/", 1)[1] for e in report["errors"] if "differs from reference.py" in e)
+    assert code == 1 and drift == sorted(mutants), report["errors"]
+
+
+@pytest.mark.slow
 def test_complete_problem_validates_and_skeleton_fails_only_on_todos(repo):
     """The synthetic problem is valid; `judge new` makes one whose only errors are the author's holes, each
     saying what to write, and every file it writes has at least one."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from judge.authoring.examples import check_statement
 from judge.authoring.limits import Cost, measure
+from judge.authoring.mutants import drift_errors
 from judge.authoring.privacy import privacy_errors
 from judge.engine.plugin import TestRecord
 from judge.engine.problems import (
@@ -252,6 +253,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
         v.errors.append(f"{problem.starter}: the starter scores {start['score']:g}, not 0 (passes {passed[:5]})")
     for mutant, res in zip(mutants, results[2:], strict=True):
         _check_mutant(mutant, res, v)
+    v.errors.extend(drift_errors(reference, mutants))
     v.errors.extend(check_statement(problem.statement, reference, problem.entry_points))
     return v
 
