@@ -103,7 +103,7 @@ def test_moodle_folder_with_subfolder_and_ambiguity(tmp_path):
     why = {(u["student"], u["file"]): u["why"] for u in doc["unmatched_files"]}
     assert why[("alan", "Causal_Mask.py")].startswith("ambiguous") and ("alan", "causal-mask.py") in why
     assert "too deep" in why[("ada", "a/b/cross_entropy.py")]
-    assert [u["submission"] for u in doc["unmatched_students"]] == ["Grace Hopper (Moodle 5559)"]
+    assert [u["submission"] for u in doc["unmatched_students"]] == ["Grace Hopper (Moodle participant 5559)"]
     assert ".DS_Store" in " ".join(doc["ignored"])
 
 
@@ -128,7 +128,10 @@ def test_github_classroom_repos_with_commit_times(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "collected 2 file(s) of 2 student(s) from a github download" in proc.stdout
     doc = json.loads((out / "collect.json").read_text())
-    assert doc["students"]["ada"]["causal_mask"]["submitted_at"] == "2027-02-14T22:00:00+01:00"
+    # a commit date is the student's clock: recorded, never a submission time unless the instructor says so
+    assert doc["students"]["ada"]["causal_mask"]["submitted_at"] is None
+    assert doc["students"]["ada"]["causal_mask"]["commit_time"] == "2027-02-14T22:00:00+01:00"
+    assert "student's clock" in doc["students"]["ada"]["causal_mask"]["time_source"]
     assert doc["students"]["alan"]["padding_mask"]["original"] == "solutions/padding_mask.py"
     assert [u["submission"] for u in doc["unmatched_students"]] == ["masks-ghopper (repository)"]
     assert ("ada", "README.md") in {(u["student"], u["file"]) for u in doc["unmatched_files"]}

@@ -117,7 +117,7 @@ def test_canvas_csv_cell_by_cell(course_run):
         ["Eve Ox", "105", "S105", "eve.o", "B", "0"],
     ]
     moodle = read_csv(out / "moodle.csv")
-    assert moodle[0] == ["Email address", "ID number", "Full name", "Masks"] and moodle[3][-1] == "18"
+    assert moodle[0] == ["Email address", "Full name", "Assignment: Masks (Real)"] and moodle[3][-1] == "18"
     plain = {r[0]: r for r in read_csv(out / "grades.csv")[1:]}
     assert plain["cy"][1:3] == ["3", "3"] and plain["dee"][1:3] == ["3", "0"]  # grades.csv stays raw points
     assert "1 day(s) late: 10% off" in (out / "feedback" / "cy.md").read_text()
@@ -170,3 +170,22 @@ def test_example_course_file_loads():
 
     course = load_course(REPO / "examples" / "course.toml")
     assert course.assignments and course.students
+
+
+def test_a_late_mark_without_a_time_is_never_dropped(tmp_path):
+    """Canvas marks a file LATE and gives no time (content_zipper.rb get_filename). Without late_mark_days the
+    mark costs nothing and is flagged for a person; with it, it counts as that many days; an extension in
+    course.toml (which Canvas may not know) turns it into a flag again."""
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    (tmp_path / "course.toml").write_text(COURSE)
+    course = load_course(tmp_path / "course.toml")
+    flagged = course.late("ada", "probe", None, late_mark=True)
+    assert (flagged.days, flagged.factor) == (0, 1.0) and "check it by hand" in flagged.note
+    assert course.late("ada", "probe", None).note == ""
+    (tmp_path / "course.toml").write_text(COURSE.replace("max_days = 3", "max_days = 3\nlate_mark_days = 2"))
+    course = load_course(tmp_path / "course.toml")
+    counted = course.late("ada", "probe", None, late_mark=True)
+    assert (counted.days, counted.factor) == (2, 0.8) and "counted as 2 day(s)" in counted.note
+    extended = course.late("ben", "probe", None, late_mark=True)
+    assert extended.factor == 1.0 and "extension" in extended.note
+    assert course.late("ada", "probe", "2027-02-15T01:00:00+00:00", late_mark=True).days == 1  # a time wins

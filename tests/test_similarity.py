@@ -70,3 +70,27 @@ def test_starter_code_is_excluded():
     before = with_starter[0][2] if with_starter else 0.0
     after = without[0][2] if without else 0.0
     assert before > after
+
+
+def test_a_solution_most_of_a_small_section_copied_still_surfaces():
+    """Six students, four hand in one leaked solution (renamed, reordered comments): its fingerprints are in
+    more than half the files, which a fraction-only cut (MOSS without -m, Dolos -M alone) would drop as idiom.
+    An absolute count (MOSS -m 10) keeps them; a known source (the solution as posted) pairs with each copy."""
+    from judge.grading.similarity import FLAG_AT
+
+    leak = (STYLES / "planted_copy.py").read_text()
+    copies = {f"copier{i}": leak.replace("validate", f"check{i}").replace("# make sure", f"# step {i}")
+              for i in range(4)}
+    sources = {**copies, "honest_take": (STYLES / "honest_take.py").read_text(),
+               "honest_onehot": (STYLES / "honest_onehot.py").read_text()}
+    excluded = boilerplate(STARTER, (REPO / "solutions" / "cross_entropy" / "reference.py").read_text())
+    ranked = compare_problem(sources, excluded)
+    flagged = {frozenset((a, b)) for a, b, s, _ in ranked if s >= FLAG_AT}
+    assert flagged == {frozenset((f"copier{i}", f"copier{j}")) for i in range(4) for j in range(i + 1, 4)}
+    fraction_only = compare_problem(sources, excluded, max_count=0)
+    assert not [r for r in fraction_only if r[2] >= FLAG_AT]  # what the report said before: nothing to see
+    one = {"copier0": copies["copier0"], "honest_take": sources["honest_take"]}
+    known = compare_problem(one, excluded, known={"posted-on-forum": leak, "last-year-ada": leak})
+    assert known[0][:2] in (("copier0", "known:last-year-ada"), ("copier0", "known:posted-on-forum"))
+    assert known[0][2] >= FLAG_AT
+    assert not any(a.startswith("known:") and b.startswith("known:") for a, b, _, _ in known)

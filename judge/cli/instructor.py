@@ -54,9 +54,12 @@ def _ids(problems: tuple[str, ...]) -> list[str]:
 @click.option("--shard", "shard", metavar="K/N", default=None,
               help="Grade only shard K of N (a fixed share of the pairs) into OUT; join shards with judge merge.")
 @click.option("--no-similarity", is_flag=True, help="Skip the similarity report.")
+@click.option("--known-sources", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Also compare with known code: a past class folder (<name>/<problem>.py) or collected solutions "
+                   "(<problem>/<name>.py); pairs with them are reported as known:<name>.")
 def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | None, regrade: bool, quiet: bool,
           formats: tuple[str, ...], allow_weak_sandbox: bool, sandbox: str, pair_timeout: float,
-          course_file: Path | None, shard: str | None, no_similarity: bool) -> None:
+          course_file: Path | None, shard: str | None, no_similarity: bool, known_sources: Path | None) -> None:
     """Grade a class: SUBMISSIONS/<student>/<problem_id>.py, every (student, problem) pair, public and hidden
     tests, in parallel, into a resumable SQLite gradebook (a rerun grades only what changed or is missing).
 
@@ -75,7 +78,7 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
             root, submissions, out, problems=_ids(problems), jobs=jobs or os.cpu_count() or 1, regrade=regrade,
             progress=not quiet and sys.stdout.isatty(), gradescope="gradescope" in formats,
             allow_weak_sandbox=allow_weak_sandbox, sandbox=sandbox, pair_timeout_s=pair_timeout, course=course,
-            shard=parse_shard(shard) if shard else None, similarity=not no_similarity,
+            shard=parse_shard(shard) if shard else None, similarity=not no_similarity, known_sources=known_sources,
             warn=lambda m: click.echo(f"judge: warning: {m}", err=True),
         )
     except KeyboardInterrupt:
@@ -100,7 +103,8 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
         shown.append(f"removed the files of {len(summary.removed)} student(s) no longer in the class: "
                      f"{', '.join(summary.removed[:20])}")
     shown.append(f"outputs in {out}: grades.csv, results/, feedback/, report.html, gradebook.db"
-                 + (", canvas.csv, moodle.csv" if course is not None else ""))
+                 + (", canvas.csv, moodle.csv, lms_exports.txt" if course is not None and not shard else "")
+                 + (", SHARD.txt (a shard: join with judge merge)" if shard else ""))
     for line in shown:
         click.echo(visible(line))  # student file and folder names: a newline or an escape sequence is shown
     errors = []
@@ -123,26 +127,60 @@ def grade(submissions: Path, problems: tuple[str, ...], out: Path, jobs: int | N
 @click.option("--course", "course_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="course.toml whose roster matches students (and whose assignments name the problems).")
 @click.option("--roster", "roster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A roster CSV (id, name, email, canvas_id, moodle_id, github, ...) when there is no course file.")
+              help="A roster CSV (id, name, email, group, canvas_id, moodle_user_id, github, ...) when there is no "
+                   "course file.")
+@click.option("--worksheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Moodle: the assignment's grading worksheet CSV ('Download grading worksheet'); maps participant "
+                   "ids to students and gives 'Last modified (submission)' times (needs --timezone).")
+@click.option("--timezone", default=None,
+              help="Moodle: the time zone of the account that downloaded the worksheet, e.g. Europe/Berlin.")
+@click.option("--push-times", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="GitHub Classroom: push times of the repositories (CSV repository,pushed_at, or GitHub's JSON "
+                   "list of the organisation's repositories); without it no late penalty is computed.")
+@click.option("--trust-commit-dates", is_flag=True,
+              help="GitHub Classroom: take each graded file's last commit date as its submission time (students "
+                   "can set it; every report says so).")
+@click.option("--anonymous-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Canvas anonymous grading: CSV anonymous_id,canvas_id mapping anon_<id> downloads to students.")
+@click.option("--groups", is_flag=True,
+              help="A group assignment (Canvas, GitHub): every member of the submitter's roster group (the "
+                   "roster's 'group' column) gets the submission (also: groups = true on the assignment in "
+                   "course.toml). Moodle and Gradescope groups need no flag.")
 def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: str, course_file: Path | None,
-            roster_file: Path | None) -> None:
+            roster_file: Path | None, worksheet: Path | None, timezone: str | None, push_times: Path | None,
+            trust_commit_dates: bool, anonymous_key: Path | None, groups: bool) -> None:
     """Turn an LMS download (Canvas, Moodle or Gradescope submissions, a folder or a .zip; or a folder of GitHub
     Classroom repositories) into SUBMISSIONS/<student>/<problem_id>.py for judge grade. What matched and what did
     not is saved in SUBMISSIONS/collect_report.txt and collect.json (with submission times for late penalties)."""
-    from judge.engine.problems import problem_ids
+    from judge.engine.problems import load_problem, problem_ids
+    from judge.grading.collect import CollectOptions
     from judge.grading.collect import collect as run_collect
     from judge.grading.course import load_course, read_roster_csv
+    from judge.grading.inert_text import log_line
 
     root = _root()
     course = load_course(course_file) if course_file is not None else None
     roster = course.students if course else (read_roster_csv(roster_file) if roster_file else None)
     ids = _ids(problems) or (course.problems if course else problem_ids(root))
-    report = run_collect(download, submissions, ids, fmt=fmt, roster=roster)
+    starters = {}
+    for pid in ids:
+        try:
+            starters[pid] = load_problem(root, pid).starter.read_bytes()
+        except (ProblemError, OSError):
+            continue  # a problem of another root: no starter to compare with
+    if course is not None and any(a.groups for a in course.assignments if set(a.problems) & set(ids)):
+        groups = True  # course.toml says this is a group assignment
+    options = CollectOptions(worksheet=worksheet, timezone=timezone, push_times=push_times,
+                             trust_commit_dates=trust_commit_dates, anonymous_key=anonymous_key, groups=groups,
+                             starters=starters)
+    report = run_collect(download, submissions, ids, fmt=fmt, roster=roster, options=options)
     click.echo(f"collected {report.files} file(s) of {len(report.students)} student(s) from a {report.format} "
                f"download into {submissions}")
     click.echo(f"not matched: {len(report.unmatched_students)} submission(s), {len(report.unmatched_files)} "
                f"file(s); {len(report.without_submission)} roster student(s) without a submission; "
                f"{len(report.ignored)} ignored (see {submissions / 'collect_report.txt'})")
+    for u in report.unmatched_students:
+        click.echo(log_line(f"  not matched: {u['submission']}: {u['why']}"))
 
 
 def _load_book(out: Path):  # noqa: ANN202 - a Gradebook, imported lazily
@@ -186,9 +224,15 @@ def override(student: str, problem: str, score: float | None, reason: str, out: 
             book.set_override(student, problem, score, reason.strip(), getpass.getuser())
             click.echo(f"{student}/{problem}: {score:g} (override: {reason.strip()})")
         course_json = book.meta("course")
+        course = Course.from_json(course_json) if course_json else None
+        if course is not None and course.overrides_file:
+            from judge.grading.overrides import record
+
+            record(Path(course.overrides_file), student, problem, None if remove else score, reason.strip(),
+                   getpass.getuser())
+            click.echo(f"recorded in {course.overrides_file} (applied by every grade and merge)")
         submissions = book.meta("submissions") or "class"
-        render_outputs(book, out, title=f"Class report: {Path(submissions).name}",
-                       course=Course.from_json(course_json) if course_json else None,
+        render_outputs(book, out, title=f"Class report: {Path(submissions).name}", course=course,
                        gradescope=book.meta("gradescope") == "yes")
     click.echo(f"rewrote the outputs in {out}")
 
@@ -204,7 +248,7 @@ def merge(out: Path, shards: tuple[Path, ...], no_similarity: bool) -> None:
 
     summary = merge_gradebooks(out, list(shards), _root(), similarity=not no_similarity)
     click.echo(f"merged {summary.shards} gradebook(s): {summary.pairs} pairs of {summary.students} students into "
-               f"{out}; similarity {summary.similarity}")
+               f"{out}; {summary.overrides} override(s); similarity {summary.similarity}")
     if summary.judge_errors:
         click.echo(f"judge errors in {len(summary.judge_errors)} pairs (regrade their shard to retry them)",
                    err=True)

@@ -2,9 +2,10 @@
 
 Schema-checked against ``judge/schemas/course.schema.json``; ``examples/course.toml`` documents every field.
 Deadlines are TOML datetimes with a UTC offset. The roster is a CSV with an ``id`` column (the student's folder
-name under SUBMISSIONS) and optional ``name``, ``email``, ``section`` and LMS ids (``canvas_id``, ``sis_user_id``,
-``sis_login_id``, ``moodle_id``, ``github``). A course is stored in the gradebook as JSON (:meth:`Course.to_json`)
-so overrides and merges re-render the exports without the file.
+name under SUBMISSIONS) and optional ``name``, ``email``, ``section``, ``group`` and LMS ids (``canvas_id``,
+``sis_user_id``, ``sis_login_id``, ``moodle_user_id``, ``moodle_idnumber``, ``moodle_username``, ``github``).
+A course is stored in the gradebook as JSON (:meth:`Course.to_json`) so overrides and merges re-render the exports
+without the file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,8 +33,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-ROSTER_COLUMNS = ("id", "name", "email", "section", "canvas_id", "sis_user_id", "sis_login_id", "moodle_id",
-                  "github")
+ROSTER_COLUMNS = ("id", "name", "email", "section", "group", "canvas_id", "sis_user_id", "sis_login_id",
+                  "moodle_user_id", "moodle_idnumber", "moodle_username", "github")
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,18 @@ class Assignment:
     points: float
     deadline: datetime | None
     canvas_column: str
+    moodle_column: str = ""  # "" means Moodle's own export header, "Assignment: <title> (Real)"
+    groups: bool = False  # a group assignment: judge collect credits every member of the submitter's group
 
 
 @dataclass(frozen=True)
 class Late:
-    """How late a submission is and what it costs: the score is multiplied by ``factor``."""
+    """How late a submission is and what it costs: the score is multiplied by ``factor``; ``note`` says what a
+    person should know (a LATE mark without a time, a time the student could set)."""
 
     days: int
     factor: float
+    note: str = ""
 
     @property
     def percent(self) -> float:
@@ -70,6 +76,8 @@ class Course:
     max_days: int | None = None
     extensions: list[dict[str, Any]] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
+    late_mark_days: int | None = None  # what an LMS's LATE mark without a time costs; None: flagged, no penalty
+    overrides_file: str | None = None  # absolute path of the course's overrides CSV (judge.grading.overrides)
 
     @property
     def student_ids(self) -> list[str]:
@@ -98,29 +106,49 @@ class Course:
             best = max(best, moved)
         return best
 
-    def late(self, student: str, problem: str, submitted_at: str | None) -> Late:
-        """The late penalty of a submission of ``problem`` at ``submitted_at`` (ISO 8601; None: on time)."""
+    def _factor(self, days: int) -> float:
+        if self.max_days is not None and days > self.max_days:
+            return 0.0
+        return max(0.0, 1.0 - self.percent_per_day * days / 100.0)
+
+    def late(self, student: str, problem: str, submitted_at: str | None, late_mark: bool = False) -> Late:
+        """The late penalty of a submission of ``problem`` at ``submitted_at`` (ISO 8601). Without a time: on
+        time, unless the LMS marked it LATE (Canvas): then ``late_mark_days`` says what it costs, and without
+        it the mark is flagged for a person at no cost. A flag is never dropped."""
         assignment = self.assignment_of(problem)
-        if assignment is None or submitted_at is None:
+        if assignment is None:
             return ON_TIME
         deadline = self.deadline_for(student, assignment)
+        if submitted_at is None:
+            if not late_mark:
+                return ON_TIME
+            if deadline is not None and assignment.deadline is not None and deadline > assignment.deadline:
+                return Late(0, 1.0, "marked LATE by the LMS without a time, but has an extension in course.toml: "
+                                    "not penalised; check it by hand")
+            if self.late_mark_days is None:
+                return Late(0, 1.0, "marked LATE by the LMS without a time: not penalised (course.toml sets no "
+                                    "late_policy.late_mark_days); check it by hand")
+            days = self.late_mark_days
+            return Late(days, self._factor(days), f"marked LATE by the LMS without a time: counted as {days} "
+                                                  f"day(s) late (late_policy.late_mark_days)")
         if deadline is None:
             return ON_TIME
         over = _parse_time(submitted_at, "submission time") - deadline - timedelta(minutes=self.grace_minutes)
         if over <= timedelta(0):
             return ON_TIME
         days = math.ceil(over / timedelta(days=1))
-        if self.max_days is not None and days > self.max_days:
-            return Late(days, 0.0)
-        return Late(days, max(0.0, 1.0 - self.percent_per_day * days / 100.0))
+        return Late(days, self._factor(days))
 
     def to_json(self) -> str:
-        return json.dumps({"document": self.document, "students": self.students}, sort_keys=True)
+        return json.dumps({"document": self.document, "students": self.students,
+                           "overrides_file": self.overrides_file}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Course:
         data = json.loads(text)
-        return _build(data["document"], data["students"], "gradebook.db")
+        course = _build(data["document"], data["students"], "gradebook.db")
+        course.overrides_file = data.get("overrides_file")
+        return course
 
 
 def _parse_time(text: str, what: str) -> datetime:
@@ -179,7 +207,8 @@ def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> C
         deadline = _parse_time(a["deadline"], f"{where}: assignment {a['id']} deadline") if "deadline" in a else None
         title = a.get("title", a["id"])
         assignments.append(Assignment(a["id"], title, dict(a["problems"]), float(a.get("points", 100.0)),
-                                      deadline, a.get("canvas_column", title)))
+                                      deadline, a.get("canvas_column", title), a.get("moodle_column", ""),
+                                      bool(a.get("groups", False))))
     ids = [a.id for a in assignments]
     if len(set(ids)) != len(ids):
         raise ProblemError(f"{where}: two assignments share an id; give each a distinct id")
@@ -200,7 +229,7 @@ def _build(doc: dict[str, Any], students: list[dict[str, str]], where: str) -> C
     late = doc.get("late_policy", {})
     return Course(doc.get("name", ""), students, assignments, float(late.get("grace_minutes", 0.0)),
                   float(late.get("percent_per_day", 0.0)), late.get("max_days"), list(doc.get("extensions", [])),
-                  doc)
+                  doc, late.get("late_mark_days"))
 
 
 def load_course(path: str | Path) -> Course:
@@ -221,4 +250,39 @@ def load_course(path: str | Path) -> Course:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
         raise ProblemError(f"{path}: {where}: {exc.message}; see examples/course.toml") from None
     students = read_roster_csv(path.parent / doc["roster"])
-    return _build(doc, students, str(path))
+    if "canvas_gradebook" in doc:
+        _canvas_columns(doc, path.parent / doc["canvas_gradebook"])
+    course = _build(doc, students, str(path))
+    if "overrides" in doc:
+        course.overrides_file = str((path.parent / doc["overrides"]).resolve())
+    return course
+
+
+def _canvas_columns(doc: dict[str, Any], export: Path) -> None:
+    """Name each assignment's canvas.csv column as a Canvas gradebook export does, ``<Title> (<id>)``, so the
+    import updates that assignment (canvas-lms gradebook_importer matches the id in parentheses; a header it
+    does not know becomes a new assignment). An explicit ``canvas_column`` wins."""
+    if not export.exists():
+        raise ProblemError(f"{export}: Canvas gradebook export not found; fix 'canvas_gradebook' in course.toml")
+    try:
+        text = read_text_bounded(export, CONFIG_LIMIT, "pass Canvas's gradebook export CSV", encoding="utf-8-sig")
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise ProblemError(f"{export}: not a Canvas gradebook export CSV ({exc})") from None
+    columns: dict[str, list[str]] = {}
+    for h in header:
+        m = re.match(r"^(?P<title>.*\S)\s+\((?P<id>\d+)\)$", h.strip())
+        if m:
+            columns.setdefault(m["title"], []).append(h.strip())
+    for a in doc["assignments"]:
+        title = a.get("title", a["id"])
+        if "canvas_column" in a:
+            continue
+        found = columns.get(title, [])
+        if len(found) > 1:
+            raise ProblemError(f"{export}: {len(found)} Canvas assignments are titled {title!r} "
+                               f"({', '.join(found)}); set canvas_column for assignment {a['id']}")
+        if not found:
+            raise ProblemError(f"{export}: no column '{title} (<id>)' for assignment {a['id']}; set its title or "
+                               f"canvas_column to the Canvas assignment's")
+        a["canvas_column"] = found[0]

@@ -28,7 +28,15 @@ from .course import Course
 from .gradebook import Gradebook
 from .html_report import write_report
 from .inert_text import visible
-from .outputs import remove_stale, write_csv, write_lms_exports, write_student_files
+from .outputs import (
+    remove_stale,
+    shard_of,
+    write_csv,
+    write_feedback_returns,
+    write_lms_exports,
+    write_shard_notice,
+    write_student_files,
+)
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
 from .similarity import class_similarity
@@ -157,15 +165,35 @@ def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, 
         raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
 
 
+def read_manifest_notes(submissions: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """student -> problem -> the LATE mark, where the time came from and the group, from collect.json."""
+    path = submissions / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        keys = ("late_mark", "time_source", "group", "group_members", "lms", "lms_ref")
+        return {s: {p: {k: entry[k] for k in keys if entry.get(k)} for p, entry in problems.items()}
+                for s, problems in doc.get("students", {}).items()}
+    except (ValueError, AttributeError, TypeError):
+        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+
+
 def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool = False,
                    course: Course | None = None) -> list[str]:
     """Every file built from the gradebook: grades.csv, results/, feedback/, report.html, the LMS exports; the
     files of students no longer in the roster are removed. Returns those students."""
+    shard = shard_of(book)
+    if shard is not None:
+        title += f" (shard {shard[0]} of {shard[1]}: partial; join the shards with judge merge)"
     removed = remove_stale(out, book.students())
-    write_csv(book, out)
+    write_csv(book, out, course)
     write_student_files(book, out, gradescope=gradescope, course=course)
-    if course is not None:
-        write_lms_exports(book, out, course)
+    if shard_of(book) is None:  # a shard's grades are partial: never a file an LMS would import
+        write_feedback_returns(book, out)
+        if course is not None:
+            write_lms_exports(book, out, course)
+    write_shard_notice(book, out)
     write_report(book, out, title=title, course=course)
     return removed
 
@@ -220,6 +248,7 @@ def grade_class(
     course: Course | None = None,
     shard: tuple[int, int] | None = None,
     similarity: bool = True,
+    known_sources: Path | None = None,
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> GradeSummary:
     started = time.monotonic()
@@ -255,13 +284,15 @@ def grade_class(
     try:
         book.set_roster(mine)
         book.set_meta("course", course.to_json() if course is not None else None)
-        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size})
+        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size, "problems": ids})
                       if shard else None)
         book.set_meta("submissions", str(submissions))
         book.set_meta("gradescope", "yes" if gradescope else None)
+        book.set_meta("known_sources", str(known_sources.resolve()) if known_sources else None)
         book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
+        book.set_meta("submission_notes", json.dumps(read_manifest_notes(submissions), sort_keys=True))
         bar = Progress(len(mine), progress)
         chosen = set(mine)
 
@@ -301,11 +332,15 @@ def grade_class(
                 bar.finish()
                 summary.children_started = pool.children_started
         if similarity and shard is None:
-            rows = class_similarity(roster.files, ids, root)
+            rows = class_similarity(roster.files, ids, root, known=known_sources)
             book.set_similarity(rows)
             summary.similar = len(rows)
         elif not similarity:
             book.set_similarity([])
+        if course is not None and course.overrides_file:
+            from .overrides import sync
+
+            sync(book, Path(course.overrides_file))
         summary.removed = render_outputs(book, out, title=f"Class report: {submissions.name}",
                                          gradescope=gradescope, course=course)
         summary.judge_errors = book.judge_errors()

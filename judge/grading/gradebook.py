@@ -23,6 +23,8 @@ from typing import Any
 from judge.engine.verdicts import FLAGGED, Verdict, stored_status
 from judge.sandbox.launch import TIERS
 
+from .storage import journal_mode
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS grades (
     student TEXT NOT NULL,
@@ -105,7 +107,7 @@ class Gradebook:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA journal_mode={journal_mode(self.path.parent)}")  # never WAL on NFS
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
@@ -164,8 +166,15 @@ class Gradebook:
         """(student, problem) -> when it was submitted (ISO 8601), for pairs whose time is known."""
         return {(s, p): t for s, p, t in self.db.execute("SELECT student, problem, submitted_at FROM submissions")}
 
-    def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    def submission_notes(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """(student, problem) -> what judge collect knew beside the time: ``late_mark`` (an LMS LATE mark),
+        ``time_source``, ``group`` and ``group_members`` (stored as the meta ``submission_notes``)."""
+        doc = json.loads(self.meta("submission_notes") or "{}")
+        return {(s, p): note for s, problems in doc.items() for p, note in problems.items()}
+
+    def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str,
+                     set_at: str | None = None) -> None:
+        now = set_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO overrides VALUES (?, ?, ?, ?, ?, ?)",
                             (student, problem, score, reason, set_by, now))
@@ -174,6 +183,12 @@ class Gradebook:
         with self.db:
             return self.db.execute("DELETE FROM overrides WHERE student=? AND problem=?",
                                    (student, problem)).rowcount > 0
+
+    def all_overrides(self) -> list[dict[str, Any]]:
+        """Every stored override, of a roster pair or not: student, problem, score, reason, set_by, set_at."""
+        cur = self.db.execute("SELECT student, problem, score, reason, set_by, set_at FROM overrides")
+        keys = ("student", "problem", "score", "reason", "set_by", "set_at")
+        return [dict(zip(keys, row, strict=True)) for row in cur]
 
     def overrides(self) -> list[dict[str, Any]]:
         """Every override of a roster pair: student, problem, score, reason, set_by, set_at, graded_score."""
@@ -245,6 +260,9 @@ class Gradebook:
                                                           "set_at": o_at},
             }
         return out
+
+    def roster_pairs(self) -> set[tuple[str, str]]:
+        return {(s, p) for s, p in self.db.execute("SELECT student, problem FROM roster")}
 
     def iter_roster(self) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
         for student in self.students():

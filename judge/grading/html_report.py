@@ -21,7 +21,7 @@ from .course import Course
 from .gradebook import Gradebook
 from .inert_text import CSP_META
 from .inert_text import html_text as escape
-from .outputs import effective_score, student_total
+from .outputs import effective_score, late_of, student_total
 from .similarity import FLAG_AT
 
 BINS = 10
@@ -116,12 +116,14 @@ def _similarity_section(pairs: dict[str, list[tuple[str, str, float, dict[str, A
 def _students_section(book: Gradebook, problems: list[str], maxima: dict[str, float], course: Course | None
                       ) -> list[str]:
     times = book.submission_times() if course is not None else {}
+    notes = book.submission_notes()
     failed = book.failed_tests_per_student()
     out = ['<h2>Students</h2><table id="students"><tr><th>student</th>',
            *(f"<th><code>{escape(p)}</code></th>" for p in problems),
            "<th>total</th><th>failed tests</th><th>late</th><th>overrides</th></tr>"]
     for student, rows in book.iter_roster():
         cells, late_notes, overrides = [], [], []
+        group = ""
         for p in problems:
             row = rows.get(p)
             score = effective_score(row)
@@ -129,15 +131,19 @@ def _students_section(book: Gradebook, problems: list[str], maxima: dict[str, fl
             if row is not None and row.get("override"):
                 cls += " override"
                 overrides.append(f"{p}: {row['override']['score']:g} ({row['override']['reason']})")
-            late = course.late(student, p, times.get((student, p))) if course is not None else None
-            if late is not None and late.days:
-                late_notes.append(f"{p}: {late.days} d, -{late.percent:g}%")
+            late = late_of(course, student, p, times, notes) if course is not None else None
+            if late is not None and (late.days or late.note):
+                late_notes.append(f"{p}: {late.days} d, -{late.percent:g}%" + (f" ({late.note})" if late.note else ""))
+            group = group or notes.get((student, p), {}).get("group", "")
             text = "judge_error" if score is None else f"{score:g}"
             cells.append(f'<td class="{cls}" data-problem="{escape(p)}" data-score="{text}">{text}</td>')
         total, max_total = student_total(rows, problems, maxima)
         total_text = "" if total is None else f"{total:g}/{max_total:g}"
         out.append(f'<tr data-student="{escape(student)}" data-failed="{failed.get(student, 0)}">'
-                   f"<td>{escape(student)}</td>{''.join(cells)}<td class=\"num\">{total_text}</td>"
+                   f"<td>{escape(student)}"
+                   + (f' <span class="muted" data-group="{escape(group)}">group {escape(group)}</span>'
+                      if group else "")
+                   + f"</td>{''.join(cells)}<td class=\"num\">{total_text}</td>"
                    f'<td class="num">{failed.get(student, 0)}</td>'
                    f'<td class="late">{escape("; ".join(late_notes))}</td>'
                    f'<td>{escape("; ".join(overrides))}</td></tr>')

@@ -1,7 +1,8 @@
 """File names as students write them: normalized to a problem id, and the files no one meant to submit.
 
-``Causal_Mask.py``, ``causal-mask.py``, ``causal mask (1).py`` and Canvas's resubmission name ``causal_mask-2.py``
-all normalize to ``causal_mask``. ``__MACOSX``, dotfiles, ``__pycache__`` and editor backups are junk.
+``Causal_Mask.py``, ``causal-mask.py``, ``causal mask (1).py`` and Canvas's resubmission names ``causal_mask-2.py``
+and ``causal_mask-<uuid>.py`` (canvas-lms ``Attachment.make_unique_filename`` after 8 attempts) all normalize to
+``causal_mask``. ``__MACOSX``, dotfiles, ``__pycache__`` and editor backups are junk.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|-\d+|\s+copy(\s*\d+)?)$", re.IGNORECASE)
+# " (1)", "-2" (Canvas's rename of a re-upload), "-<uuid>" (Canvas after 8 re-uploads of one name), " copy 2"
+_COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|-\d+|-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                          r"|\s+copy(\s*\d+)?)$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s\-.]+")
 JUNK_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".idea", ".vscode"}
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from judge.engine.verdicts import ResultStatus, Verdict
 from judge.feedback.messages import collapse
 
-from .course import Assignment, Course
+from .course import Assignment, Course, Late
 from .gradebook import Gradebook
 from .inert_text import csv_number, csv_writer, visible
 
@@ -57,8 +58,20 @@ def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: 
     return (round(total, 6) if complete else None), round(sum(maxima.get(p, 0.0) for p in problems), 6)
 
 
+def late_of(course: Course, student: str, problem: str, times: dict[tuple[str, str], str | None],
+            notes: dict[tuple[str, str], dict[str, Any]]) -> Late:
+    """The late penalty of a pair from its time, or from an LMS LATE mark without one; a time the student could
+    set (a trusted commit date) is said so in the note."""
+    note = notes.get((student, problem), {})
+    late = course.late(student, problem, times.get((student, problem)), bool(note.get("late_mark")))
+    if late.days and "student's clock" in note.get("time_source", ""):
+        return Late(late.days, late.factor, "from a commit date, which the student's clock sets")
+    return late
+
+
 def assignment_score(course: Course, student: str, assignment: Assignment, rows: dict[str, dict[str, Any]],
-                     maxima: dict[str, float], times: dict[tuple[str, str], str | None]) -> float | None:
+                     maxima: dict[str, float], times: dict[tuple[str, str], str | None],
+                     notes: dict[tuple[str, str], dict[str, Any]] | None = None) -> float | None:
     """The assignment's points for one student: weighted fractions of each problem's max score, each times its
     late factor, scaled to ``assignment.points``; None while any of its problems is a judge error."""
     earned = 0.0
@@ -67,42 +80,123 @@ def assignment_score(course: Course, student: str, assignment: Assignment, rows:
         if score is None:
             return None
         fraction = score / maxima[problem] if maxima.get(problem) else 0.0
-        earned += weight * fraction * course.late(student, problem, times.get((student, problem))).factor
+        earned += weight * fraction * late_of(course, student, problem, times, notes or {}).factor
     return round(assignment.points * earned / sum(assignment.problems.values()), 2)
+
+
+def graded_assignments(course: Course, problems: list[str]) -> list[Assignment]:
+    """The assignments this gradebook graded every problem of: only they get a column in an LMS export (an
+    import of a column of zeros would wipe grades entered elsewhere)."""
+    graded = set(problems)
+    return [a for a in course.assignments if set(a.problems) <= graded]
+
+
+# Moodle's grade import (grade/import/csv) maps one column to a user: "Map to" userid, username, useridnumber or
+# useremail; a value that names no user aborts the whole import. The first roster column every student has wins.
+MOODLE_IDENTIFIERS = (("moodle_user_id", "User ID", "userid"), ("email", "Email address", "useremail"),
+                      ("moodle_username", "Username", "username"), ("moodle_idnumber", "ID number", "useridnumber"))
+CANVAS_IDENTIFIERS = ("canvas_id", "sis_user_id", "sis_login_id")  # gradebook_importer: ID, SIS User ID, SIS Login
+
+
+def moodle_identifier(course: Course) -> tuple[str, str, str]:
+    """(roster column, moodle.csv header, Moodle's "Map to" value): the first identifier every student has, else
+    the first any student has (the rows without it are refused)."""
+    for column, header, mapto in MOODLE_IDENTIFIERS:
+        if course.students and all(s.get(column, "").strip() for s in course.students):
+            return column, header, mapto
+    for column, header, mapto in MOODLE_IDENTIFIERS:
+        if any(s.get(column, "").strip() for s in course.students):
+            return column, header, mapto
+    return MOODLE_IDENTIFIERS[1]
+
+
+def moodle_header(assignment: Assignment) -> str:
+    """The column name of Moodle's own grade export (grade/export/txt): ``<module name>: <item name> (Real)``."""
+    return assignment.moodle_column or f"Assignment: {assignment.title} (Real)"
 
 
 def write_lms_exports(book: Gradebook, out: Path, course: Course) -> list[Path]:
     """canvas.csv (Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, one column per
-    assignment, a Points Possible row) and moodle.csv (Email address, ID number, Full name, one column per
-    assignment). A cell is empty while a judge error leaves the assignment's score unknown."""
+    graded assignment named as the Canvas gradebook names it, a Points Possible row) and moodle.csv (the
+    identifier column Moodle maps, Full name, one ``Assignment: <title> (Real)`` column per graded assignment).
+    A cell is empty while a judge error leaves the assignment's score unknown; only the assignments whose
+    problems were all graded get a column. A student without the identifier an LMS maps gets no row there
+    (an unknown row aborts Moodle's import; Canvas would ask for it): lms_exports.txt lists them and says how
+    to import each file."""
     maxima = book.problem_max_scores()
     times = book.submission_times()
+    notes = book.submission_notes()
     graded = dict(book.iter_roster())
+    assignments = graded_assignments(course, book.problems())
     canvas, moodle = out / "canvas.csv", out / "moodle.csv"
+    m_column, m_header, m_mapto = moodle_identifier(course)
+    refused: list[str] = []
     for path in (canvas, moodle):
         tmp = path.with_name(f".{path.name}.tmp")
         with tmp.open("w", newline="", encoding="utf-8") as fh:
             writer = csv_writer(fh)
             if path == canvas:
                 writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
-                                 *(a.canvas_column for a in course.assignments)])
-                writer.writerow(["Points Possible", "", "", "", "",
-                                 *(csv_number(a.points) for a in course.assignments)])
+                                 *(a.canvas_column for a in assignments)])
+                writer.writerow(["Points Possible", "", "", "", "", *(csv_number(a.points) for a in assignments)])
             else:
-                writer.writerow(["Email address", "ID number", "Full name", *(a.title for a in course.assignments)])
+                writer.writerow([m_header, "Full name", *(moodle_header(a) for a in assignments)])
             for info in course.students:
                 sid = info["id"]
-                cells = [assignment_score(course, sid, a, graded.get(sid, {}), maxima, times)
-                         for a in course.assignments]
+                if path == canvas and not any(info.get(c, "").strip() for c in CANVAS_IDENTIFIERS):
+                    refused.append(f"canvas.csv: {sid}: no canvas_id, sis_user_id or sis_login_id in the roster")
+                    continue
+                if path == moodle and not info.get(m_column, "").strip():
+                    refused.append(f"moodle.csv: {sid}: no {m_column} in the roster (moodle.csv maps {m_header})")
+                    continue
+                cells = [assignment_score(course, sid, a, graded.get(sid, {}), maxima, times, notes)
+                         for a in assignments]
                 if path == canvas:
                     lead = [info.get("name", sid), info.get("canvas_id", ""), info.get("sis_user_id", ""),
                             info.get("sis_login_id", ""), info.get("section", "")]
                 else:
-                    lead = [info.get("email", ""), info.get("moodle_id", "") or info.get("sis_user_id", ""),
-                            info.get("name", sid)]
+                    lead = [info[m_column].strip(), info.get("name", sid)]
                 writer.writerow([*lead, *(csv_number(c) for c in cells)])
         os.replace(tmp, path)
+    guide = [f"canvas.csv: Canvas > Grades > Import; students by ID (Canvas user id), else SIS User ID, SIS Login ID; "
+             f"columns: {', '.join(a.canvas_column for a in assignments) or 'none'}",
+             f"moodle.csv: Moodle > Grades > Import > CSV file; Map from '{m_header}' to '{m_mapto}'; grade "
+             f"columns as Moodle's export names them: {', '.join(moodle_header(a) for a in assignments) or 'none'}",
+             f"not graded in this run, so left out (never 0): "
+             f"{', '.join(a.title for a in course.assignments if a not in assignments) or 'none'}",
+             f"rows left out ({len(refused)}):", *(f"  {r}" for r in refused)]
+    _atomic_write(out / "lms_exports.txt", "\n".join(visible(line) for line in guide) + "\n")
     return [canvas, moodle]
+
+
+def write_feedback_returns(book: Gradebook, out: Path) -> list[Path]:
+    """Feedback the LMS takes back, from feedback/<student>.md, when judge collect saw the LMS's names:
+    feedback_moodle.zip for Moodle's "Upload multiple feedback files in a zip" (mod/assign/feedback/file
+    importziplib.php splits ``<name>_<participant id>_<plugin type>_<plugin>_<file>`` on ``_`` and finds the
+    participant), feedback_canvas.zip for Canvas's "Upload submissions" of a download (assignment.rb
+    generate_comments_from_files: ``<name>_<user id>_<attachment id>_<file>``, one comment per student, shared
+    by a group). A group's submission gets one file, its first member's feedback."""
+    refs: dict[str, dict[str, str]] = {}
+    for (student, _), note in sorted(book.submission_notes().items()):
+        ref = note.get("lms_ref") or ""
+        if note.get("lms") in ("canvas", "moodle") and ref and visible(ref) == ref and "/" not in ref:
+            refs.setdefault(note["lms"], {}).setdefault(note["lms_ref"], student)
+    written = []
+    for lms, by_ref in sorted(refs.items()):
+        path = out / f"feedback_{lms}.zip"
+        tmp = path.with_name(f".{path.name}.tmp")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for ref, student in sorted(by_ref.items()):
+                text = (out / "feedback" / f"{student}.md")
+                if not text.is_file():
+                    continue
+                name = f"{ref}_assignsubmission_file_feedback.md" if lms == "moodle" else f"{ref}_feedback.md"
+                zf.writestr(name, text.read_text(encoding="utf-8"))
+        os.replace(tmp, path)
+        written.append(path)
+    for stale in {"canvas", "moodle"} - set(refs):
+        (out / f"feedback_{stale}.zip").unlink(missing_ok=True)
+    return written
 
 
 def remove_stale(out: Path, students: list[str]) -> list[str]:
@@ -123,35 +217,104 @@ def remove_stale(out: Path, students: list[str]) -> list[str]:
     return sorted(removed)
 
 
-def write_csv(book: Gradebook, out: Path) -> Path:
-    """grades.csv: one row per student, a column per problem (score, or judge_error), total, max, percent."""
-    problems = book.problems()
+NOT_IN_SHARD = "other_shard"  # a grades.csv cell of a shard's own output: graded by another shard, not an error
+
+
+def shard_of(book: Gradebook) -> tuple[int, int] | None:
+    """(K, N) when this gradebook is shard K of N (its outputs are partial), else None."""
+    meta = book.meta("shard")
+    if not meta:
+        return None
+    info = json.loads(meta)
+    return int(info["k"]), int(info["n"])
+
+
+def write_shard_notice(book: Gradebook, out: Path) -> Path | None:
+    """SHARD.txt in a shard's output folder, saying what its files are; removed from a whole run's."""
+    path = out / "SHARD.txt"
+    shard = shard_of(book)
+    if shard is None:
+        path.unlink(missing_ok=True)
+        return None
+    k, n = shard
+    _atomic_write(path, f"This folder is shard {k} of {n} of one grading run: it holds only the pairs whose hash "
+                        f"falls in this share.\ngrades.csv marks the other pairs '{NOT_IN_SHARD}' (not a judge error) "
+                        f"and leaves totals empty; feedback/ and report.html are partial; no canvas.csv, moodle.csv or "
+                        f"feedback zip is written here.\nJoin every shard with: judge merge OUT SHARD_1 ... "
+                        f"SHARD_{n}\n")
+    for name in ("canvas.csv", "moodle.csv", "lms_exports.txt", "feedback_canvas.zip", "feedback_moodle.zip"):
+        (out / name).unlink(missing_ok=True)
+    return path
+
+
+def _late_notes(course: Course | None, student: str, problems: list[str], times: dict[tuple[str, str], str | None],
+                notes: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    if course is None:
+        return []
+    out = []
+    for p in problems:
+        late = late_of(course, student, p, times, notes)
+        if late.days or late.note:
+            out.append(f"{p}: {late.days} day(s) late, -{late.percent:g}%" + (f" ({late.note})" if late.note else ""))
+    return out
+
+
+def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
+    """grades.csv: one row per student, a column per problem (score, or judge_error), total, max, percent; a
+    ``late`` column when a course makes any pair late or flags an LMS LATE mark, a ``group`` column when a
+    download credited a group, an ``overrides`` column when any."""
+    shard = shard_of(book)
+    problems = json.loads(book.meta("shard") or "{}").get("problems") or book.problems() if shard else book.problems()
     maxima = book.problem_max_scores()
     with_overrides = bool(book.overrides())
+    times = book.submission_times() if course is not None else {}
+    notes = book.submission_notes()
+    late = {s: _late_notes(course, s, problems, times, notes) for s in book.students()}
+    with_late = any(late.values())
+    groups: dict[str, list[str]] = {}
+    for (student, _), note in notes.items():  # one pass: a class of 1,000 x 40 pairs stays linear
+        if note.get("group") and note["group"] not in groups.setdefault(student, []):
+            groups[student].append(note["group"])
+    with_groups = any(groups.values())
     path = out / "grades.csv"
     tmp = path.with_name(".grades.csv.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv_writer(fh)
-        writer.writerow(["student", *problems, "total", "max_total", "percent",
-                         *(["overrides"] if with_overrides else [])])
+        writer.writerow(["student", *problems, "total", "max_total", "percent", *(["late"] if with_late else []),
+                         *(["group"] if with_groups else []), *(["overrides"] if with_overrides else [])])
+        mine = book.roster_pairs() if shard else set()
         for student, rows in book.iter_roster():
             cells = []
             for p in problems:
                 score = effective_score(rows.get(p))
+                if shard and (student, p) not in mine:
+                    cells.append(NOT_IN_SHARD)
+                    continue
                 cells.append(JUDGE_ERROR_CELL if score is None else csv_number(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = csv_number(None if total is None or not max_total else 100.0 * total / max_total, ".2f")
-            notes = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
-                     f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
+            overrides = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
+                         f"{r['override']['reason']})" for p, r in sorted(rows.items()) if r.get("override")]
             writer.writerow([student, *cells, csv_number(total), csv_number(max_total), pct,
-                             *(["; ".join(notes)] if with_overrides else [])])
+                             *(["; ".join(late.get(student, []))] if with_late else []),
+                             *(["; ".join(sorted(groups.get(student, [])))] if with_groups else []),
+                             *(["; ".join(overrides)] if with_overrides else [])])
     os.replace(tmp, path)
     return path
 
 
+def _late_line(late: Late | None) -> str | None:
+    if late is None or not (late.days or late.note):
+        return None
+    if late.days:
+        text = f"Submitted {late.days} day(s) late: {late.percent:g}% off in the course grade."
+        return text + (f" ({late.note})" if late.note else "")
+    return f"Your submission is {late.note.replace('check it by hand', 'your instructor will check it')}."
+
+
 def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: list[str],
                       maxima: dict[str, float], late: dict[str, Any] | None = None,
-                      not_graded: list[list[str]] | None = None) -> str:
+                      not_graded: list[list[str]] | None = None, groups: dict[str, str] | None = None) -> str:
     """What the student may see. Hidden tests' messages already follow each problem's feedback policy (the
     runner applies it); nothing else of a hidden test (inputs, expected values, source) is in a result."""
     total, max_total = student_total(rows, problems, maxima)
@@ -169,17 +332,18 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
         if override is not None:
             lines.append(f"## {p}: {override['score']:g}/{maxima.get(p, 0):g} (set by your instructor: "
                          f"{override['reason']})")
-            if late and late.get(p) is not None and late[p].days:
-                lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course "
-                             f"grade.")
+            if late and _late_line(late.get(p)):
+                lines.append(f"\n{_late_line(late.get(p))}")
             continue
         if row is None or row["status"] == Verdict.JUDGE_ERROR:
             lines.append(f"## {p}: not graded (a judge error, not your fault; your instructor has been told)")
             continue
         result = row["result"]
         lines.append(f"## {p}: {row['score']:g}/{row['max_score']:g} ({row['status']})")
-        if late and late.get(p) is not None and late[p].days:
-            lines.append(f"\nSubmitted {late[p].days} day(s) late: {late[p].percent:g}% off in the course grade.")
+        if groups and groups.get(p):
+            lines.append(f"\nSubmitted as a group: {groups[p]}.")
+        if late and _late_line(late.get(p)):
+            lines.append(f"\n{_late_line(late.get(p))}")
         if row["status"] == ResultStatus.MISSING:
             lines.append("")
             lines.append(f"No file `{p}.py` was submitted.")
@@ -230,9 +394,15 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
     problems = book.problems()
     maxima = book.problem_max_scores()
     times = book.submission_times() if course is not None else {}
+    notes = book.submission_notes()
+    by_student: dict[str, dict[str, dict[str, Any]]] = {}
+    for (student, problem), note in notes.items():
+        by_student.setdefault(student, {})[problem] = note
     not_graded = json.loads(book.meta("not_graded") or "{}")
     for student, rows in book.iter_roster():
-        late = {p: course.late(student, p, times.get((student, p))) for p in problems} if course else None
+        late = {p: late_of(course, student, p, times, notes) for p in problems} if course else None
+        groups = {p: visible(f"{n['group']} ({', '.join(n.get('group_members', []))})")
+                  for p, n in by_student.get(student, {}).items() if n.get("group")}
         folder = out / "results" / student
         for p in problems:
             row = rows.get(p)
@@ -242,7 +412,7 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
             elif target.exists():
                 target.unlink()
         _atomic_write(out / "feedback" / f"{student}.md", feedback_markdown(student, rows, problems, maxima, late,
-                                                                         not_graded.get(student)))
+                                                                         not_graded.get(student), groups))
         if gradescope:
             results = [rows[p]["result"] for p in problems
                        if p in rows and rows[p]["result"] is not None and rows[p]["status"] != Verdict.JUDGE_ERROR]

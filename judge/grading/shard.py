@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from judge.engine.problems import ProblemError
 
@@ -20,6 +21,8 @@ from .course import Course
 from .grade import render_outputs
 from .gradebook import Gradebook
 from .inert_text import visible
+from .overrides import apply as apply_overrides
+from .overrides import sync as sync_overrides
 from .roster import read_roster
 from .similarity import class_similarity
 
@@ -30,6 +33,7 @@ class MergeSummary:
     shards: int = 0
     students: int = 0
     similarity: str = ""
+    overrides: int = 0
     judge_errors: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -108,11 +112,16 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
         gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
         not_graded = next((b.meta("not_graded") for _, b in books if b.meta("not_graded")), None)
+        notes = next((b.meta("submission_notes") for _, b in books if b.meta("submission_notes")), None)
+        known = next((b.meta("known_sources") for _, b in books if b.meta("known_sources")), None)
     finally:
         for _, b in books:
             b.close()
     out.mkdir(parents=True, exist_ok=True)
+    kept: list[dict[str, Any]] = []
     if target.exists():
+        with Gradebook(target) as old:
+            kept = old.all_overrides()  # set on the merged folder: they survive a re-merge
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
     summary = MergeSummary(shards=len(paths))
@@ -125,10 +134,18 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         book.set_meta("submissions", submissions)
         book.set_meta("gradescope", "yes" if gradescope else None)
         book.set_meta("not_graded", not_graded)
+        book.set_meta("submission_notes", notes)
+        book.set_meta("known_sources", known)
+        if kept:
+            apply_overrides(book, kept)
+        if course is not None and course.overrides_file:
+            sync_overrides(book, Path(course.overrides_file))
+        summary.overrides = len(book.overrides())
         problems = book.problems()
         if similarity and submissions and Path(submissions).is_dir():
             roster = read_roster(Path(submissions), problems, course.student_ids if course else None)
-            book.set_similarity(class_similarity(roster.files, problems, root))
+            book.set_similarity(class_similarity(roster.files, problems, root,
+                                                 known=Path(known) if known and Path(known).is_dir() else None))
             summary.similarity = f"computed from {submissions}"
         else:
             summary.similarity = "skipped: the submissions folder is not readable here"

