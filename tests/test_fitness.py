@@ -11,6 +11,7 @@ deliberate violation.
   file of a verdict room changes it.
 - Vocabulary: no module spells a verdict as a string literal, and only ``judge/engine/verdicts.py`` decides one
   (everywhere else a verdict is only compared).
+- A class run's settings (the gradebook's meta keys) only in judge/grading/class_run.py.
 - Wiring: nobody assigns attributes of a plugin, executor or proxy they hold.
 - SQL only in the storage classes (:data:`STORAGE`); pytest internals only in ``judge/engine/pytest_compat.py``;
   problem files by their declared roles.
@@ -402,6 +403,26 @@ def f(record, outcome):
 """
     assert verdict_decisions(source) == [(6, "Verdict.FAILED"), (7, "Verdict.CRASHED"), (7, "Verdict.JUDGE_ERROR"),
                                          (8, "ResultStatus.MISSING")]
+
+
+# --- a class run's record in one module ---------------------------------------------------------------------------
+
+def meta_key_uses(source: str) -> list[tuple[int, str]]:
+    """(line, call) for each ``.meta(...)`` / ``.set_meta(...)`` call: a class run's settings are read and written
+    only through judge/grading/class_run.py (the gradebook defines the two methods)."""
+    return sorted((node.lineno, f".{node.func.attr}()") for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("meta", "set_meta"))
+
+
+def test_a_class_runs_settings_are_spelled_in_one_module():
+    found = [f"{p.relative_to(PACKAGE)}:{line}: {call}" for p in sorted(PACKAGE.rglob("*.py"))
+             if p.relative_to(PACKAGE).as_posix() != "grading/class_run.py"
+             for line, call in meta_key_uses(p.read_text())]
+    assert not found, "use judge.grading.class_run.ClassRun instead of: " + "; ".join(found)
+    assert meta_key_uses((PACKAGE / "grading" / "class_run.py").read_text())  # the check sees the real calls
+    assert meta_key_uses('x = book.meta("shard")\nbook.set_meta("gradescope", "yes")\n') == [(1, ".meta()"),
+                                                                                             (2, ".set_meta()")]
 
 
 # --- wiring through constructors and methods ----------------------------------------------------------------------

@@ -35,6 +35,8 @@ import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, PROBE_STARTER, probe_root
 from helpers import judge
 
+pytestmark = pytest.mark.slow
+
 WEAK = "--allow-weak-sandbox"
 ROSTER = (
     "id,name,email,section,group,canvas_id,sis_user_id,github\n"

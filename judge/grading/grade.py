@@ -24,6 +24,7 @@ from judge.engine.results import MISSING_SHA256, sha256_bytes
 from judge.sandbox.launch import select_sandbox
 
 from .bounded import METADATA_LIMIT, parse_guard, read_bounded
+from .class_run import ClassRun, Shard
 from .course import Course
 from .gradebook import Gradebook
 from .html_report import write_report
@@ -283,16 +284,14 @@ def grade_class(
     book = Gradebook(out / "gradebook.db")
     try:
         book.set_roster(mine)
-        book.set_meta("course", course.to_json() if course is not None else None)
-        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size, "problems": ids})
-                      if shard else None)
-        book.set_meta("submissions", str(submissions))
-        book.set_meta("gradescope", "yes" if gradescope else None)
-        book.set_meta("known_sources", str(known_sources.resolve()) if known_sources else None)
-        book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
+        ClassRun(course=course.to_json() if course is not None else None,
+                 shard=Shard(shard[0], shard[1], roster.size, list(ids)) if shard else None,
+                 submissions=str(submissions), gradescope=gradescope,
+                 known_sources=str(known_sources.resolve()) if known_sources else None,
+                 not_graded=not_graded_by_student(submissions, roster.reasons),
+                 submission_notes=read_manifest_notes(submissions)).save(book)
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
-        book.set_meta("submission_notes", json.dumps(read_manifest_notes(submissions), sort_keys=True))
         bar = Progress(len(mine), progress)
         chosen = set(mine)
 

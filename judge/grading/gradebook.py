@@ -23,6 +23,7 @@ from typing import Any
 from judge.engine.verdicts import FLAGGED, Verdict, stored_status
 from judge.sandbox.launch import TIERS
 
+from .class_run import ClassRun
 from .storage import journal_mode
 
 SCHEMA = """
@@ -169,7 +170,7 @@ class Gradebook:
     def submission_notes(self) -> dict[tuple[str, str], dict[str, Any]]:
         """(student, problem) -> what judge collect knew beside the time: ``late_mark`` (an LMS LATE mark),
         ``time_source``, ``group`` and ``group_members`` (stored as the meta ``submission_notes``)."""
-        doc = json.loads(self.meta("submission_notes") or "{}")
+        doc = ClassRun.load(self).submission_notes
         return {(s, p): note for s, problems in doc.items() for p, note in problems.items()}
 
     def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str,

@@ -18,6 +18,7 @@ from typing import Any
 from judge.engine.verdicts import ResultStatus, Verdict
 from judge.feedback.messages import collapse
 
+from .class_run import ClassRun
 from .course import Assignment, Course, Late
 from .gradebook import Gradebook
 from .inert_text import csv_number, csv_writer, visible
@@ -222,11 +223,8 @@ NOT_IN_SHARD = "other_shard"  # a grades.csv cell of a shard's own output: grade
 
 def shard_of(book: Gradebook) -> tuple[int, int] | None:
     """(K, N) when this gradebook is shard K of N (its outputs are partial), else None."""
-    meta = book.meta("shard")
-    if not meta:
-        return None
-    info = json.loads(meta)
-    return int(info["k"]), int(info["n"])
+    shard = ClassRun.load(book).shard
+    return (shard.k, shard.n) if shard else None
 
 
 def write_shard_notice(book: Gradebook, out: Path) -> Path | None:
@@ -264,7 +262,7 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
     ``late`` column when a course makes any pair late or flags an LMS LATE mark, a ``group`` column when a
     download credited a group, an ``overrides`` column when any."""
     shard = shard_of(book)
-    problems = json.loads(book.meta("shard") or "{}").get("problems") or book.problems() if shard else book.problems()
+    problems = (ClassRun.load(book).shard.problems or book.problems()) if shard else book.problems()
     maxima = book.problem_max_scores()
     with_overrides = bool(book.overrides())
     times = book.submission_times() if course is not None else {}
@@ -398,7 +396,7 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
     by_student: dict[str, dict[str, dict[str, Any]]] = {}
     for (student, problem), note in notes.items():
         by_student.setdefault(student, {})[problem] = note
-    not_graded = json.loads(book.meta("not_graded") or "{}")
+    not_graded = ClassRun.load(book).not_graded
     for student, rows in book.iter_roster():
         late = {p: late_of(course, student, p, times, notes) for p in problems} if course else None
         groups = {p: visible(f"{n['group']} ({', '.join(n.get('group_members', []))})")
