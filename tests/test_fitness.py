@@ -12,6 +12,7 @@ deliberate violation.
 - Vocabulary: no module spells a verdict as a string literal, and only ``judge/engine/verdicts.py`` decides one
   (everywhere else a verdict is only compared).
 - A class run's settings (the gradebook's meta keys) only in judge/grading/class_run.py.
+- The score policy (overrides, judge errors, late factors, totals) only in judge/grading/scores.py.
 - Wiring: nobody assigns attributes of a plugin, executor or proxy they hold.
 - SQL only in the storage classes (:data:`STORAGE`); pytest internals only in ``judge/engine/pytest_compat.py``;
   problem files by their declared roles.
@@ -423,6 +424,36 @@ def test_a_class_runs_settings_are_spelled_in_one_module():
     assert meta_key_uses((PACKAGE / "grading" / "class_run.py").read_text())  # the check sees the real calls
     assert meta_key_uses('x = book.meta("shard")\nbook.set_meta("gradescope", "yes")\n') == [(1, ".meta()"),
                                                                                              (2, ".set_meta()")]
+
+
+# --- the score policy in one module -------------------------------------------------------------------------------
+
+def score_policy_uses(source: str) -> list[tuple[int, str]]:
+    """(line, what) for each computation with an override's score (``row["override"]["score"]`` in arithmetic, a
+    return or an assignment; showing it in a message is fine) or with a late factor (``late.factor``): applying
+    them is judge/grading/scores.py's alone (course.py defines Late)."""
+    tree = ast.parse(source)
+    parent = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Subscript) and \
+                ast.unparse(node.value.slice) == "'override'" and ast.unparse(node.slice) == "'score'" and \
+                isinstance(parent.get(id(node)), (ast.BinOp, ast.AugAssign, ast.Return, ast.Assign)):
+            found.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, ast.Attribute) and node.attr == "factor" and ast.unparse(node.value) != "self":
+            found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def test_the_score_policy_is_applied_in_one_module():
+    found = [f"{p.relative_to(PACKAGE)}:{line}: {what}" for p in sorted(PACKAGE.rglob("*.py"))
+             if p.relative_to(PACKAGE).as_posix() not in ("grading/scores.py", "grading/course.py")
+             for line, what in score_policy_uses(p.read_text())]
+    assert not found, "use judge.grading.scores (effective_score, assignment_score) instead of: " + "; ".join(found)
+    assert score_policy_uses((PACKAGE / "grading" / "scores.py").read_text())
+    assert score_policy_uses('s = row["override"]["score"] * late.factor\nt = row["override"]["score"]\n'
+                             'print(f"set to {row[\'override\'][\'score\']:g}")\n') == [
+        (1, "late.factor"), (1, "row['override']['score']"), (2, "row['override']['score']")]
 
 
 # --- wiring through constructors and methods ----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from .course import Course
 from .gradebook import Gradebook
 from .inert_text import CSP_META
 from .inert_text import html_text as escape
-from .outputs import effective_score, late_of, student_total
+from .scores import effective_score, late_of, student_total
 from .similarity import FLAG_AT
 
 BINS = 10

@@ -22,6 +22,7 @@ from .class_run import ClassRun
 from .course import Assignment, Course, Late
 from .gradebook import Gradebook
 from .inert_text import csv_number, csv_writer, visible
+from .scores import assignment_score, effective_score, late_of, student_total
 
 JUDGE_ERROR_CELL = ResultStatus.JUDGE_ERROR.value  # what grades.csv shows where the judge failed (no score)
 
@@ -35,54 +36,6 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def effective_score(row: dict[str, Any] | None) -> float | None:
-    """The score that counts: an override's, else the graded one; None for a judge error without override."""
-    if row is None:
-        return None
-    if row.get("override") is not None:
-        return row["override"]["score"]
-    return None if row["status"] == Verdict.JUDGE_ERROR else row["score"]
-
-
-def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: dict[str, float]
-                  ) -> tuple[float | None, float]:
-    """(total score, total max score); the total is None when any pair is a judge_error (never a silent 0)."""
-    total, complete = 0.0, True
-    for p in problems:
-        score = effective_score(rows.get(p))
-        if score is None:
-            complete = False
-        else:
-            total += score
-    return (round(total, 6) if complete else None), round(sum(maxima.get(p, 0.0) for p in problems), 6)
-
-
-def late_of(course: Course, student: str, problem: str, times: dict[tuple[str, str], str | None],
-            notes: dict[tuple[str, str], dict[str, Any]]) -> Late:
-    """The late penalty of a pair from its time, or from an LMS LATE mark without one; a time the student could
-    set (a trusted commit date) is said so in the note."""
-    note = notes.get((student, problem), {})
-    late = course.late(student, problem, times.get((student, problem)), bool(note.get("late_mark")))
-    if late.days and "student's clock" in note.get("time_source", ""):
-        return Late(late.days, late.factor, "from a commit date, which the student's clock sets")
-    return late
-
-
-def assignment_score(course: Course, student: str, assignment: Assignment, rows: dict[str, dict[str, Any]],
-                     maxima: dict[str, float], times: dict[tuple[str, str], str | None],
-                     notes: dict[tuple[str, str], dict[str, Any]] | None = None) -> float | None:
-    """The assignment's points for one student: weighted fractions of each problem's max score, each times its
-    late factor, scaled to ``assignment.points``; None while any of its problems is a judge error."""
-    earned = 0.0
-    for problem, weight in assignment.problems.items():
-        score = effective_score(rows.get(problem))
-        if score is None:
-            return None
-        fraction = score / maxima[problem] if maxima.get(problem) else 0.0
-        earned += weight * fraction * late_of(course, student, problem, times, notes or {}).factor
-    return round(assignment.points * earned / sum(assignment.problems.values()), 2)
 
 
 def graded_assignments(course: Course, problems: list[str]) -> list[Assignment]:
