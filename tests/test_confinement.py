@@ -1,5 +1,6 @@
-"""What a worker can do to itself and its neighbours (judge/isolated/confine.py, judge/sandbox/syscall_filter.py): the
-syscall filter refuses what NumPy never needs, honest work (threads, fork, NumPy, files in /tmp) still runs, and
+"""What a worker can do to itself and its neighbours (judge/isolated/confine.py, judge/sandbox/syscall_filter.py):
+the syscall filter refuses what NumPy never needs (process creation and named POSIX message queues included),
+honest work (threads, NumPy, files in /tmp) still runs, and
 in the bwrap tier every submission has its own /tmp, /dev/shm, IPC namespace, PID namespace and a read-only
 /dev. Each probe runs in a real worker, through the same Executor the judge uses."""
 
@@ -8,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from judge.engine.executor import Executor, Limits
-from judge.sandbox.launch import SandboxSpec, available_tiers
-from judge.sandbox.syscall_filter import DENIED, worker_filter
+from judge.sandbox.launch import SandboxSpec, available_tiers, containment
+from judge.sandbox.syscall_filter import DENIED, PROCESS_CREATION, worker_filter
 from judge.sandbox.zygote import Zygote
 
 PROBE = '''
@@ -35,10 +36,22 @@ def probe():
     t.start()
     t.join()
     out["thread"] = box
-    pid = os.fork()
-    if pid == 0:
-        os._exit(7)
-    out["fork"] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    out["mq_open"] = 0 if libc.mq_open(b"/judge_probe", 0o100 | 2, 0o600, None) >= 0 else ctypes.get_errno()
+    for how in ("fork", "subprocess", "posix_spawn"):
+        try:
+            if how == "fork":
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(7)
+            elif how == "subprocess":
+                import subprocess
+                pid = subprocess.Popen(["/bin/true"]).pid
+            else:
+                pid = os.posix_spawn("/bin/true", ["true"], {})
+            os.waitpid(pid, 0)
+            out[how] = 0
+        except OSError as exc:
+            out[how] = exc.errno
     with open("probe_written", "w") as fh:  # its working folder: /tmp in bwrap, a private folder otherwise
         out["tmp_write"] = fh.write("ok")
     try:
@@ -55,8 +68,8 @@ def probe():
 def run_probe(tmp_path, tier: str, zygote: Zygote | None) -> dict:
     path = tmp_path / "probe.py"
     path.write_text(PROBE)
-    executor = Executor(path, ["probe"], ["ctypes", "errno", "os", "threading", "numpy"], Limits(time_s=5.0),
-                        sandbox=SandboxSpec(tier), zygote=zygote)
+    allowed = ["ctypes", "errno", "os", "threading", "numpy", "subprocess"]
+    executor = Executor(path, ["probe"], allowed, Limits(time_s=5.0), sandbox=SandboxSpec(tier), zygote=zygote)
     try:
         outcome = executor.call("probe", (), {}, 5.0)
     finally:
@@ -80,9 +93,11 @@ def test_the_filter_refuses_what_numpy_never_needs_and_honest_work_runs(tier, fo
     finally:
         if zygote is not None:
             zygote.close()
-    for call in ("ptrace", "unshare", "mount", "shmget", "perf_event_open"):
+    for call in ("ptrace", "unshare", "mount", "shmget", "perf_event_open", "mq_open", "fork", "subprocess",
+                 "posix_spawn"):
         assert seen[call] == 1, (call, seen[call])  # EPERM from the filter
-    assert seen["thread"] == [45] and seen["fork"] == 7 and seen["tmp_write"] == 2
+    assert containment(tier)["processes"] == "refused" and containment(tier)["cpu"] == "worker"  # what results say
+    assert seen["thread"] == [45] and seen["tmp_write"] == 2
     if forked:  # a namespace of its own: its init (pid 1) and itself, nothing of any other submission
         assert seen["pids"] == [1, seen["my_pid"]], seen["pids"]
         assert seen["dev_write"] == 30  # EROFS: /dev is read-only
@@ -90,5 +105,18 @@ def test_the_filter_refuses_what_numpy_never_needs_and_honest_work_runs(tier, fo
 
 def test_the_denied_list_names_the_calls_the_issue_requires():
     for call in ("ptrace", "process_vm_readv", "process_vm_writev", "unshare", "setns", "mount", "keyctl", "bpf",
-                 "perf_event_open"):
+                 "perf_event_open", "mq_open", "mq_unlink"):
         assert call in DENIED
+    assert set(PROCESS_CREATION) == {"fork", "vfork"}
+
+
+def test_python_m_judge_sandbox_says_per_tier_how_it_charges_and_sweeps(capsys):
+    from judge.sandbox.launch import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for tier in available_tiers():
+        how = containment(tier)
+        assert (f"  {tier}: child processes {how['processes']}, CPU charged: {how['cpu']}, memory limited: "
+                f"{how['memory']}, after each submission: {how['leftovers']}") in out
+    assert containment("container")["leftovers"] == "uid-sweep" and containment("bwrap")["leftovers"] == "namespaces"

@@ -5,6 +5,8 @@ the same files judged one by one."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -42,20 +44,27 @@ def probe():
                     fh.write("from the previous submission")
             except OSError:
                 pass
-    if os.fork() == 0:
+    with open("planted_in_cwd", "w") as fh:  # its working folder: its own /tmp, never the zygote's
+        fh.write("from the previous submission")
+    try:
+        pid = os.fork()
+    except OSError:  # the syscall filter refuses process creation (issue 19)
+        pid = None
+    if pid == 0:
         os.setsid()
         if os.fork() == 0:
             while True:
                 time.sleep(0.01)
         os._exit(0)
     time.sleep(0.05)
-    return {"before": before, "after": listing()}
+    return {"before": before, "after": listing(), "cwd": os.getcwd()}
 '''
 
 PROBE = LISTING + '''
 def probe():
     pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
-    return {"files": listing(), "others": [p for p in pids if p not in (1, os.getpid(), os.getppid())]}
+    return {"files": listing(), "others": [p for p in pids if p not in (1, os.getpid(), os.getppid())],
+            "cwd": os.getcwd(), "in_cwd": sorted(os.listdir("."))}
 '''
 
 ZYGOTE_KILLER = '''
@@ -109,8 +118,10 @@ def test_nothing_of_a_submission_survives_into_the_next(zygote, tmp_path):
     """Files in /tmp and /dev/shm and a double-forked daemon of one worker are gone when the next one starts."""
     planted = call_probe(zygote, tmp_path, PLANTER, "planter")
     assert "/tmp/planted" in planted["after"] and "/dev/shm/planted" in planted["after"]  # it really planted
+    assert "/tmp/planted_in_cwd" in planted["after"] and planted["cwd"] == "/tmp"
     seen = call_probe(zygote, tmp_path, PROBE, "probe")
     assert seen["files"] == planted["before"], seen  # what a fresh worker sees, nothing more
+    assert seen["cwd"] == "/tmp" and "planted_in_cwd" not in seen["in_cwd"], seen
     assert seen["others"] == [], seen
     assert zygote.started == 1  # both workers forked from the same zygote
 
@@ -174,3 +185,74 @@ def test_a_forked_worker_still_reads_the_interpreter_files_under_a_fresh_tmp(zyg
     """Each submission gets a fresh /tmp; read-only binds below /tmp (a venv or the judge cloned into a temporary
     folder, as in CI) are bound back into it, so a module the zygote did not preload still imports."""
     assert call_probe(zygote, tmp_path, LAZY_IMPORT, "lazy") == "numpy.testing"
+
+
+MOUNTS = '''
+def probe():
+    with open("/proc/self/mountinfo") as fh:
+        return [(f[4], f[5].split(",")[0]) for f in (line.split() for line in fh)]
+'''
+DEVICES = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/pts"}
+
+
+def test_a_forked_worker_can_write_only_its_own_mounts(zygote, tmp_path):
+    """Every writable mount a forked worker sees is its own (the /tmp, /dev/shm and /proc of its namespaces) or a
+    device; what lies underneath (the zygote's /tmp, in which the zygote's working folder was) is read-only, so no
+    submission can leave anything there for the next (issue 19)."""
+    mounts = call_probe(zygote, tmp_path, MOUNTS, "mounts")
+    top = {point: mode for point, mode in mounts}  # mountinfo lists a mount after what it covers
+    writable = {point for point, mode in top.items() if mode == "rw"}
+    assert writable - DEVICES == {"/tmp", "/dev/shm", "/proc"}, writable
+    under = [mode for point, mode in mounts if point == "/tmp"][:-1]
+    assert under and set(under) == {"ro"}, mounts  # the zygote's /tmp
+    assert top["/"] == "ro" and top["/dev"] == "ro"
+
+
+RENAMER = '''
+import os
+
+def probe():
+    moved = []
+    for name in os.listdir("."):  # its working folder: once the zygote's own /tmp, holding the binds' parents
+        if os.path.isdir(name) and not name.startswith("."):
+            try:
+                os.rename(name, name + ".moved")
+                moved.append(name)
+            except OSError:
+                pass
+    return moved
+'''
+READER = '''
+import os
+
+def probe():
+    return os.path.isfile({marker!r})
+'''
+
+
+def test_renaming_folders_in_its_working_folder_unbinds_nothing_for_the_next(monkeypatch, tmp_path):
+    """Issue 19: with the judge's venv cloned under /tmp (CI), the zygote's /tmp held the folders above its
+    read-only bind, and a worker whose working folder was that /tmp renamed them: the next worker of the grading
+    process found its site-packages gone ("No module named 'numpy.typing'"). A folder under /tmp bound into the
+    zygote like the venv stands for it here; after a worker renames what it can, the next still reads it."""
+    from judge.sandbox import launch
+
+    ci = Path(tempfile.mkdtemp(prefix="judge-ci-clone-", dir="/tmp"))
+    try:
+        (ci / "site").mkdir()
+        (ci / "site" / "marker.txt").write_text("site-packages")
+        for folder in (ci, ci / "site"):
+            folder.chmod(0o755)
+        (ci / "site" / "marker.txt").chmod(0o644)
+        roots = launch._python_roots()
+        monkeypatch.setattr(launch, "_python_roots", lambda: [*roots, str(ci / "site")])
+        zygote = Zygote(SPEC)
+        try:
+            moved = call_probe(zygote, tmp_path, RENAMER, "renamer")
+            reader = READER.format(marker=str(ci / "site" / "marker.txt"))
+            assert call_probe(zygote, tmp_path, reader, "reader") is True, moved
+            assert zygote.started == 1
+        finally:
+            zygote.close()
+    finally:
+        shutil.rmtree(ci, ignore_errors=True)

@@ -205,6 +205,8 @@ class JudgePlugin:
                 self.proxy.end_test(record.status)
             if self.on_record is not None:
                 self.on_record(record)
+        if excinfo is not None:
+            release_frames(excinfo.value)
 
     def _classify(self, item: pytest.Item, call: pytest.CallInfo, visibility: str) -> tuple[str, str]:
         exc = call.excinfo.value if call.excinfo else None
@@ -245,3 +247,18 @@ class JudgePlugin:
         if full:
             return decide(Seen.VALUE_UNUSABLE), f"the checker could not use your result: {name}: {exc}{suffix}"
         return decide(Seen.VALUE_UNUSABLE), f"the checker could not use your result ({name})"
+
+
+def release_frames(exc: BaseException | None) -> None:
+    """Clear the locals of every finished frame a failure's traceback holds, for the whole chain of causes: the
+    test's arguments and the learner's results it held go now, by reference counting, instead of at the next
+    garbage collection (off while a batch runs: a traceback and its frames form a cycle). Called once the
+    failure's verdict and message are recorded; nothing reads the traceback after that."""
+    todo, seen = [exc], set()
+    while todo:
+        exc = todo.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        todo += [exc.__cause__, exc.__context__]

@@ -49,6 +49,7 @@ def build_result(
     stdout: str = "",
     stderr: str = "",
     validate: bool = True,
+    containment: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Assemble (and, unless ``validate`` is False, validate) a result. The score is the sum of the points of
     passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
@@ -69,6 +70,8 @@ def build_result(
         "tests": tests,
         "categories": category_scores(tests),
     }
+    if containment:
+        result["containment"] = containment
     if load_failure is not None:
         result["message"] = load_failure
     if stdout:

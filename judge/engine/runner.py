@@ -27,7 +27,7 @@ from judge.engine.problems import JudgeError, Problem, ProblemError
 from judge.engine.proxy import SolutionProxy
 from judge.engine.pytest_compat import plain_args, release_request, renew_request
 from judge.engine.results import build_result, sha256_bytes
-from judge.sandbox.launch import SandboxSpec, select_sandbox
+from judge.sandbox.launch import SandboxSpec, containment, select_sandbox
 from judge.sandbox.zygote import Zygote
 
 INI = Path(__file__).resolve().parent / "pytest_judge.ini"
@@ -85,8 +85,9 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
         "-q", "--no-header", "--tb=line", "-o", "python_files=tests_*.py", *extra,
     ]
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # a run allocates many small objects and frees them by reference counting; the batch loop collects
-    # the cycles (failed tests' tracebacks, holding arguments and results) after each submission
+    gc.disable()  # a run allocates many small objects and frees them by reference counting; a failed test's
+    # frames are cleared once it is recorded (judge.engine.plugin.release_frames), the batch loop collects what
+    # cycles are left after each submission
     try:
         with _quiet_pytest() as log:
             plugins = [plugin, plugin.fixtures(), *([loop] if loop is not None else [])]
@@ -273,6 +274,7 @@ def run_batch(
             tests_sha256=problem.tests_sha256(visibility),
             visibility=visibility,
             sandbox=sandbox.tier,
+            containment=containment(sandbox.tier),
             load_failure=load_failure,
             stdout=stdout if show_output else "",
             stderr=stderr if show_output else "",

@@ -36,10 +36,21 @@ def _mount(source: bytes | None, target: bytes, fstype: bytes | None, flags: int
     _check(_libc.mount(source, target, fstype, flags, data), f"mount {target.decode()}")
 
 
-def new_submission_namespaces(tmp_bytes: int, shm_bytes: int) -> None:
+def hold_binds(folder: str = "/tmp") -> list[tuple[str, int]]:
+    """The sandbox's read-only binds under ``folder`` (a virtual environment or the judge in a temporary folder),
+    each held by an ``O_PATH`` descriptor: listed once by the zygote before any submission runs, and each
+    submission checks that the path it binds back is still the very folder held (see
+    :func:`new_submission_namespaces`)."""
+    return [(point, os.open(point, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)) for point in _mounts_under(folder)]
+
+
+def new_submission_namespaces(tmp_bytes: int, shm_bytes: int, held: list[tuple[str, int]] = ()) -> None:
     """Move this process into new user, mount, PID and IPC namespaces: its children start in a PID namespace
     of their own (the first one is its init), with a fresh size-capped ``/tmp`` and ``/dev/shm``, a read-only
-    ``/dev`` and no IPC objects; nothing of an earlier submission is reachable from there."""
+    ``/dev`` and no IPC objects; nothing of an earlier submission is reachable from there. The ``/tmp`` and
+    ``/dev/shm`` underneath (the zygote's) become read-only in these namespaces, ``held`` binds (see
+    :func:`hold_binds`) are bound back into the new ``/tmp`` from their descriptors, and the process moves into the
+    new ``/tmp``: its working folder is never the zygote's."""
     uid, gid = os.getuid(), os.getgid()
     # A non-dumpable process (the zygote is one) cannot write its own uid_map; invisible to the submission's
     # processes anyway (another PID namespace), this one may be dumpable. Its init is made non-dumpable again.
@@ -50,16 +61,28 @@ def new_submission_namespaces(tmp_bytes: int, shm_bytes: int) -> None:
         with open(path, "w") as fh:
             fh.write(text)
     _mount(None, b"/", None, MS_REC | MS_PRIVATE)
-    # The sandbox's read-only binds under /tmp (a virtual environment or the judge in a temporary folder) must
-    # survive the fresh /tmp: hold each by a descriptor, then bind it back into the new tmpfs.
-    held = [(point, os.open(point, os.O_PATH | os.O_DIRECTORY)) for point in _mounts_under("/tmp")]
+    # A mount can only be bound from this mount namespace: open each held bind again here, and refuse to go on
+    # unless it is the folder the zygote held before any submission ran.
+    binds = []
+    for point, held_fd in held:
+        fd = os.open(point, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        now, then = os.fstat(fd), os.fstat(held_fd)
+        if (now.st_dev, now.st_ino) != (then.st_dev, then.st_ino):
+            raise ConfineError(0, f"the bind at {point} is no longer the folder the zygote held")
+        binds.append((point, fd))
+    for shared in ("/tmp", "/dev/shm"):  # the zygote's own writable mounts, under what comes next (a /dev/shm
+        if os.path.ismount(shared):  # that is only a folder of /dev turns read-only with /dev below)
+            _mount(None, shared.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     _mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777".encode())
-    for point, fd in held:
+    os.chdir("/tmp")
+    for point, fd in binds:
         os.makedirs(point, mode=0o755, exist_ok=True)
         _mount(f"/proc/self/fd/{fd}".encode(), point.encode(), None, MS_BIND | MS_REC)
         os.close(fd)
     _mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, f"size={shm_bytes},mode=1777".encode())
     _mount(None, b"/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    if os.getcwd() != "/tmp" or os.statvfs(".").f_flag & os.ST_RDONLY:
+        raise ConfineError(0, "the submission's working folder is not its own /tmp")
 
 
 def _mounts_under(folder: str) -> list[str]:

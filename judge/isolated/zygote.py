@@ -76,7 +76,7 @@ def _clean_slate(children: dict[int, int | None]) -> None:
         del children[pid]
 
 
-def _submission(ctl: socket.socket, fds: list[int], limits: dict) -> None:
+def _submission(ctl: socket.socket, fds: list[int], limits: dict, held: list[tuple[str, int]]) -> None:
     """In the zygote's forked child (never returns): new namespaces for this submission, then its init (the
     first process of the new PID namespace), which starts the worker. This process stays outside, waits for
     the init and ends the way the worker ended, so the zygote sees the worker's exit status or signal.
@@ -85,7 +85,9 @@ def _submission(ctl: socket.socket, fds: list[int], limits: dict) -> None:
     try:
         ctl.close()
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        confine.new_submission_namespaces(TMP_BYTES, SHM_BYTES)
+        confine.new_submission_namespaces(TMP_BYTES, SHM_BYTES, held)
+        for _, fd in held:
+            os.close(fd)
         status_r, status_w = os.pipe()
         init = os.fork()
         if init == 0:
@@ -167,7 +169,8 @@ def _become_worker(fds: list[int], limits: dict) -> None:
     os._exit(0)
 
 
-def _handle(ctl: socket.socket, req: dict, fds: list[int], children: dict[int, int | None]) -> dict:
+def _handle(ctl: socket.socket, req: dict, fds: list[int], children: dict[int, int | None],
+            held: list[tuple[str, int]]) -> dict:
     op = req.get("op")
     if op == "spawn":
         if len(fds) != 4:
@@ -175,7 +178,7 @@ def _handle(ctl: socket.socket, req: dict, fds: list[int], children: dict[int, i
         _clean_slate(children)
         pid = os.fork()
         if pid == 0:
-            _submission(ctl, fds, req["limits"])
+            _submission(ctl, fds, req["limits"], held)
         for fd in fds:
             os.close(fd)
         children[pid] = None
@@ -220,6 +223,7 @@ def serve(ctl_fd: int) -> None:
     gc.freeze()  # a worker's garbage collections skip what it inherited, so they do not copy every shared page
     ctl = socket.socket(fileno=ctl_fd)
     children: dict[int, int | None] = {}
+    held = confine.hold_binds("/tmp")  # before any submission: what later ones bind back, by descriptor
     send_message(ctl, {"op": "ready"})
     while True:
         try:
@@ -227,7 +231,7 @@ def serve(ctl_fd: int) -> None:
         except (EOFError, OSError, ValueError):
             break
         try:
-            reply = _handle(ctl, req, fds, children)
+            reply = _handle(ctl, req, fds, children, held)
         except Exception as exc:  # noqa: BLE001 - reported to the trusted side, which restarts the zygote
             reply = {"error": f"{type(exc).__name__}: {exc}"[:500]}
         send_message(ctl, reply)

@@ -13,8 +13,9 @@ under an unprivileged uid of its own and clean up after that uid.
   (:func:`judge.isolated.worker.bind_lifetime`).
 * :meth:`Lease.release`, after the worker is gone, kills every process of the uid (``kill(-1)`` from a helper
   running as that uid, which the kernel applies atomically even against a fork bomb, then a check of ``/proc``),
-  removes whatever the uid owns in the world-writable folders (:data:`SWEPT_DIRS`) and its SysV IPC objects, and
-  only then unlocks the uid. A uid is swept again before it is handed out.
+  removes whatever the uid owns in the world-writable folders (:data:`SWEPT_DIRS`; through descriptors, so no
+  symbolic link another uid swaps in redirects root's removal) and its SysV IPC objects, and only then unlocks
+  the uid. A uid is swept again before it is handed out.
 * :func:`lock_folders` takes other users' access away from what the worker must not read (problems, solutions,
   the judge's files, the class folder, the gradebook, results), and :func:`isolated_copy` gives the worker a
   root-owned, read-only copy of ``judge/isolated`` (the only part of the judge it imports).
@@ -272,22 +273,65 @@ def _remove(path: str) -> None:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
 
 
-def _remove_owned(folder: str, uid: int, depth: int = 0) -> None:
+def _remove_owned(folder: str, uid: int) -> None:
     """Remove every entry of ``folder`` owned by ``uid``, and look inside the world-writable folders of others
-    (the only places ``uid`` could have created something)."""
+    (the only places ``uid`` could have created something). Everything is reached through descriptors: each
+    folder is opened relative to the one it was listed in, with ``O_NOFOLLOW``, and each entry removed relative
+    to that descriptor, so a folder swapped for a symbolic link between listing and removal (by another uid,
+    still running) redirects nothing; root never resolves a path through a folder another uid can change."""
     try:
-        entries = list(os.scandir(folder))
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return
-    for entry in entries:
+    try:
+        _remove_owned_at(fd, uid, 0)
+    finally:
+        os.close(fd)
+
+
+def _remove_owned_at(dir_fd: int, uid: int, depth: int) -> None:
+    try:
+        names = os.listdir(dir_fd)
+    except OSError:
+        return
+    for name in names:
         try:
-            info = entry.stat(follow_symlinks=False)
+            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         except OSError:
             continue
         if info.st_uid == uid or info.st_gid == uid:
-            _remove(entry.path)
+            _remove_at(dir_fd, name)
         elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002 and depth < 4:
-            _remove_owned(entry.path, uid, depth + 1)
+            try:
+                sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=dir_fd)
+            except OSError:  # gone, or swapped for a link since it was listed
+                continue
+            try:
+                now = os.fstat(sub)
+                if (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino):
+                    _remove_owned_at(sub, uid, depth + 1)
+            finally:
+                os.close(sub)
+
+
+def _remove_at(dir_fd: int, name: str) -> None:
+    """Remove the entry ``name`` of the folder open as ``dir_fd``, never following a link: ``unlinkat`` for
+    anything but a folder; for a folder, ``rm -rf`` started *in* that folder (its working directory is the
+    descriptor itself, not a path) on the single name, which removes a link rather than follow it and walks the
+    tree below with descriptors of its own."""
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+        return
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass  # a folder (EISDIR), or not removable
+    try:
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", name], cwd=f"/proc/self/fd/{dir_fd}",
+                       pass_fds=(dir_fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        pass
 
 
 _IPC_TABLES = {"shm": "shmctl", "sem": "semctl", "msg": "msgctl"}

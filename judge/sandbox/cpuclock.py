@@ -3,7 +3,11 @@
 :class:`TreeClock` sums the CPU time of every process of a submission: the root of its process tree (the
 sandbox of one submission, or a worker started on its own) and every descendant alive now, each with the time
 of the children it has already reaped (``cutime``/``cstime``), so work done in a forked child counts whether the
-child still runs or has exited, and an orphan reaped by the sandbox's init counts through that init.
+child still runs or has exited, and an orphan reaped by the sandbox's init counts through that init. Where the
+worker's syscall filter runs (:mod:`judge.sandbox.syscall_filter`) a submission has no child at all, and the tree is
+the worker and its threads; without the filter, a child the kernel reaps (``SIGCHLD`` ignored) or an orphan adopted
+outside the tree is not counted, which results say (``"cpu": "process-tree"``,
+:func:`judge.sandbox.launch.containment`).
 
 RLIMIT_CPU, the worker's own CPU limit, counts whole seconds, so a call with a 2 s budget could run up to 3 s of
 CPU before it stopped. The executor reads this clock while it waits for a reply instead, and stops the call once

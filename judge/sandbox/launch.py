@@ -211,8 +211,8 @@ def _bwrap_argv(submission_dir: str | None, inner: list[str], env: dict[str, str
     argv += ["--ro-bind", ISOLATED_DIR, f"{JUDGE_INSIDE}/isolated"]
     if submission_dir is not None:
         argv += ["--ro-bind", submission_dir, SUBMISSION_DIR_INSIDE]
-    else:  # a zygote: the root is read-only, only /tmp (and /dev/shm) can be written
-        argv += ["--remount-ro", "/"]
+    else:  # a zygote: nothing it can write once set up (each submission mounts its own /tmp and /dev/shm)
+        argv += ["--remount-ro", "/", "--remount-ro", "/tmp", "--remount-ro", "/dev"]
     for key, value in env.items():
         argv += ["--setenv", key, value]
     argv += ["--chdir", "/tmp", "--"]
@@ -297,6 +297,32 @@ def _container_launch(workdir: str, req_fd: int, rep_fd: int, limits: str, token
     except BaseException:
         lease.release()
         raise
+
+
+LEFTOVERS = {
+    "bwrap": "namespaces",  # everything of a submission lives in namespaces of its own that die with it
+    "container": "uid-sweep",  # its uid's processes killed, its files and IPC objects removed, by descriptors
+    "process": "process-group",  # its process group and whatever carries its token in the command line killed
+}
+
+
+def containment(tier: str) -> dict[str, str]:
+    """How a worker of ``tier`` is charged and cleaned up, as each result records it (``containment``):
+    ``processes`` is ``refused`` where the syscall filter refuses process creation (then ``cpu`` is ``worker``:
+    every cycle is the worker's own, threads included, read from /proc by the trusted side), else ``allowed``
+    (``cpu`` is ``process-tree``: live descendants and what their parents reaped; a child the kernel reaps or an
+    orphan adopted outside the tree is not charged). ``memory`` is the address-space limit: ``per-submission``
+    when the submission is its one worker process, else ``per-process`` (no cgroup limits a submission).
+    ``leftovers`` says what is swept after a submission (:data:`LEFTOVERS`)."""
+    from judge.sandbox.syscall_filter import worker_filter
+
+    refused = worker_filter() is not None
+    return {
+        "processes": "refused" if refused else "allowed",
+        "cpu": "worker" if refused else "process-tree",
+        "memory": "per-submission" if refused else "per-process",
+        "leftovers": LEFTOVERS.get(tier, "process-group"),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -405,7 +431,16 @@ def main(argv: list[str] | None = None) -> int:
         bwrap_works.cache_clear()
         container_works.cache_clear()
     problem = bwrap_problem()
-    print(f"sandbox tiers available: {', '.join(available_tiers())}")
+    tiers = available_tiers()
+    print(f"sandbox tiers available: {', '.join(tiers)}")
+    for tier in tiers:
+        how = containment(tier)
+        print(f"  {tier}: child processes {how['processes']}, CPU charged: {how['cpu']}, memory limited: "
+              f"{how['memory']}, after each submission: {how['leftovers']}")
+    from judge.sandbox.syscall_filter import filter_problem
+
+    if (why_no_filter := filter_problem()) is not None:
+        print(f"no syscall filter: {why_no_filter}")
     if problem:
         print(f"bwrap tier unavailable: {problem}")
         from judge.sandbox.container import probe_problem

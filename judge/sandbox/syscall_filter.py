@@ -11,10 +11,17 @@ The filter allows everything and refuses (``EPERM``; ``ENOSYS`` for ``clone3`` s
 - kernel attack surface no numerical code touches: ``bpf``, ``perf_event_open``, ``userfaultfd``,
   ``io_uring_*``, ``keyctl``/``add_key``/``request_key``, ``kexec_*``, module loading, ``reboot``, ``swapon``,
   ``acct``, ``syslog``, ``quotactl``, ``iopl``/``ioperm``, ``modify_ldt``, ``personality``, NUMA page moves;
-- state that outlives a process: SysV IPC (``shmget``, ``msgget``, ``semget`` and their operations).
+- state that outlives a process: SysV IPC (``shmget``, ``msgget``, ``semget`` and their operations) and named
+  POSIX message queues (``mq_open``, ``mq_unlink`` and the calls on a queue), which live in an IPC namespace the
+  container and process tiers share with later workers;
+- process creation (:data:`PROCESS_CREATION`): ``fork``, ``vfork``, and ``clone`` without ``CLONE_THREAD``
+  (``clone3`` is refused with ``ENOSYS`` whatever its flags, and glibc then falls back to ``clone``). A child
+  reaped by the kernel (``SIGCHLD`` ignored) or a double-forked orphan adopted outside the submission's tree ran
+  on CPU nobody was charged for; without children every cycle of a submission is its worker's own, threads
+  included, which the trusted side's clock reads (:mod:`judge.sandbox.cpuclock`). No problem needs a subprocess.
 
-Threads, ``fork``, memory mapping, files in the sandbox's own ``/tmp`` and signals stay allowed: a learner's
-honest code (NumPy, threads, a subprocess of Python itself) keeps working.
+Threads, memory mapping, files in the sandbox's own ``/tmp`` and signals stay allowed: a learner's honest code
+(NumPy, threads) keeps working.
 """
 
 from __future__ import annotations
@@ -35,7 +42,10 @@ DENIED = (
     "sethostname", "setdomainname",
     "shmget", "shmat", "shmctl", "shmdt", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semctl",
     "semtimedop",
+    "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
 )
+PROCESS_CREATION = ("fork", "vfork")  # and clone without CLONE_THREAD, clone3 (see worker_filter)
+CLONE_THREAD = 0x00010000
 NAMESPACE_FLAGS = {
     "CLONE_NEWNS": 0x00020000, "CLONE_NEWCGROUP": 0x02000000, "CLONE_NEWUTS": 0x04000000,
     "CLONE_NEWIPC": 0x08000000, "CLONE_NEWUSER": 0x10000000, "CLONE_NEWPID": 0x20000000,
@@ -57,8 +67,15 @@ def worker_filter() -> bytes | None:
             rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
         except (ValueError, RuntimeError, OSError):
             continue  # a syscall this architecture does not have (iopl on arm64, say)
-    for flag in NAMESPACE_FLAGS.values():
+    for name in PROCESS_CREATION:
+        try:
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
+        except (ValueError, RuntimeError, OSError):
+            continue  # arm64 has no fork or vfork: glibc uses clone there
+    for flag in NAMESPACE_FLAGS.values():  # a thread with namespaces of its own, too
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+    # A new process, not a thread: clone's flags (argument 0) without CLONE_THREAD.
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
     rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags sit in memory a filter cannot read
     with tempfile.TemporaryFile() as fh:
         rules.export_bpf(fh)

@@ -14,7 +14,8 @@ from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header
 
 pytestmark = pytest.mark.slow
 
-ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "time_daemon_double_fork", "lifetime_clear_pdeathsig",
+ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "cross_leave_cwd", "cross_leave_process_state",
+             "cross_posix_mqueue", "time_daemon_double_fork", "lifetime_clear_pdeathsig",
              "disk_fill_devshm", "disk_fill_tmp", "tamper_plant_files", "exc_surrogate_message", "reply_shared_buffer",
              "reply_announced_not_sent"]
 
@@ -44,3 +45,18 @@ def test_attackers_then_honest_students_in_one_grading_process(tier, tmp_path):
         result = json.loads((out / "results" / f"a{i}_{name}" / "redteam.json").read_text())
         assert result["score"] == 0, name
     assert not (left := left_alive(RUN_TAG)), f"processes left alive: {left}"
+    assert not posix_queue_exists("/judge_flag"), "a worker's POSIX message queue outlived it"
+
+
+def posix_queue_exists(name: str) -> bool:
+    """Whether a POSIX message queue of that name exists in the test's own IPC namespace (the container tier's)."""
+    import ctypes
+    import os
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    qd = libc.mq_open(name.encode(), os.O_RDONLY | os.O_NONBLOCK, 0, None)
+    if qd < 0:
+        return False
+    libc.mq_close(qd)
+    libc.mq_unlink(name.encode())  # do not leave it for the next run either
+    return True

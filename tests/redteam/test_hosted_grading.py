@@ -48,8 +48,13 @@ def _try(fn):
 
 
 def _rewrite_later():
-    """Double fork + setsid: a daemon that waits for the worker to die, then rewrites results.json (score 999)."""
-    if os.fork() == 0:
+    """Double fork + setsid: a daemon that waits for the worker to die, then rewrites results.json (score 999).
+    Where the syscall filter refuses process creation (issue 19) the fork raises and there is no daemon."""
+    try:
+        first = os.fork()
+    except OSError:
+        return
+    if first == 0:
         os.setsid()
         if os.fork() == 0:
             for _ in range(150):

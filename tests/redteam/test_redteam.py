@@ -22,7 +22,7 @@ from helpers import judge, judge_json, left_alive
 
 from judge.engine.results import validate_result
 from judge.sandbox.launch import TIERS as ALL_TIERS
-from judge.sandbox.launch import tier_available
+from judge.sandbox.launch import containment, tier_available
 
 pytestmark = pytest.mark.slow
 
@@ -42,9 +42,10 @@ def header(path: Path) -> dict[str, str]:
 
 
 def as_expected(result: dict, expect: str) -> bool:
-    """Both tests of ``result`` got a verdict its header's ``# expect:`` names (one, or either of two)."""
+    """Every test of ``result`` (two, or 41 for redteam_results) got a verdict its header's ``# expect:`` names
+    (one, or either of two)."""
     got = [t["status"] for t in result["tests"]]
-    return len(got) == 2 and all(status in expect.split() for status in got)
+    return len(got) >= 2 and all(status in expect.split() for status in got)
 
 
 TIERS = [tier for tier in ALL_TIERS if tier_available(tier)]  # each one this machine can run, strongest first
@@ -84,7 +85,7 @@ def test_attack(path, tier, verdict, status, problem, tmp_path):
         pytest.skip(f"sandbox tier {tier} is not available on this machine")
     code, result, elapsed = submit(path, tier, str(tmp_path / "db.sqlite"), problem)
     validate_result(result)
-    assert result["sandbox"] == tier
+    assert result["sandbox"] == tier and result["containment"] == containment(tier)
     assert as_expected(result, verdict), [t["message"] for t in result["tests"]]
     assert result["score"] == 0 and code == 1
     assert result["status"] == status
@@ -178,3 +179,35 @@ def test_grade_a_class_of_attackers(tier, tmp_path):
         assert proc.returncode == 3 and "judge error" in proc.stdout + proc.stderr
     assert elapsed < len(expected) * BUDGET_S
     assert not (left := left_alive(RUN_TAG)), f"processes left alive: {left}"
+
+
+def test_every_guarantee_of_the_threat_model_names_tests_that_exist():
+    """ARCHITECTURE.md's "What both tiers guarantee" table: every row names at least one test, and every test file,
+    test function and hostile submission it names exists."""
+    import re
+
+    arch = (ROOT.parent.parent.parent / "ARCHITECTURE.md").read_text()
+    table = arch.split("What both tiers guarantee", 1)[1].split("What only `bwrap` protects against", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| guarantee")]
+    assert len(rows) >= 12
+    repo = ROOT.parent.parent.parent
+    for row in rows:
+        cited = row.rsplit("|", 2)[1]
+        names = re.findall(r"`([^`]+)`", cited)
+        assert names, row
+        current = None
+        for name in names:
+            path, _, function = name.partition("::")
+            if path.endswith("*"):  # a family of hostile submissions
+                assert list(SUBMISSIONS.glob(f"{path}.py")), name
+                continue
+            if path.endswith(".py") and "/" in path:
+                current = repo / path
+                assert current.is_file(), name
+            elif path.endswith(".py"):
+                assert (SUBMISSIONS / path).is_file() or (HERE / path).is_file(), name
+                continue
+            else:
+                function = path  # a further function of the file named before it
+            if function:
+                assert current is not None and f"def {function}(" in current.read_text(), name

@@ -1,8 +1,10 @@
-# expect: failed
+# expect: failed error
 # tiers: bwrap container
 """Cross-student (class 1): plants an unchecked-hash .pyc beside where the next student's source will be loaded
 from, keeps a daemon re-planting it, and tries to take over its parent (the sandbox's init) to do the same after
-the judge wipes; answers wrongly itself. tests/redteam/test_cross_student.py grades an honest student after it."""
+the judge wipes; answers wrongly itself (`error` where the
+syscall filter refuses process creation: the fork raises). tests/redteam/test_cross_student.py grades an honest
+student after it."""
 import ctypes
 import importlib._bootstrap_external as bootstrap
 import importlib.util

@@ -1,8 +1,9 @@
-# expect: failed
+# expect: failed error
 # tiers: bwrap container process
 """Issue 11, class 7: forks a child that clears its parent-death signal, starts a new session, ignores SIGTERM,
 SIGHUP and SIGINT, forks again and loops forever; the worker then answers wrongly. The trusted side, not this
-process's good will, must end it: nothing of the run may be alive 3 s after the judge exits."""
+process's good will, must end it: nothing of the run may be alive 3 s after the judge exits. `error` where the syscall filter
+refuses process creation (the fork raises); `failed` where a child can run."""
 import ctypes
 import os
 import signal

@@ -1,8 +1,9 @@
-# expect: timeout
+# expect: timeout error
 # tiers: bwrap container process
 """Time (class 5): does the work in two forked children that burn CPU in parallel while the parent only waits,
 so the call's CPU time is about twice its wall time; a judge that charged only the worker's own CPU time (or
-took the worker's word for it) would let it pass. Returns the right answer."""
+took the worker's word for it) would let it pass. Returns the right answer. `error` where the syscall filter
+refuses process creation (the fork raises); `timeout` where a child can run."""
 import os
 
 import numpy as np

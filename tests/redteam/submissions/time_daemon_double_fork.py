@@ -1,6 +1,7 @@
-# expect: failed
+# expect: failed error
 # tiers: bwrap container process
-"""Starts a double-forked setsid daemon that holds the output pipes and lives forever, then answers wrongly."""
+"""Starts a double-forked setsid daemon that holds the output pipes and lives forever, then answers wrongly. `error` where the
+syscall filter refuses process creation (the fork raises); `failed` where a child can run."""
 import os
 import time
 

@@ -1,6 +1,7 @@
-# expect: timeout
+# expect: timeout error
 # tiers: bwrap container process
-"""Starts a multiprocessing pool whose workers spin forever; none of them may outlive the run."""
+"""Starts a multiprocessing pool whose workers spin forever; none of them may outlive the run. `error`
+where the syscall filter refuses process creation (the pool cannot start); `timeout` where a child can run."""
 import multiprocessing
 
 import numpy as np
