@@ -11,6 +11,7 @@ deliberate violation.
   file of a verdict room changes it.
 - Vocabulary: no module spells a verdict as a string literal, and only ``judge/engine/verdicts.py`` decides one
   (everywhere else a verdict is only compared).
+- Tier names compared only in judge/sandbox/ (SandboxSpec says what a tier implies).
 - A class run's settings (the gradebook's meta keys) only in judge/grading/class_run.py.
 - The score policy (overrides, judge errors, late factors, totals) only in judge/grading/scores.py.
 - Wiring: nobody assigns attributes of a plugin, executor or proxy they hold.
@@ -404,6 +405,34 @@ def f(record, outcome):
 """
     assert verdict_decisions(source) == [(6, "Verdict.FAILED"), (7, "Verdict.CRASHED"), (7, "Verdict.JUDGE_ERROR"),
                                          (8, "ResultStatus.MISSING")]
+
+
+# --- tier names only in the sandbox room ------------------------------------------------------------------------
+
+TIER_NAMES = {"bwrap", "container", "process"}
+
+
+def tier_comparisons(source: str) -> list[int]:
+    """Lines comparing something with a tier name (``spec.tier == "process"``, ``tier in ("bwrap", ...)``): what
+    a tier implies is a property of SandboxSpec (``weak``, ``leases_uids``, ``forks_from_zygote``, ...)."""
+    def names(node: ast.AST) -> set[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return {v for elt in node.elts for v in names(elt)}
+        return set()
+
+    return sorted({node.lineno for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Compare)
+                   and any(names(part) & TIER_NAMES for part in (node.left, *node.comparators))})
+
+
+def test_only_the_sandbox_room_compares_tier_names():
+    found = [f"{p.relative_to(PACKAGE)}:{line}" for p in sorted(PACKAGE.rglob("*.py"))
+             if p.relative_to(PACKAGE).parts[0] != "sandbox" for line in tier_comparisons(p.read_text())]
+    assert not found, "use a SandboxSpec property (weak, leases_uids, forks_from_zygote, ...) instead of: " + \
+        ", ".join(found)
+    assert tier_comparisons('if spec.tier == "process":\n    pass\nok = t in ("bwrap", "container")\n'
+                            'x = "process" if a else "b"\n') == [1, 3]
 
 
 # --- a class run's record in one module ---------------------------------------------------------------------------

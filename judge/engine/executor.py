@@ -221,7 +221,7 @@ class Executor:
         sandbox: SandboxSpec | None = None,
         zygote: Zygote | None = None,
     ) -> None:
-        self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).tier == "bwrap" else None
+        self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).forks_from_zygote else None
         self.solution_path = str(Path(solution_path).resolve())
         self.entry_points = list(entry_points)
         self.allowed_imports = list(allowed_imports)
@@ -265,7 +265,7 @@ class Executor:
             "file_size_mb": self.limits.file_size_mb,
             "open_files": self.limits.open_files,
             "total_cpu_s": self.limits.total_cpu_s,
-            "processes": self.limits.processes if self.sandbox.tier in ("bwrap", "container") else 0,
+            "processes": self.limits.processes if self.sandbox.limits_processes else 0,
         }
         launch = None
         program = worker_filter()
@@ -355,7 +355,7 @@ class Executor:
                 code = proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 code = None
-        if self.sandbox.tier == "process":
+        if self.sandbox.weak:
             reap_strays(self._token)
         if self._launch is not None and self._launch.cleanup is not None:
             self._launch.cleanup()  # container tier: every process and file of the worker's uid

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     results_path.parent.mkdir(parents=True, exist_ok=True)
     source = find_root(root / "source")
     spec: SandboxSpec = select_sandbox("auto")
-    if spec.tier == "process" and not weak_sandbox_allowed(source):
+    if spec.weak and not weak_sandbox_allowed(source):
         write_misconfigured(results_path, spec.tier)
         print(f"wrote {results_path}: the autograder is misconfigured (only the 'process' sandbox tier runs here; "
               f"set {ALLOW_WEAK_ENV}=1 or export with --allow-weak-sandbox to accept it); no test was run",
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = problem_ids(source)
     refused: list[str] = []
     files = find_submissions(root / "submission", ids, refused)
-    if spec.tier == "container":
+    if spec.leases_uids:
         locked = lock_down(root, source)
         print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
     deadline_s = deadline_of(source)

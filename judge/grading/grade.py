@@ -257,7 +257,7 @@ def grade_class(
         spec = select_sandbox(sandbox)
     except ValueError as exc:
         raise ProblemError(f"--sandbox {sandbox}: {exc}") from None
-    if spec.tier == "process" and not allow_weak_sandbox:
+    if spec.weak and not allow_weak_sandbox:
         raise ProblemError(WEAK_SANDBOX)
     submissions, out = submissions.resolve(), out.resolve()
     if out == submissions or submissions in out.parents:
@@ -269,7 +269,7 @@ def grade_class(
     manifest = read_manifest(submissions)
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
-    if spec.tier == "container":  # workers run as other users: the class, the gradebook and the judge are not theirs
+    if spec.leases_uids:  # workers run as other users: the class, the gradebook and the judge are not theirs
         from judge.sandbox.container import judge_folders, lock_folders
 
         changed = lock_folders([*judge_folders(root), submissions, out])
