@@ -8,7 +8,6 @@ With a course file the roster, problems, deadlines and weights come from it and 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import time
@@ -23,7 +22,7 @@ from judge.engine.problems import ProblemError, load_problem, problem_ids
 from judge.engine.results import MISSING_SHA256, sha256_bytes
 from judge.sandbox.launch import select_sandbox
 
-from .bounded import METADATA_LIMIT, parse_guard, read_bounded
+from . import manifest
 from .class_run import ClassRun, Shard
 from .course import Course
 from .gradebook import Gradebook
@@ -41,8 +40,6 @@ from .outputs import (
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
 from .similarity import class_similarity
-
-MANIFEST = "collect.json"  # written by `judge collect`: original names and submission times
 
 WEAK_SANDBOX = (
     "the strongest sandbox available here is the 'process' tier, which cannot stop a submission from reading "
@@ -152,32 +149,16 @@ def in_shard(student: str, problem: str, shard: tuple[int, int] | None) -> bool:
 
 
 def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, str]]:
-    """(student, problem) -> (submitted_at, original name) from ``judge collect``'s collect.json, if any."""
-    path = submissions / MANIFEST
-    if not path.is_file():
-        return {}
-    fix = "delete it or collect again"
-    try:
-        with parse_guard(path, fix):
-            doc = json.loads(read_bounded(path, METADATA_LIMIT, fix))
-        return {(s, p): (entry.get("submitted_at"), entry.get("original", ""))
-                for s, problems in doc.get("students", {}).items() for p, entry in problems.items()}
-    except (ValueError, AttributeError, TypeError):
-        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+    """(student, problem) -> (submitted_at, original name) from ``judge collect``'s manifest, if any."""
+    return {key: (entry.submitted_at, entry.original) for key, entry in manifest.read(submissions).items()}
 
 
 def read_manifest_notes(submissions: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    """student -> problem -> the LATE mark, where the time came from and the group, from collect.json."""
-    path = submissions / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        keys = ("late_mark", "time_source", "group", "group_members", "lms", "lms_ref")
-        return {s: {p: {k: entry[k] for k in keys if entry.get(k)} for p, entry in problems.items()}
-                for s, problems in doc.get("students", {}).items()}
-    except (ValueError, AttributeError, TypeError):
-        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+    """student -> problem -> the LATE mark, where the time came from and the group, from the manifest."""
+    notes: dict[str, dict[str, dict[str, Any]]] = {}
+    for (student, problem), entry in manifest.read(submissions).items():
+        notes.setdefault(student, {})[problem] = entry.notes()
+    return notes
 
 
 def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool = False,
