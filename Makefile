@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint validate bench clean sandbox compat browser
+.PHONY: install demo test test-fast lint validate bench clean sandbox compat browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(8, len(os.sched_getaf
 test: $(STAMP) ## the whole test suite: judge internals, every verdict, and judge validate over every problem
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
+test-fast: $(STAMP) ## the suite without tests marked slow (every problem validated, red team, whole classes graded)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "not slow"
+
 sandbox: $(STAMP) ## the strong sandbox tier: install bubblewrap (as root, with apt) and let its uid reach Python
 	@if ! command -v bwrap >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -57,7 +60,8 @@ COMPAT_PY ?= $(shell python3.10 -c 'import sys; print(sys.executable)' 2>/dev/nu
                 [ -n "$$v" ] && echo "$$(pyenv prefix $$v)/bin/python") || echo python3)
 COMPAT    := .venv-compat
 
-# The lowest versions pyproject.toml supports; the newest verified are its upper bounds (pytest <10).
+# The lowest versions pyproject.toml supports; the newest verified are its upper bounds (pytest <9.3,
+# pytest-timeout <2.5).
 COMPAT_PINS := "numpy==1.26.4" "pytest==7.4.0" "pytest-timeout==2.2.0"
 
 compat: ## judge validate on the oldest supported stack: Python 3.10 (when present), NumPy 1.26, pytest 7.4

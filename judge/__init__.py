@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import os as _os
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from judge.desk import Report
+from typing import Any
 
 __version__ = "0.1.0"
 
 
-# Code that only presents, stores or ships results: changing it never changes a verdict, so it does not regrade.
-# Everything else of the package (the isolated side, runner, plugin, proxy, executor, checkers, sandbox, the
-# result schema, and any new module unless it is listed here) is part of the judge version.
-PRESENTATION = ("cli/", "feedback/", "authoring/", "entry.py", "__main__.py", "grading/", "desk.py", "magic.py")
-VERDICT_CODE_KEPT = ("grading/child.py",)  # grading's one module that builds results (missing files)
+# The rooms (folders of this package) whose code can change a grade. The judge version hashes every file in them,
+# so editing any of them regrades a class; the other rooms only present, store, author or ship results, and a
+# test (tests/test_fitness.py) keeps them from deciding a verdict. Every folder of the package is one or the other.
+VERDICT_ROOMS = ("engine", "sandbox", "isolated", "checkers", "schemas")
+PRESENTATION_ROOMS = ("cli", "feedback", "authoring", "grading")
 
 
 def judge_version() -> str:
-    """The release plus a digest of the code that decides verdicts (see PRESENTATION), so a stored result names
-    the judge that produced it and a change to that code regrades, while an edited message or report does not
-    (``0.1.0+3f2a9c1e4b7d``)."""
+    """The release plus a digest of every file in the verdict rooms (:data:`VERDICT_ROOMS`), so a stored result
+    names the judge that produced it and a change to code that decides verdicts regrades, while an edited message,
+    report or command does not (``0.1.0+3f2a9c1e4b7d``)."""
     global _JUDGE_VERSION
     if _JUDGE_VERSION is None:
         import hashlib
@@ -29,11 +26,8 @@ def judge_version() -> str:
 
         here = Path(__file__).resolve().parent
         digest = hashlib.sha256()
-        for path in sorted([*here.rglob("*.py"), *here.glob("schemas/*.json"), *here.glob("*.ini")]):
-            rel = path.relative_to(here).as_posix()
-            if rel.startswith(PRESENTATION) and rel not in VERDICT_CODE_KEPT:
-                continue
-            if "__pycache__" not in path.parts:
+        for path in sorted(f for room in VERDICT_ROOMS for f in (here / room).rglob("*") if f.is_file()):
+            if "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
         _JUDGE_VERSION = f"{__version__}+{digest.hexdigest()[:12]}"
     return _JUDGE_VERSION
@@ -42,26 +36,17 @@ def judge_version() -> str:
 _JUDGE_VERSION: str | None = None
 
 
-def test(problem_id: str, source_or_path: str | _os.PathLike | None = None) -> Report:
-    """Public tests of ``problem_id`` on Python source or a file, in a separate judge process (judge.desk)."""
-    from judge.desk import test as _test
-
-    return _test(problem_id, source_or_path)
+# The entry points a notebook uses (``judge.test``, ``judge.submit``, ``%load_ext judge``) live with the others in
+# judge/entry.py; the package root only names them, and loads that module when one is first used.
+ENTRY_POINTS = ("test", "submit", "load_ipython_extension")
 
 
-def submit(problem_id: str, source_or_path: str | _os.PathLike | None = None, *,
-           db: str | _os.PathLike | None = None) -> Report:
-    """Public and hidden tests, recorded in the history, in a separate judge process (judge.desk)."""
-    from judge.desk import submit as _submit
+def __getattr__(name: str) -> Any:
+    if name in ENTRY_POINTS:
+        from judge import entry
 
-    return _submit(problem_id, source_or_path, db=db)
-
-
-def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext judge``: registers the ``%%judge`` cell magic (judge.magic)."""
-    from judge.magic import register
-
-    register(ipython)
+        return getattr(entry, name)
+    raise AttributeError(f"module 'judge' has no attribute '{name}'")
 
 
 # The trusted checker computes expected values with NumPy; one BLAS thread keeps it fast and even on a loaded

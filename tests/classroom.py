@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURE_ROOT, REPO, SUBMISSIONS
+from helpers import FIXTURE_ROOT, REPO, SUBMISSIONS
 
 PROBE_REFERENCE = (REPO / "solutions" / "causal_mask" / "reference.py").read_text()
 PROBE_FLOAT = (REPO / "solutions" / "causal_mask" / "mutants" / "float_dtype.py").read_text()

@@ -4,7 +4,7 @@ what keeps a submission from doing harm); ML libraries, files, network and proce
 from __future__ import annotations
 
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
 
 from judge.engine.problems import DEFAULT_IMPORTS
 

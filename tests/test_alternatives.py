@@ -5,7 +5,7 @@ tasks track has one, as issue 21 asks."""
 from __future__ import annotations
 
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
 
 from judge.engine.problems import load_problem, problem_ids
 
@@ -28,6 +28,7 @@ def test_every_tasks_problem_has_an_alternative():
     assert tasks <= {pid for pid, _ in alternatives()}, sorted(tasks - {pid for pid, _ in alternatives()})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("problem_id,path", alternatives(), ids=lambda v: getattr(v, "name", v))
 def test_alternative_scores_full_marks(problem_id, path, tmp_db):
     """A second correct solution, written differently, gets every point of the public and hidden tests."""

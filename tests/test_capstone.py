@@ -10,7 +10,9 @@ from collections import defaultdict
 from fractions import Fraction
 
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
+
+pytestmark = pytest.mark.slow
 
 CAPSTONE = ("tiny_transformer", "pretrain_both_ways", "compare_objectives", "tasks_both_ways")
 KINDS = "aLRb"

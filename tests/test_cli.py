@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_ROOT, REPO, judge, judge_json
+from helpers import FIXTURE_ROOT, REPO, judge, judge_json
 
 from judge.engine.results import validate_result
 
 
+@pytest.mark.slow
 def test_help_for_every_command():
     """Every command has help text."""
     top = judge("--help")
@@ -68,6 +69,7 @@ def test_malformed_problem_toml_names_the_file(tmp_path):
     assert proc.returncode == 2 and "not valid TOML" in proc.stderr
 
 
+@pytest.mark.slow
 def test_start_test_submit_history_flow(tmp_path):
     """start copies the starter (never overwriting), test runs public tests, submit records, history shows."""
     root = tmp_path / "root"
@@ -178,6 +180,7 @@ def test_list_shows_progress_per_track_and_overall_in_aligned_columns(tmp_path):
     assert [(r["id"], r["solved"]) for r in listing] == [("probe", True), ("probe_two", False)]
 
 
+@pytest.mark.slow
 def test_next_is_the_first_unsolved_problem_whose_prerequisites_are_solved(tmp_path):
     root = two_problem_root(tmp_path)
     db = str(tmp_path / "h.db")
@@ -194,6 +197,7 @@ def test_next_is_the_first_unsolved_problem_whose_prerequisites_are_solved(tmp_p
     assert nxt["id"] is None and "every problem is solved" in nxt["reason"]
 
 
+@pytest.mark.slow
 def test_hints_are_revealed_one_at_a_time_and_recorded(tmp_path):
     root = two_problem_root(tmp_path)
     db = str(tmp_path / "h.db")
@@ -226,6 +230,7 @@ def test_every_statement_has_hints_that_parse():
         assert "## Hints" not in without_hints(text) and hints[0][:30] not in without_hints(text), pid
 
 
+@pytest.mark.slow
 def test_history_shows_a_past_report_and_what_changed(tmp_path):
     root = tmp_path / "root"
     shutil.copytree(FIXTURE_ROOT, root)
@@ -316,6 +321,7 @@ def test_learner_reports_speak_plainly_and_split_the_score_by_kind(tmp_db):
     assert sum(c["max_score"] for c in result["categories"]) == result["max_score"]
 
 
+@pytest.mark.slow
 def test_validate_requires_a_known_category_on_every_test(tmp_path):
     """judge validate names a test without @pytest.mark.category, or with an unknown one."""
     root = tmp_path / "root"
@@ -348,6 +354,7 @@ def test_the_all_ignored_causal_lm_loss_message_says_what_failed(tmp_db):
                                "is NaN, but a number is expected")
 
 
+@pytest.mark.slow
 def test_json_help_says_what_each_command_prints():
     """--json prints what its help says: one object, or for list and validate one array."""
     for cmd, word in (("list", "array"), ("validate", "array"), ("history", "object"), ("next", "object"),
@@ -355,3 +362,41 @@ def test_json_help_says_what_each_command_prints():
         assert f"Print one JSON {word}" in judge(cmd, "--help").stdout, cmd
     assert isinstance(judge_json("list")[1], list) and isinstance(judge_json("next", "--db", "/nonexistent.db")[1],
                                                                    dict)
+
+
+HEAVY = ("pytest", "_pytest", "numpy", "jsonschema")
+IMPORT_PROBE = """
+import sys
+{before}
+from judge.cli.main import main
+try:
+    main({args!r}, standalone_mode=False)
+except SystemExit:
+    pass
+print("\\nheavy:", ",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def heavy_imports(args: list[str], before: str = "", cwd: Path = REPO) -> list[str]:
+    """Which of pytest, NumPy and jsonschema a fresh interpreter has imported after running ``judge ARGS``."""
+    import subprocess
+    import sys
+
+    code = IMPORT_PROBE.format(before=before, args=args, heavy=HEAVY)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+    line = proc.stdout.rstrip().splitlines()[-1]
+    assert line.startswith("heavy:"), proc.stderr[-500:]
+    return [m for m in line.removeprefix("heavy:").strip().split(",") if m]
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "causal_mask"], ["next"], ["hint", "causal_mask"],
+                                  ["history"]], ids=lambda a: a[0])
+def test_cheap_commands_import_neither_pytest_nor_numpy(args, tmp_path):
+    """judge list/show/next/hint/history only read files and the history: no test framework, no NumPy, no
+    schema validator in their start-up (they start in about a third of the time judging commands take)."""
+    assert heavy_imports([*args, *(["--db", str(tmp_path / "h.db")] if args[0] in ("hint", "history") else [])]) \
+        == []
+
+
+def test_the_import_probe_sees_a_heavy_import():
+    assert heavy_imports(["list"], before="import judge.engine.runner") == ["pytest", "_pytest", "numpy"]

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import judge
+from helpers import judge
 
 from judge.grading.collect import collect
 from judge.grading.names import is_junk, normalize_stem

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, probe_root
-from conftest import judge
+from helpers import judge
 
 from judge.engine.problems import ProblemError
 from judge.grading.course import load_course
+
+pytestmark = pytest.mark.slow
 
 WEAK = "--allow-weak-sandbox"
 ROSTER = (
@@ -164,7 +166,7 @@ def test_bad_course_file_is_one_line(tmp_path, edit, message):
 
 
 def test_example_course_file_loads():
-    from conftest import REPO
+    from helpers import REPO
 
     course = load_course(REPO / "examples" / "course.toml")
     assert course.assignments and course.students

@@ -23,7 +23,7 @@ from classroom import (
     make_class,
     probe_root,
 )
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import load_schema
 from judge.engine.results import validate_result
@@ -36,6 +36,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@pytest.mark.slow
 def test_grade_writes_every_output(tmp_path):
     """grades.csv, results/<student>/<problem>.json (schema-valid), feedback that keeps hidden inputs hidden,
     report.html, Gradescope results.json; missing files score 0 with status missing; odd files are ignored."""
@@ -81,6 +82,7 @@ def test_grade_writes_every_output(tmp_path):
     assert db.execute("SELECT COUNT(*), MAX(times_graded) FROM grades").fetchone() == (8, 1)
 
 
+@pytest.mark.slow
 def test_rerun_skips_graded_pairs_and_regrades_changes(tmp_path):
     """A rerun grades only changed or new pairs; --regrade grades every pair again (still one row per pair)."""
     root = probe_root(tmp_path)
@@ -98,6 +100,7 @@ def test_rerun_skips_graded_pairs_and_regrades_changes(tmp_path):
     assert dict(db.execute("SELECT student, times_graded FROM grades")) == {"ada": 2, "ben": 3, "cy": 3}
 
 
+@pytest.mark.slow
 def test_judge_errors_are_retried_listed_and_never_zero(tmp_path):
     """A problem whose tests cannot run: each pair is retried once, recorded as judge_error (no score), listed
     at the end, exit 3; the other problem is graded normally; a rerun retries the judge errors."""
@@ -171,6 +174,7 @@ def _graded_rows(db_path: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_rerun_grades_each_pair_once(tmp_path):
     """Kill a grading run with SIGKILL midway, rerun it: every pair is stored exactly once, nothing already
     graded is graded again, and grades.csv equals the one of an uninterrupted run."""
@@ -230,6 +234,7 @@ def test_misnamed_files_count_and_grading_log_keeps_the_terminal(tmp_path):
         assert line.strip() in log
 
 
+@pytest.mark.slow
 @pytest.mark.skipif("bwrap" not in __import__("judge.sandbox.launch").sandbox.launch.available_tiers(),
                     reason="bubblewrap is not available here (make sandbox installs it)")
 def test_resume_regrades_pairs_graded_on_a_weaker_tier(tmp_path):
@@ -248,6 +253,7 @@ def test_resume_regrades_pairs_graded_on_a_weaker_tier(tmp_path):
     assert again.returncode == 0 and "graded 0 of 2 pairs" in again.stdout and "2 already graded" in again.stdout
 
 
+@pytest.mark.slow
 def test_students_who_left_lose_their_files(tmp_path):
     root = probe_root(tmp_path)
     subs = make_class(tmp_path / "class", {"ada": PROBE_REFERENCE, "ben": PROBE_FLOAT})

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from classroom import readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import load_schema
 from judge.grading.gradescope import to_gradescope
@@ -76,6 +76,7 @@ def test_bundle_layout(bundle):
     assert subprocess.run(["bash", "-n", "-c", zipfile.ZipFile(bundle).read("setup.sh").decode()]).returncode == 0
 
 
+@pytest.mark.slow
 def test_run_autograder_on_reference_and_mutant(bundle, ag_root):
     """Unpacked into a temporary root: the reference scores full marks, a mutant less; both results.json
     validate, hidden tests are hidden, the judge that ran is the bundled one."""
@@ -125,6 +126,7 @@ def test_to_gradescope_keeps_scores_and_visibility():
 HANGS = "def {name}(*args, **kwargs):\n    while True:\n        pass\n"
 
 
+@pytest.mark.slow
 def test_the_overall_deadline_leaves_a_valid_results_json(tmp_path_factory, tmp_path):
     """A submission that hangs in every problem, under an overall deadline too short for all of them: results.json
     is valid, graded problems keep their verdicts, the rest are marked timeout with an honest message."""

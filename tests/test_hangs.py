@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import REPO, judge_json, left_alive
+from helpers import REPO, judge_json, left_alive
 
 from judge.engine.problems import load_problem
 from judge.engine.time_policy import SubmissionClock
+
+pytestmark = pytest.mark.slow
 
 RUN_TAG = f"hangs{os.getpid()}"
 BUSY = "def cross_entropy(*args, **kwargs):\n    while True:\n        pass\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from classroom import PROBE_REFERENCE, make_class, probe_root
-from conftest import judge
+from helpers import judge
 
 from judge.engine.executor import Executor, Limits, _rng_states
 from judge.engine.problems import load_problem

@@ -10,9 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 from classroom import LOOP_AT_CALL, PROBE_CLASS, make_class, probe_root
-from conftest import judge
+from helpers import judge
 
 from judge.grading.html_report import histogram_bins
+
+pytestmark = pytest.mark.slow
 
 
 class Collector(HTMLParser):

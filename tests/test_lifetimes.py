@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from classroom import make_class
-from conftest import REPO
+from helpers import REPO
 
 from judge.sandbox.launch import WORKER_MARK, tier_available
+
+pytestmark = pytest.mark.slow
 
 ROOT = REPO / "tests" / "redteam" / "root"  # the red-team problem allows os, so submissions can fork
 REFERENCE = (ROOT / "solutions" / "redteam" / "reference.py").read_text()

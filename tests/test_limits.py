@@ -5,7 +5,7 @@ the charged time."""
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 from judge.authoring.limits import Cost, measure
 from judge.engine.problems import load_problem

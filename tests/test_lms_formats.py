@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import judge
+from helpers import judge
 
 from judge.engine.problems import ProblemError
 from judge.grading.collect import CollectOptions, collect

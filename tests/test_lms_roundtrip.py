@@ -33,7 +33,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, PROBE_STARTER, probe_root
-from conftest import judge
+from helpers import judge
+
+pytestmark = pytest.mark.slow
 
 WEAK = "--allow-weak-sandbox"
 ROSTER = (

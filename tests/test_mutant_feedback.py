@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.authoring.mutant_feedback import declared_feedback, missing_feedback
 

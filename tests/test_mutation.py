@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 from judge.engine.problems import load_problem
 from judge.engine.runner import run_solution

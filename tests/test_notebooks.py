@@ -1,5 +1,5 @@
-"""Notebooks as submissions (judge/notebooks.py), the Python API and the %%judge magic (judge/desk.py,
-judge/magic.py), executed in a real Jupyter kernel (nbclient + ipykernel), against `judge submit` on the same code.
+"""Notebooks as submissions (judge/engine/notebooks.py), the Python API and the %%judge magic (judge/cli/desk.py,
+judge/cli/magic.py), executed in a real Jupyter kernel (nbclient + ipykernel), against `judge submit` on the same code.
 
 The notebooks are built with nbformat, the library Jupyter itself writes them with (nbformat v4 schema)."""
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import REPO, judge, judge_json
+from helpers import REPO, judge, judge_json
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from judge.desk import Report
-from judge.notebooks import cells_source, notebook_summary, read_notebook
+from judge.cli.desk import Report
+from judge.engine.notebooks import cells_source, notebook_summary, read_notebook
 
 REFERENCE = (REPO / "solutions" / "causal_mask" / "reference.py").read_text()
 WRONG = (REPO / "solutions" / "causal_mask" / "mutants" / "float_dtype.py").read_text()
@@ -244,7 +244,7 @@ def test_collect_keeps_a_notebook_as_a_notebook(tmp_path):
 
 
 def test_hostile_notebooks_are_refused_or_reported_never_crash_the_judge(tmp_path, monkeypatch):
-    import judge.notebooks as notebooks
+    import judge.engine.notebooks as notebooks
 
     deep = cells_source([(1, "x = " + "(" * 100000 + ")" * 100000), (2, "-" * 100000 + "1\n%time 3")])
     assert [c["cell"] for c in deep.used] == [1, 2]  # kept as written: the worker's file check says why
@@ -265,7 +265,7 @@ def test_hostile_notebooks_are_refused_or_reported_never_crash_the_judge(tmp_pat
 
 
 def test_the_magic_explains_its_usage_instead_of_raising(capsys):
-    from judge.magic import judge_cell
+    from judge.cli.magic import judge_cell
 
     assert judge_cell("grade causal_mask", "x = 1") is None
     assert judge_cell("test", "x = 1") is None

@@ -11,7 +11,7 @@ from types import ModuleType, SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 
 def reference(problem_id: str) -> ModuleType:

@@ -10,7 +10,7 @@ import importlib.util
 
 import numpy as np
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 torch = pytest.importorskip("torch", reason="torch not installed: oracle check skipped (pip install -e .[oracle])")
 F = torch.nn.functional

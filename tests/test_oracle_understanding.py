@@ -14,7 +14,7 @@ import importlib.util
 
 import numpy as np
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 torch = pytest.importorskip("torch", reason="torch not installed: oracle check skipped")
 transformers = pytest.importorskip("transformers", reason="transformers not installed: oracle check skipped")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.cli.progress import next_per_track, next_problem
 from judge.engine.problems import list_problems

@@ -1,13 +1,13 @@
 """Hidden tests say no more than their problem's feedback policy allows: under ``summary`` their ids carry no
-parameter values and their messages name no inputs (what the README promises learners)."""
+parameter values and their messages name no inputs (what the README promises learners). The rules live in
+judge/authoring/privacy.py, which `judge validate` applies to every problem; here they are pinned on examples."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from conftest import REPO
+from helpers import REPO
 
+from judge.authoring.privacy import leaked_input
 from judge.checkers import CheckFailure, expect_array, expect_float
 from judge.checkers.base import public_name
 from judge.checkers.case_ids import neutral_test_id
@@ -15,20 +15,6 @@ from judge.engine.problems import load_problem, problem_ids
 from judge.engine.runner import collect_tests
 
 IDS = problem_ids(REPO)
-# an argument list or index with a number in it, or a keyword given a number: what a summary must not show
-INPUT_IN_MESSAGE = re.compile(r"\w\([^)]*\d|\w\[[^\]]*\d|\w=-?\d")
-
-
-def leaked_input(message: str) -> str | None:
-    """The part of a hidden test's message that shows an input, or None. Statistical bands (observed value,
-    band and sample size) are allowed, as the README says; their name part is checked. The learner's own frame
-    (``your code raised X (line N, in f: <your source line>)``) is the learner's code, not an input."""
-    if message.startswith("your code raised"):
-        message = message.split(" (line ", 1)[0]
-    if message.startswith("statistical"):  # the name only: the band, sample size and hint are allowed
-        message = re.split(r" = | is not uniform", message)[0]
-    m = INPUT_IN_MESSAGE.search(message)
-    return m.group(0) if m else None
 
 
 @pytest.mark.parametrize("problem_id", IDS)
@@ -76,6 +62,10 @@ def test_check_summaries_name_no_inputs():
      "(s[b + 1] - s[b]) mod 32 is uniform)", None),
     ("statistical check failed: share of f(p=0.5) = 0.2", "f(p=0.5"),
     ("your code raised ValueError (line 19, in f: x = np.asarray(x, dtype=np.float64)[0])", None),
+    ("clm_labels tried to modify an input in place (line 18, in clm_labels: labels[mask == 0] = IGNORE: ValueError: "
+     "assignment destination is read-only); inputs must never be mutated: array, list and dict arguments arrive "
+     "read-only (work on a copy)", None),
+    ("f(3) tried to modify an input in place", "f(3"),
     ("statistical check failed: share of masked tokens = 0.2000, expected within [0.1400, 0.1600] over 1,000 "
      "samples", None),
 ])

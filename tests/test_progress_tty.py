@@ -10,10 +10,13 @@ import select
 import subprocess
 import sys
 
-from conftest import REPO
+import pytest
+from helpers import REPO
 
 from judge.engine.problems import load_problem
 from judge.engine.runner import collect_tests
+
+pytestmark = pytest.mark.slow
 
 REFERENCE = REPO / "solutions" / "causal_mask" / "reference.py"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from classroom import PROBE_REFERENCE, probe_root, readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import problem_ids
 
@@ -64,6 +64,7 @@ def test_release_layout(release):
     assert marker["problems"]["causal_mask"]["tests"] > 0
 
 
+@pytest.mark.slow
 def test_release_contains_no_hidden_or_solution_text(release):
     """Search every file of the release for distinctive strings of every hidden test, reference and mutant."""
     secrets = _distinctive(REPO)
@@ -75,6 +76,7 @@ def test_release_contains_no_hidden_or_solution_text(release):
             assert not found, f"{f.relative_to(release)} holds text of {secret}: {found[:3]}"
 
 
+@pytest.mark.slow
 def test_submit_in_a_release_never_claims_a_full_pass(release, tmp_path):
     """judge submit in the release runs the public tests, records the attempt, and says hidden tests run at
     grading; it never prints 'all tests passed'."""
@@ -114,6 +116,7 @@ def test_release_refuses_a_non_empty_folder(tmp_path):
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_release_of_the_probe_root_submits(tmp_path, tmp_path_factory):
     """A release made from another root (JUDGE_ROOT) works the same way."""
     root = probe_root(tmp_path)
@@ -129,6 +132,7 @@ def test_release_of_the_probe_root_submits(tmp_path, tmp_path_factory):
     shutil.rmtree(remove_readable_tmpdirs_later)
 
 
+@pytest.mark.slow
 def test_student_readme_and_makefile_hold_only_what_works_in_the_release(release, tmp_path):
     """The release's README and Makefile are the student's: no instructor or author commands, and every judge
     command the README shows, and `make demo`, run in the release."""

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 from classroom import LOOP_AT_CALL, PROBE_CLASS, make_class, probe_root
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is not installed (make install adds it)")
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
                 None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium here: run `make browser` (apt-get install "
-                                                         "chromium) to test report.html in a browser")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="no chromium here: run `make browser` (apt-get install "
+                                 "chromium) to test report.html in a browser")]
 ARTIFACTS = REPO / "test-artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--remote-debugging-port=0", "--window-size=1280,900"]

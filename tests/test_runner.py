@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURE_ROOT
+from helpers import FIXTURE_ROOT
 
 from judge.engine.problems import load_problem
 from judge.engine.runner import run_batch, run_solution

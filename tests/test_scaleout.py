@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 
 from judge.grading.gradebook import Gradebook
 from judge.grading.storage import filesystem_of, journal_mode

@@ -9,10 +9,12 @@ import sys
 
 import pytest
 from classroom import CRASH_AT_IMPORT, PROBE_FLOAT, PROBE_REFERENCE, PROBE_STARTER, make_class, probe_root
-from conftest import REPO, judge
+from helpers import REPO, judge
 
 from judge.engine.problems import ProblemError
 from judge.grading.grade import in_shard, parse_shard
+
+pytestmark = pytest.mark.slow
 
 WEAK = "--allow-weak-sandbox"
 STUDENTS = {f"s{i}": src for i, src in enumerate(

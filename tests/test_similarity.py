@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import REPO
+from helpers import REPO
 
 from judge.grading.similarity import (
     boilerplate,

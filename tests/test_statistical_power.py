@@ -16,9 +16,11 @@ import math
 
 import numpy as np
 import pytest
-from conftest import REPO, judge_json
+from helpers import REPO, judge_json
 
 from judge.checkers import proportion_band
+
+pytestmark = pytest.mark.slow
 
 
 def hidden_failures(problem_id: str, mutant: str, tmp_db: str) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import FIXTURE_ROOT, SUBMISSIONS, judge_json
+from helpers import FIXTURE_ROOT, SUBMISSIONS, judge_json
 
 from judge.engine.results import validate_result
 

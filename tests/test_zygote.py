@@ -150,6 +150,7 @@ def _comparable(result: dict) -> str:
     return json.dumps(result, sort_keys=True)
 
 
+@pytest.mark.slow
 def test_a_batch_matches_one_by_one(zygote, tmp_path):
     """Reference, mutants, starter, a crash at import and a file that vanished, judged as one batch with forked
     workers: every result equals the result of judging that file alone in a fresh worker."""

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from judge.engine.verdicts import Verdict
+
 _FEEDBACK = re.compile(r'^\s*Feedback:\s*"(?P<phrase>[^"]+)"\s*$', re.MULTILINE)
 
 
@@ -31,5 +33,5 @@ def _flat(text: str) -> str:
 
 def missing_feedback(phrases: list[str], result: dict[str, Any]) -> list[str]:
     """The declared phrases no failing test's message of ``result`` contains."""
-    said = [_flat(t["message"]) for t in result["tests"] if t["status"] != "passed" and t.get("message")]
+    said = [_flat(t["message"]) for t in result["tests"] if t["status"] != Verdict.PASSED and t.get("message")]
     return [p for p in phrases if not any(_flat(p) in m for m in said)]

@@ -2,8 +2,9 @@
 
 Static checks first (schema, files, unique ``order``, statement sections and title, test docstrings, no
 ``TODO(author)`` left, at least three mutants, the learning path of problems/README.md in sync); when they pass,
-one batch judges the reference (full marks, no test failing on its own code), the starter (zero) and every
-mutant (each must load and fail a hidden test on its values or behaviour), and the statement's ``>>>`` examples
+the judge runs the reference (full marks, no test failing on its own code), the starter (zero) and every
+mutant (each must load and fail a hidden test on its values or behaviour; under ``hidden_feedback = "summary"`` no
+hidden test id or message may show an input, judge/authoring/privacy.py), and the statement's ``>>>`` examples
 run against the reference (judge/authoring/examples.py).
 """
 
@@ -19,6 +20,8 @@ from typing import Any
 from judge.authoring.examples import check_statement
 from judge.authoring.limits import Cost, measure
 from judge.authoring.mutant_feedback import declared_feedback, missing_feedback
+from judge.authoring.mutants import drift_errors
+from judge.authoring.privacy import privacy_errors
 from judge.engine.plugin import TestRecord
 from judge.engine.problems import (
     GRADING_FILES,
@@ -243,6 +246,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     v.errors.extend(f"{problem.path / 'problem.toml'}: {why}" for why in cost.problems)
     _check_reference(problem, reference, results[0], v)
     _check_categories(problem, results[0]["tests"], v)
+    v.errors.extend(privacy_errors(problem, results[0]["tests"], list(zip(mutants, results[2:], strict=True))))
     start = results[1]
     v.starter = f"{start['score']:g}/{start['max_score']:g}"
     if start["score"] != 0:
@@ -250,6 +254,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
         v.errors.append(f"{problem.starter}: the starter scores {start['score']:g}, not 0 (passes {passed[:5]})")
     for mutant, res in zip(mutants, results[2:], strict=True):
         _check_mutant(mutant, res, v)
+    v.errors.extend(drift_errors(reference, mutants))
     v.errors.extend(check_statement(problem.statement, reference, problem.entry_points))
     return v
 
@@ -299,9 +304,11 @@ def _check_mutant(mutant: Path, res: dict[str, Any], v: Validation) -> None:
 
 
 def _judge_all(problem: Problem, files: list[Path]) -> tuple[list[dict[str, Any]], Cost]:
-    """Results of ``files`` in order, judged as one batch (one pytest session; forked workers under bwrap), with
-    full feedback on hidden tests so that the author sees every message; and the reference's (``files[0]``)
-    measured cost against the problem's time limits (the larger of two runs per test)."""
+    """Results of ``files`` in order (forked workers under bwrap): the reference and the starter (``files[:2]``)
+    with full feedback on hidden tests so that the author sees every message, the mutants under the problem's own
+    policy (what learners would see, for the privacy check); and the reference's measured cost against the
+    problem's time limits (the larger of two runs per test)."""
+    as_learners_see = problem
     problem = dataclasses.replace(problem, meta={**problem.meta, "hidden_feedback": "full"})
     spec = select_sandbox("auto")
     zygote = zygote_for(spec)
@@ -313,7 +320,8 @@ def _judge_all(problem: Problem, files: list[Path]) -> tuple[list[dict[str, Any]
 
     try:
         tests = collect_tests(problem)
-        results = judge_files(problem, files, "all", sandbox=spec, zygote=zygote, on_test=seen)
+        results = judge_files(problem, files[:2], "all", sandbox=spec, zygote=zygote, on_test=seen)
+        results += judge_files(as_learners_see, files[2:], "all", sandbox=spec, zygote=zygote)
         cost = measure(problem, repeats=1, sandbox=spec, zygote=zygote)
         cost.per_test_s = [max(a, b) for a, b in zip(first_run, cost.per_test_s, strict=False)] or cost.per_test_s
         cost.total_s = max(cost.total_s, sum(first_run))

@@ -14,8 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from judge.engine.problems import ProblemError, find_root
-from judge.engine.runner import JudgeError
+from judge.engine.problems import JudgeError, ProblemError, find_root
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

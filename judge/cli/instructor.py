@@ -204,6 +204,7 @@ def override(student: str, problem: str, score: float | None, reason: str, out: 
     when and why, kept through every regrade, shown as an override in every output (rewritten now)."""
     import getpass
 
+    from judge.grading.class_run import ClassRun
     from judge.grading.course import Course
     from judge.grading.grade import render_outputs
 
@@ -223,17 +224,16 @@ def override(student: str, problem: str, score: float | None, reason: str, out: 
                                    f"{maxima.get(problem, 0):g}")
             book.set_override(student, problem, score, reason.strip(), getpass.getuser())
             click.echo(f"{student}/{problem}: {score:g} (override: {reason.strip()})")
-        course_json = book.meta("course")
-        course = Course.from_json(course_json) if course_json else None
+        run = ClassRun.load(book)
+        course = Course.from_json(run.course) if run.course else None
         if course is not None and course.overrides_file:
             from judge.grading.overrides import record
 
             record(Path(course.overrides_file), student, problem, None if remove else score, reason.strip(),
                    getpass.getuser())
             click.echo(f"recorded in {course.overrides_file} (applied by every grade and merge)")
-        submissions = book.meta("submissions") or "class"
-        render_outputs(book, out, title=f"Class report: {Path(submissions).name}", course=course,
-                       gradescope=book.meta("gradescope") == "yes")
+        render_outputs(book, out, title=f"Class report: {Path(run.submissions or 'class').name}", course=course,
+                       gradescope=run.gradescope)
     click.echo(f"rewrote the outputs in {out}")
 
 

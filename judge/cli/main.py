@@ -21,10 +21,8 @@ from judge.cli.hints import parse_hints, without_hints
 from judge.cli.progress import is_solved, next_per_track, next_problem, track_progress
 from judge.cli.store import Store, changed_tests
 from judge.engine.problems import Problem, ProblemError, list_problems, load_problem, problem_ids
-from judge.engine.runner import collect_tests, run_solution
 from judge.engine.verdicts import ResultStatus
 from judge.feedback.report import TestProgress, render_changes, render_result, render_table
-from judge.grading.release import released_hidden
 
 
 def _db_path(root_dir: Path, db: str | None) -> Path:
@@ -243,6 +241,9 @@ def _unsolved_prerequisites(root_dir: Path, problem: Problem, db: str | None = N
 
 
 def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind: str) -> None:
+    from judge.engine.runner import collect_tests, run_solution  # pytest and NumPy: only commands that judge
+    from judge.grading.release import released_hidden
+
     """judge test (kind "test": public tests, not recorded) or judge submit (kind "submit": public and hidden
     tests, recorded in the history)."""
     root_dir = root()

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from judge.engine.verdicts import OK, WRONG_TYPE, Verdict, from_exception
+from judge.engine.verdicts import OK, WRONG_TYPE, Seen, Verdict, decide, from_exception, protocol_fault, worker_end
 from judge.isolated import wire
 from judge.sandbox.cpuclock import TreeClock
 from judge.sandbox.launch import SandboxSpec, build_launch, place_solution, reap_strays, run_token
@@ -221,7 +221,7 @@ class Executor:
         sandbox: SandboxSpec | None = None,
         zygote: Zygote | None = None,
     ) -> None:
-        self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).tier == "bwrap" else None
+        self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).forks_from_zygote else None
         self.solution_path = str(Path(solution_path).resolve())
         self.entry_points = list(entry_points)
         self.allowed_imports = list(allowed_imports)
@@ -241,6 +241,10 @@ class Executor:
         self._defined: frozenset[str] = frozenset()
 
     # -- lifecycle -------------------------------------------------------------------------------------
+    def refuse(self, outcome: Outcome) -> None:
+        """Never start a worker: every call ends as ``outcome`` (the static inspection refused the file)."""
+        self.sticky = outcome
+
     def start(self) -> None:
         """Start a worker and send it the hello frame; the first call awaits readiness."""
         if self._proc is not None or self.sticky is not None:
@@ -261,7 +265,7 @@ class Executor:
             "file_size_mb": self.limits.file_size_mb,
             "open_files": self.limits.open_files,
             "total_cpu_s": self.limits.total_cpu_s,
-            "processes": self.limits.processes if self.sandbox.tier in ("bwrap", "container") else 0,
+            "processes": self.limits.processes if self.sandbox.limits_processes else 0,
         }
         launch = None
         program = worker_filter()
@@ -286,7 +290,7 @@ class Executor:
                 launch.cleanup()
             self._tmp.cleanup()
             self._tmp = None
-            self.sticky = Outcome(Verdict.JUDGE_ERROR, message=f"the sandbox could not be started: {exc}")
+            self.sticky = Outcome(decide(Seen.SANDBOX_NOT_STARTED), message=f"the sandbox could not be started: {exc}")
             return
         finally:
             for fd in (req_r, rep_w, out_w, err_w):
@@ -307,7 +311,7 @@ class Executor:
                 inside = place_solution(self.sandbox, self._tmp.name, self.solution_path)
         except (OSError, UnicodeDecodeError) as exc:
             self._kill()
-            self.sticky = Outcome(Verdict.JUDGE_ERROR,
+            self.sticky = Outcome(decide(Seen.SUBMISSION_NOT_PLACED),
                                   message=f"the submission could not be placed in the sandbox: {exc}")
             return
         try:
@@ -351,7 +355,7 @@ class Executor:
                 code = proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 code = None
-        if self.sandbox.tier == "process":
+        if self.sandbox.weak:
             reap_strays(self._token)
         if self._launch is not None and self._launch.cleanup is not None:
             self._launch.cleanup()  # container tier: every process and file of the worker's uid
@@ -415,19 +419,20 @@ class Executor:
                         "comes?)")
             else:
                 text = f"no answer within {wall_s or budget:g} s (its budget is {budget:g} s of CPU time)"
-            return Outcome(Verdict.TIMEOUT, message=f"time limit exceeded {where}: {text}")
+            return Outcome(decide(worker_end(True, None, None)), message=f"time limit exceeded {where}: {text}")
         if code is None:
-            return Outcome(Verdict.CRASHED, message=f"the worker stopped answering {where}")
+            return Outcome(decide(worker_end(False, None, None)), message=f"the worker stopped answering {where}")
         offset = self._launch.signal_offset if self._launch else 0
         if offset and code > offset:
             code = offset - code  # bwrap: 128 + N means the worker was killed by signal N
         if code < 0:
             name = _signal_name(-code)
             if name == "SIGXCPU":
-                return Outcome(Verdict.TIMEOUT, message=f"CPU time limit exceeded {where}")
+                return Outcome(decide(worker_end(False, code, name)), message=f"CPU time limit exceeded {where}")
             text = _SIGNAL_TEXT.get(name, "killed by a signal")
-            return Outcome(Verdict.CRASHED, message=f"your code crashed {where}: {text} ({name})")
-        return Outcome(Verdict.CRASHED, message=f"the process exited with status {code} {where} (os._exit?)")
+            return Outcome(decide(worker_end(False, code, name)), message=f"your code crashed {where}: {text} ({name})")
+        return Outcome(decide(worker_end(False, code, None)),
+                       message=f"the process exited with status {code} {where} (os._exit?)")
 
     def _await(
         self, seq: int, deadline: float, during_load: bool, budget_s: float | None = None,
@@ -448,14 +453,12 @@ class Executor:
         except EOFError:
             return self._death(False, during_load)
         except wire.WireError as exc:
-            # Fail closed: never a pass. Before the boot frame no learner code has run, so a bad frame is the
-            # judge's own failure; after it, the submission wrote it (crashed).
+            # Fail closed: never a pass; whose fault it is depends on whether the worker booted (seq > 0).
             self._kill()
-            return Outcome(Verdict.CRASHED if seq else Verdict.JUDGE_ERROR, message=f"protocol fault: {exc}")
+            return Outcome(decide(protocol_fault(booted=seq > 0)), message=f"protocol fault: {exc}")
         if header.get("seq") != seq:
             self._kill()
-            return Outcome(Verdict.CRASHED if seq else Verdict.JUDGE_ERROR,
-                           message="protocol fault: reply out of sequence")
+            return Outcome(decide(protocol_fault(booted=seq > 0)), message="protocol fault: reply out of sequence")
         return header, buffers
 
     def _ensure_ready(self) -> Outcome | None:
@@ -473,7 +476,7 @@ class Executor:
             err.join(timeout=0.5)
             detail = err.text().strip().splitlines()[-1:] if err.data else []
             self.sticky = Outcome(
-                Verdict.JUDGE_ERROR, message=f"the worker did not start ({booted.message}) {' '.join(detail)}".strip()
+                decide(Seen.NO_BOOT), message=f"the worker did not start ({booted.message}) {' '.join(detail)}".strip()
             )
             return self.sticky
         self._clock = self._find_clock()
@@ -524,7 +527,7 @@ class Executor:
         if failed is not None:
             return failed
         if budget_s <= 0:
-            return Outcome(Verdict.TIMEOUT, message="time limit exceeded: the test's time budget is used up")
+            return Outcome(decide(Seen.BUDGET_SPENT), message="time limit exceeded: the test's time budget is used up")
         header["cpu_seconds"] = budget_s
         cpu_before = self._clock.seconds() if self._clock is not None else None
         start = time.monotonic()
@@ -544,8 +547,9 @@ class Executor:
         cpu = self._call_cpu(cpu_before)
         if cpu is not None and cpu > budget_s:  # more CPU than wall time: threads or forked children did the work
             self._kill()  # whatever it started must not keep running into the next test
-            return Outcome(Verdict.TIMEOUT, message=f"CPU time limit exceeded during the call ({cpu:.2f} s of CPU "
-                           f"across your processes and threads, budget {budget_s:.2f} s)", elapsed_s=elapsed, cpu_s=cpu)
+            return Outcome(decide(Seen.TIME_LIMIT), message=f"CPU time limit exceeded during the call ({cpu:.2f} s "
+                           f"of CPU across your processes and threads, budget {budget_s:.2f} s)", elapsed_s=elapsed,
+                           cpu_s=cpu)
         if reply.get("ok") is not True:
             outcome = _failure_outcome(reply, loading=False)
             outcome.elapsed_s, outcome.cpu_s = elapsed, cpu
@@ -556,7 +560,8 @@ class Executor:
         except (wire.WireError, RecursionError) as exc:
             # The worker's own encoder never writes this: a protocol fault after the boot frame is the learner's.
             self._kill()
-            return Outcome(Verdict.CRASHED, message=f"protocol fault: {exc}", elapsed_s=elapsed, cpu_s=cpu)
+            return Outcome(decide(protocol_fault(booted=True)), message=f"protocol fault: {exc}", elapsed_s=elapsed,
+                           cpu_s=cpu)
         return Outcome(OK, value=(value, rng), elapsed_s=elapsed, cpu_s=cpu)
 
     def call(self, name: str, args: tuple, kwargs: dict, budget_s: float) -> Outcome:
@@ -565,7 +570,8 @@ class Executor:
         if failed is not None:
             return failed
         if name not in self._defined:
-            return Outcome(Verdict.MISSING, message=f"your file does not define a function named '{name}'")
+            return Outcome(decide(Seen.FUNCTION_MISSING),
+                           message=f"your file does not define a function named '{name}'")
         node, buffers = wire.encode((tuple(args), dict(kwargs)))
         return self.request({"op": "call", "name": name, "payload": node}, buffers, budget_s)
 
@@ -595,7 +601,8 @@ def _failure_outcome(reply: dict, loading: bool) -> Outcome:
         return Outcome(WRONG_TYPE, message=f"wrong type: {reply['unsendable'][:2000]}")
     exc = reply.get("exception")
     if set(reply) != {"ok", "exception", "seq"} or type(exc) is not dict or type(exc.get("type")) is not str:
-        return Outcome(Verdict.CRASHED, message="protocol fault: the worker sent a reply the judge never asks for")
+        return Outcome(decide(protocol_fault(booted=True)),
+                       message="protocol fault: the worker sent a reply the judge never asks for")
     exc_type = exc["type"][:100]
     builtin = exc.get("builtin") if exc.get("builtin") in (*wire.MAPPED_EXCEPTIONS, "MemoryError") else None
     message = str(exc.get("message", ""))[:4000]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from judge.engine.executor import Outcome
-from judge.engine.verdicts import Verdict
+from judge.engine.verdicts import Seen, decide
 
 MAX_SOURCE_BYTES = 1 << 20
 
@@ -13,17 +13,18 @@ MAX_SOURCE_BYTES = 1 << 20
 def inspect_source(source: bytes, allowed_imports: list[str]) -> Outcome | None:
     """An ``invalid`` or ``forbidden`` outcome for the whole file, or None when it may be loaded."""
     if len(source) > MAX_SOURCE_BYTES:
-        return Outcome(Verdict.INVALID, message=f"the file is larger than {MAX_SOURCE_BYTES >> 10} KiB")
+        return Outcome(decide(Seen.FILE_UNLOADABLE), message=f"the file is larger than {MAX_SOURCE_BYTES >> 10} KiB")
     try:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Outcome(Verdict.INVALID, message=f"the file is not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        return Outcome(decide(Seen.FILE_UNLOADABLE),
+                       message=f"the file is not valid UTF-8 ({exc.reason} at byte {exc.start})")
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        return Outcome(Verdict.INVALID, message=f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
+        return Outcome(decide(Seen.FILE_UNLOADABLE), message=f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
     except (ValueError, RecursionError, MemoryError) as exc:
-        return Outcome(Verdict.INVALID, message=f"the file cannot be parsed ({type(exc).__name__})")
+        return Outcome(decide(Seen.FILE_UNLOADABLE), message=f"the file cannot be parsed ({type(exc).__name__})")
     allowed = set(allowed_imports) | {"__future__"}
     for node in ast.walk(tree):
         names: list[str] = []
@@ -31,13 +32,14 @@ def inspect_source(source: bytes, allowed_imports: list[str]) -> Outcome | None:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                return Outcome(Verdict.FORBIDDEN, message=f"line {node.lineno}: relative imports are not allowed")
+                return Outcome(decide(Seen.IMPORT_REFUSED),
+                               message=f"line {node.lineno}: relative imports are not allowed")
             names = [node.module or ""]
         for name in names:
             top = name.partition(".")[0]
             if top not in allowed:
                 return Outcome(
-                    Verdict.FORBIDDEN,
+                    decide(Seen.IMPORT_REFUSED),
                     message=f"line {node.lineno} imports '{name}', which this problem does not allow "
                     f"(allowed: {', '.join(sorted(allowed_imports))})",
                 )

@@ -26,7 +26,7 @@ from judge.checkers.base import CheckFailure, public_name
 from judge.engine.proxy import LearnerException, SolutionProxy, SubmissionFault
 from judge.engine.pytest_compat import expected_exception_not_raised, is_trusted_timeout
 from judge.engine.results import UNCATEGORIZED
-from judge.engine.verdicts import Verdict
+from judge.engine.verdicts import Seen, Verdict, decide
 
 MESSAGE_CAP = 4000
 
@@ -37,7 +37,7 @@ class TestRecord:
     visibility: str
     max_score: float
     category: str = UNCATEGORIZED
-    status: str = Verdict.JUDGE_ERROR
+    status: str = decide(Seen.NOT_REPORTED)
     message: str = "the test did not run"
     duration_s: float = 0.0
     cpu_s: float = 0.0  # time charged to the submission by this test (not part of the result model)
@@ -139,15 +139,23 @@ def fault_of_test(exc: BaseException, test_file: str) -> str | None:
 class JudgePlugin:
     """Registered per run; collects a :class:`TestRecord` for every test, in collection order."""
 
-    def __init__(self, proxy: SolutionProxy, visibility_of: dict[str, str], hidden_feedback: str) -> None:
-        self.proxy = proxy
+    def __init__(self, visibility_of: dict[str, str], hidden_feedback: str,
+                 on_record: Callable[[TestRecord], None] | None = None) -> None:
+        """``on_record`` (progress) is called as each test gets its verdict. A collection needs nothing more; a run
+        gives each submission its proxy and records with :meth:`serve`."""
+        self.proxy: SolutionProxy | None = None
         self.sol_function: Callable[[], SolutionProxy] | None = None  # the ``sol`` fixture's function, once made
         self.visibility_of = visibility_of
         self.hidden_feedback = hidden_feedback
         self.records: dict[str, TestRecord] = {}
-        self.on_record: Callable[[TestRecord], None] | None = None  # progress: called as each test gets its verdict
+        self.on_record = on_record
         self.collection_errors: list[str] = []
         self._start = 0.0
+
+    def serve(self, proxy: SolutionProxy, records: dict[str, TestRecord]) -> None:
+        """Judge the next submission: ``sol`` is ``proxy`` and verdicts go into ``records`` (a fresh copy of the
+        collected ones), so nothing of the previous submission is reachable from its tests."""
+        self.proxy, self.records = proxy, records
 
     def fixtures(self) -> types.ModuleType:
         """A plugin module holding the ``sol`` fixture of this run (pytest looks fixtures up on a plugin's type, and
@@ -189,14 +197,14 @@ class JudgePlugin:
         skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
         if call.when == "setup" and excinfo is not None:
             why = "the test was skipped" if skipped else f"test setup failed: {excinfo.exconly()[-500:]}"
-            record.status, record.message = Verdict.JUDGE_ERROR, why
+            record.status, record.message = decide(Seen.TEST_SETUP_FAILED if not skipped else Seen.TEST_SKIPPED), why
         elif call.when == "call":
             record.duration_s = time.monotonic() - self._start
             record.report = learner_report.take()
             if excinfo is None:
-                record.status, record.message = Verdict.PASSED, ""
+                record.status, record.message = decide(Seen.CHECK_PASSED), ""
             elif skipped:
-                record.status, record.message = Verdict.JUDGE_ERROR, "the test was skipped"
+                record.status, record.message = decide(Seen.TEST_SKIPPED), "the test was skipped"
             else:
                 record.status, record.message = self._classify(item, call, record.visibility)
             if self.proxy is not None:
@@ -220,29 +228,32 @@ class JudgePlugin:
             where = f" ({exc.frames[-1]})" if exc.frames else ""
             if full:
                 frames = "".join(f"\n  {f}" for f in exc.frames)
-                return Verdict.ERROR, f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
-            return Verdict.ERROR, f"your code raised {exc.exc_type}{where}"
+                return decide(Seen.LEARNER_RAISED), f"{exc.exc_type}: {exc.learner_message}{frames}{suffix}"
+            return decide(Seen.LEARNER_RAISED), f"your code raised {exc.exc_type}{where}"
         if isinstance(exc, CheckFailure):
-            return Verdict.FAILED, (exc.detail + suffix) if full else exc.summary
+            return decide(Seen.CHECK_FAILED), (exc.detail + suffix) if full else exc.summary
         if isinstance(exc, pytest.fail.Exception):
             wanted = expected_exception_not_raised(exc)
             if wanted is not None:
-                return Verdict.FAILED, f"expected the call to raise {wanted}, but it returned normally" + suffix
+                return (decide(Seen.CHECK_FAILED),
+                        f"expected the call to raise {wanted}, but it returned normally" + suffix)
             if is_trusted_timeout(exc):
-                return Verdict.TIMEOUT, "the test ran past its time limit"
+                return decide(Seen.TRUSTED_TIMEOUT), "the test ran past its time limit"
             text = str(exc)
-            return Verdict.FAILED, (text + suffix) if full else f"check failed: {public_name(_doc_line(item))}"
+            return decide(Seen.CHECK_FAILED), (text + suffix) if full else \
+                f"check failed: {public_name(_doc_line(item))}"
         if isinstance(exc, AssertionError):
             text = f"{exc}".strip() + suffix if full else f"check failed: {public_name(_doc_line(item))}"
-            return Verdict.FAILED, text
+            return decide(Seen.CHECK_FAILED), text
         fault = fault_of_test(exc, str(item.path)) if exc is not None else None
         if fault is not None:
             detail = f": {exc}" if full else ""
-            return Verdict.JUDGE_ERROR, f"the test itself failed ({fault}{detail}); the judge's fault, not your code's"
+            return (decide(Seen.TEST_FAULT),
+                    f"the test itself failed ({fault}{detail}); the judge's fault, not your code's")
         name = type(exc).__name__ if exc is not None else "unknown"
         if full:
-            return Verdict.FAILED, f"the checker could not use your result: {name}: {exc}{suffix}"
-        return Verdict.FAILED, f"the checker could not use your result ({name})"
+            return decide(Seen.VALUE_UNUSABLE), f"the checker could not use your result: {name}: {exc}{suffix}"
+        return decide(Seen.VALUE_UNUSABLE), f"the checker could not use your result ({name})"
 
 
 def release_frames(exc: BaseException | None) -> None:

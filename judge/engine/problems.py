@@ -52,6 +52,10 @@ class ProblemError(Exception):
     """A problem or repository that cannot be used; the message is one line naming the file and the fix."""
 
 
+class JudgeError(Exception):
+    """The judge itself could not run the tests (a broken test file, a pytest failure)."""
+
+
 @cache
 def load_schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / name).read_text())

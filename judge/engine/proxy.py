@@ -21,7 +21,7 @@ import numpy as np
 
 from judge.engine.executor import Executor, Outcome
 from judge.engine.time_policy import SubmissionClock
-from judge.engine.verdicts import OK, WRONG_TYPE, Verdict
+from judge.engine.verdicts import OK, WRONG_TYPE, Seen, Verdict, decide, protocol_fault
 from judge.isolated import wire
 
 
@@ -104,14 +104,14 @@ class SolutionProxy:
         self.last_call = (name, args, kwargs)
         clock = self.clock
         if clock.stopped is not None:
-            raise SubmissionFault(Verdict.TIMEOUT, clock.stopped)
+            raise SubmissionFault(decide(Seen.BUDGET_SPENT), clock.stopped)
         budget = clock.call_budget()
         outcome = self._executor.call(name, args, kwargs, budget)
         clock.charge(outcome.charged_s, outcome.verdict == Verdict.TIMEOUT)
         if clock.stopped is not None:
             self._executor.close()  # no worker keeps running once the submission is stopped
         if outcome.verdict == Verdict.TIMEOUT:
-            raise SubmissionFault(Verdict.TIMEOUT, outcome.message + clock.describe_timeout())
+            raise SubmissionFault(outcome.verdict, outcome.message + clock.describe_timeout())
         if outcome.verdict == OK:
             value, rng_states = outcome.value
             self._restore_generators(args, kwargs, rng_states)
@@ -120,13 +120,14 @@ class SolutionProxy:
             if _wrote_into_input(outcome):
                 where = f"{outcome.frames[-1]}: " if outcome.frames else ""
                 raise SubmissionFault(
-                    Verdict.FAILED,
+                    decide(Seen.INPUT_MUTATED),
                     f"{name} tried to modify an input in place ({where}{outcome.exc_type}: {outcome.message[:200]}); "
                     "inputs must never be mutated: array, list and dict arguments arrive read-only (work on a copy)",
                 )
             raise learner_exception(outcome)
         if outcome.verdict == WRONG_TYPE:
-            raise SubmissionFault(Verdict.FAILED, f"{name} returned a value of the wrong type: {outcome.message}")
+            raise SubmissionFault(decide(Seen.WRONG_TYPE),
+                                  f"{name} returned a value of the wrong type: {outcome.message}")
         raise SubmissionFault(outcome.verdict, outcome.message)
 
     @staticmethod
@@ -138,13 +139,15 @@ class SolutionProxy:
             target = args[key] if type(key) is int and 0 <= key < len(args) else \
                 kwargs.get(key) if type(key) is str else None
             if type(target) is not np.random.Generator:
-                raise SubmissionFault(Verdict.CRASHED, "protocol fault: generator state for an unknown argument")
+                raise SubmissionFault(decide(protocol_fault(booted=True)),
+                                      "protocol fault: generator state for an unknown argument")
             try:
                 restored = wire.make_generator(state)
             except Exception as exc:  # noqa: BLE001 - whatever numpy raises on a crafted state
-                raise SubmissionFault(Verdict.CRASHED, f"protocol fault: bad generator state ({exc})") from None
+                raise SubmissionFault(decide(protocol_fault(booted=True)),
+                                      f"protocol fault: bad generator state ({exc})") from None
             if type(restored.bit_generator) is not type(target.bit_generator):
-                raise SubmissionFault(Verdict.CRASHED, "protocol fault: generator type changed")
+                raise SubmissionFault(decide(protocol_fault(booted=True)), "protocol fault: generator type changed")
             target.bit_generator.state = restored.bit_generator.state
 
     def global_random_state(self) -> str:

@@ -1,6 +1,6 @@
 """The judge's only use of pytest internals, in one place: what the batch fast path and the verdicts need that
 pytest's public API does not give. Checked against the pytest range pinned in pyproject.toml (``make compat``
-runs the lowest); tests/test_authoring.py fails if another module of the judge touches these names.
+runs the lowest); tests/test_fitness.py fails if another module of the judge touches these names.
 
 - :func:`plain_args`: whether a collected test needs nothing of pytest's fixture setup (reads
   ``item._fixtureinfo`` and recognises direct ``parametrize`` values by pytest's own fixture function,

@@ -6,10 +6,13 @@ import hashlib
 from typing import Any
 
 from judge import judge_version
-from judge.engine.problems import validator
-from judge.engine.verdicts import TEST_VERDICTS, ResultStatus, Verdict
+from judge.engine.problems import Problem, validator
+from judge.engine.verdicts import TEST_VERDICTS, Seen, Verdict, decide, result_status
 
-__all__ = ["TEST_VERDICTS", "build_result", "sha256_bytes", "validate_result"]
+__all__ = ["TEST_VERDICTS", "build_result", "deadline_result", "missing_result", "sha256_bytes", "unjudged_result",
+           "validate_result"]
+
+MISSING_SHA256 = "0" * 64  # the solution hash of a submission file that does not exist
 
 # The kinds of test a problem's tests declare with @pytest.mark.category(NAME) (checked by judge validate);
 # "uncategorized" is what a test without the marker gets.
@@ -53,12 +56,7 @@ def build_result(
     passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
     score = sum(t["score"] for t in tests)
     max_score = sum(t["max_score"] for t in tests)
-    if load_failure is not None:
-        status = ResultStatus.ERROR
-    elif tests and all(t["status"] == Verdict.PASSED for t in tests):
-        status = ResultStatus.PASSED
-    else:
-        status = ResultStatus.FAILED
+    status = result_status((t["status"] for t in tests), loaded=load_failure is None)
     result: dict[str, Any] = {
         "problem": problem,
         "status": status,
@@ -91,3 +89,32 @@ def build_result(
 def validate_result(result: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if ``result`` does not follow the result schema."""
     validator("result.schema.json").validate(result)
+
+
+MISSING_MESSAGE = "no submission: {name} was not found in the student's folder"
+
+
+def unjudged_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str, verdict: Verdict,
+                    message: str) -> dict[str, Any]:
+    """A result whose file was never run: every test ``verdict`` with ``message``, score 0."""
+    return build_result(
+        problem=problem.id,
+        tests=[{**t, "status": verdict, "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
+        duration_s=0.0, solution_sha256=MISSING_SHA256, tests_sha256=problem.tests_sha256("all"),
+        visibility="all", sandbox=sandbox,
+    )
+
+
+def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) -> dict[str, Any]:
+    """The result of a pair with no file: every test ``missing``, score 0, status ``missing``."""
+    message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
+    result = unjudged_result(problem, tests, sandbox, decide(Seen.NO_FILE), message)
+    result["status"] = result_status((), submitted=False)
+    result["message"] = message
+    validate_result(result)
+    return result
+
+
+def deadline_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str, message: str) -> dict[str, Any]:
+    """The result of a problem an overall deadline left ungraded: every test ``timeout`` with ``message``."""
+    return unjudged_result(problem, tests, sandbox, decide(Seen.DEADLINE_UNGRADED), message)

@@ -24,13 +24,13 @@ import pytest
 
 from judge.engine.executor import Executor, Limits, Outcome
 from judge.engine.inspection import inspect_source
+from judge.engine.notebooks import is_notebook, notebook_as_python
 from judge.engine.plugin import JudgePlugin, TestRecord
-from judge.engine.problems import Problem, ProblemError
+from judge.engine.problems import JudgeError, Problem, ProblemError
 from judge.engine.proxy import SolutionProxy
 from judge.engine.pytest_compat import plain_args, release_request, renew_request
 from judge.engine.results import build_result, sha256_bytes
-from judge.engine.verdicts import Verdict
-from judge.notebooks import is_notebook, notebook_as_python
+from judge.engine.verdicts import Seen, decide
 from judge.sandbox.launch import SandboxSpec, containment, select_sandbox
 from judge.sandbox.zygote import Zygote
 
@@ -42,10 +42,6 @@ TRUSTED_TIMEOUT_S = 120
 UNUSED_PYTEST_PLUGINS = ("unraisableexception", "threadexception", "doctest", "junitxml", "pastebin", "stepwise",
                          "nose", "legacypath", "recwarn", "tmpdir", "monkeypatch", "setuponly", "setupplan",
                          "logging", "warnings", "faulthandler", "capture")
-
-
-class JudgeError(Exception):
-    """The judge itself could not run the tests (a broken test file, a pytest failure)."""
 
 
 def read_solution(path: str | os.PathLike) -> bytes:
@@ -112,7 +108,7 @@ def _run_pytest(problem: Problem, files: list[tuple[Path, str]], plugin: JudgePl
 def collect_tests(problem: Problem, visibility: str = "all") -> list[dict[str, Any]]:
     """The tests of ``problem`` (name, visibility, points) from a pytest collection, without running anything."""
     files = problem.test_files(visibility)
-    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
+    plugin = JudgePlugin({p.name: v for p, v in files}, problem.hidden_feedback)
     _run_pytest(problem, files, plugin, "--collect-only")
     return [{"name": r.name, "visibility": r.visibility, "max_score": r.max_score, "category": r.category}
             for r in plugin.records.values()]
@@ -129,7 +125,7 @@ class _Subject:
     proxy: SolutionProxy | None = None
     started: float = 0.0
     failure: str | None = None
-    notebook: dict[str, Any] | None = None  # a notebook submission: its cells used (judge/notebooks.py)
+    notebook: dict[str, Any] | None = None  # a notebook submission: its cells used (judge/engine/notebooks.py)
     scratch: str | None = None  # the folder of a notebook's extracted source
 
 
@@ -162,8 +158,7 @@ class _BatchLoop:
             if subject.failure is not None:
                 self.finish(subject)
                 continue
-            self.plugin.proxy = subject.proxy
-            self.plugin.records = {k: dataclasses.replace(r) for k, r in template.items()}
+            self.plugin.serve(subject.proxy, {k: dataclasses.replace(r) for k, r in template.items()})
             for item in items:
                 if plain[item] is not None:
                     self._run_plain(item, plain[item])
@@ -247,8 +242,7 @@ def run_batch(
     limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
     sandbox = sandbox or select_sandbox("auto")
     subjects = [_Subject(key, str(path)) for key, path in solutions]
-    plugin = JudgePlugin(None, {p.name: v for p, v in files}, problem.hidden_feedback)  # type: ignore[arg-type]
-    plugin.on_record = on_test
+    plugin = JudgePlugin({p.name: v for p, v in files}, problem.hidden_feedback, on_record=on_test)
     show_output = visibility == "public" or problem.hidden_feedback == "full"
 
     def prepare(subject: _Subject) -> None:
@@ -269,10 +263,10 @@ def run_batch(
                 load_path, code = str(extracted), extracted.read_bytes()
         executor = Executor(load_path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
                             sandbox=sandbox, zygote=zygote)
-        static = (Outcome(Verdict.INVALID, message=unreadable) if unreadable
+        static = (Outcome(decide(Seen.FILE_UNLOADABLE), message=unreadable) if unreadable
                   else inspect_source(code, problem.allowed_imports))
         if static is not None:
-            executor.sticky = static
+            executor.refuse(static)
         else:
             executor.start()
         subject.executor = executor

@@ -6,10 +6,10 @@ from typing import Any
 
 import click
 
+from judge.engine.notebooks import notebook_summary
 from judge.engine.results import category_scores
 from judge.engine.verdicts import ResultStatus, Verdict
 from judge.feedback.messages import collapse
-from judge.notebooks import notebook_summary
 
 V = Verdict
 SYMBOL = {

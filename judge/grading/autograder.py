@@ -30,12 +30,13 @@ import time
 from pathlib import Path
 
 from judge.engine.problems import ProblemError, find_root, problem_ids
+from judge.engine.results import deadline_result
 from judge.engine.runner import collect_tests
-from judge.engine.verdicts import Verdict, is_judge_error
+from judge.engine.verdicts import is_judge_error
 from judge.sandbox.launch import SandboxSpec, select_sandbox
 
 from .bounded import CONFIG_LIMIT, parse_guard, read_bounded
-from .child import Grader, unjudged_result
+from .child import Grader
 from .gradescope import CONFIG_NAME, DEFAULT_DEADLINE_S, to_gradescope
 from .inert_text import visible
 from .roster import _kind as refusal  # the class folder's rule: no links, hard links or special files
@@ -88,7 +89,7 @@ class DeadlineReached(KeyboardInterrupt):
 def not_graded(grader: Grader, pid: str, tier: str, message: str) -> dict:
     """A result for a problem the deadline left ungraded: every test ``timeout`` with ``message``, score 0."""
     problem = grader.problem(pid)
-    return unjudged_result(problem, collect_tests(problem), tier, Verdict.TIMEOUT, message)
+    return deadline_result(problem, collect_tests(problem), tier, message)
 
 
 def lock_down(root: Path, source: Path) -> list[str]:
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     results_path.parent.mkdir(parents=True, exist_ok=True)
     source = find_root(root / "source")
     spec: SandboxSpec = select_sandbox("auto")
-    if spec.tier == "process" and not weak_sandbox_allowed(source):
+    if spec.weak and not weak_sandbox_allowed(source):
         write_misconfigured(results_path, spec.tier)
         print(f"wrote {results_path}: the autograder is misconfigured (only the 'process' sandbox tier runs here; "
               f"set {ALLOW_WEAK_ENV}=1 or export with --allow-weak-sandbox to accept it); no test was run",
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = problem_ids(source)
     refused: list[str] = []
     files = find_submissions(root / "submission", ids, refused)
-    if spec.tier == "container":
+    if spec.leases_uids:
         locked = lock_down(root, source)
         print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
     deadline_s = deadline_of(source)

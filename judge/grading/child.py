@@ -28,36 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from judge.engine.problems import Problem, find_root, load_problem
-from judge.engine.results import build_result, validate_result
+from judge.engine.results import missing_result
 from judge.engine.runner import collect_tests
-from judge.engine.verdicts import ResultStatus, Verdict
 from judge.sandbox.launch import SandboxSpec, kill_tree, reap_all_strays, select_sandbox
 from judge.sandbox.zygote import Zygote, zygote_for
-
-from .gradebook import MISSING_SHA256
-
-MISSING_MESSAGE = "no submission: {name} was not found in the student's folder"
-
-
-def unjudged_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str, verdict: Verdict,
-                    message: str) -> dict[str, Any]:
-    """A result whose file was never run: every test ``verdict`` with ``message``, score 0."""
-    return build_result(
-        problem=problem.id,
-        tests=[{**t, "status": verdict, "score": 0.0, "message": message, "duration_s": 0.0} for t in tests],
-        duration_s=0.0, solution_sha256=MISSING_SHA256, tests_sha256=problem.tests_sha256("all"),
-        visibility="all", sandbox=sandbox,
-    )
-
-
-def missing_result(problem: Problem, tests: list[dict[str, Any]], sandbox: str) -> dict[str, Any]:
-    """The result of a pair with no file: every test ``missing``, score 0, status ``missing``."""
-    message = MISSING_MESSAGE.format(name=f"{problem.id}.py")
-    result = unjudged_result(problem, tests, sandbox, Verdict.MISSING, message)
-    result["status"] = ResultStatus.MISSING
-    result["message"] = message
-    validate_result(result)
-    return result
 
 
 class Grader:

@@ -42,7 +42,6 @@ folder next to ``out`` and renamed at the end: nothing is ever half-written.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -60,6 +59,7 @@ from typing import Any
 
 from judge.engine.problems import ProblemError
 
+from . import manifest
 from .bounded import CONFIG_LIMIT, read_bounded
 from .identity import group_key, longest_suffix, name_key, name_keys
 from .inert_text import visible
@@ -769,7 +769,7 @@ def write_reports(out: Path, report: CollectReport) -> None:
            "students": report.students, "unmatched_students": report.unmatched_students,
            "unmatched_files": report.unmatched_files, "without_submission": report.without_submission,
            "ignored": report.ignored}
-    (out / "collect.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    manifest.write(out, doc)
     lines = [f"judge collect ({report.format}): {len(report.students)} students matched, {report.files} files "
              f"collected", "", "matched (student/problem.py <- name in the download, submitted at, from where):"]
     for student, problems in sorted(report.students.items()):
@@ -787,4 +787,4 @@ def write_reports(out: Path, report: CollectReport) -> None:
     lines += [f"  {s}" for s in report.without_submission]
     lines += ["", f"ignored (__MACOSX, dotfiles, editor backups, links; {len(report.ignored)}):"]
     lines += [f"  {i}" for i in report.ignored]
-    (out / "collect_report.txt").write_text("\n".join(visible(line) for line in lines) + "\n", encoding="utf-8")
+    (out / manifest.REPORT_NAME).write_text("\n".join(visible(line) for line in lines) + "\n", encoding="utf-8")

@@ -8,7 +8,6 @@ With a course file the roster, problems, deadlines and weights come from it and 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import time
@@ -20,12 +19,13 @@ from typing import Any
 import judge
 from judge import judge_version
 from judge.engine.problems import ProblemError, load_problem, problem_ids
-from judge.engine.results import sha256_bytes
+from judge.engine.results import MISSING_SHA256, sha256_bytes
 from judge.sandbox.launch import select_sandbox
 
-from .bounded import METADATA_LIMIT, parse_guard, read_bounded
+from . import manifest
+from .class_run import ClassRun, Shard
 from .course import Course
-from .gradebook import MISSING_SHA256, Gradebook
+from .gradebook import Gradebook
 from .html_report import write_report
 from .inert_text import visible
 from .outputs import (
@@ -40,8 +40,6 @@ from .outputs import (
 from .pool import GradingPool, Task
 from .roster import Pair, read_roster
 from .similarity import class_similarity
-
-MANIFEST = "collect.json"  # written by `judge collect`: original names and submission times
 
 WEAK_SANDBOX = (
     "the strongest sandbox available here is the 'process' tier, which cannot stop a submission from reading "
@@ -151,32 +149,16 @@ def in_shard(student: str, problem: str, shard: tuple[int, int] | None) -> bool:
 
 
 def read_manifest(submissions: Path) -> dict[tuple[str, str], tuple[str | None, str]]:
-    """(student, problem) -> (submitted_at, original name) from ``judge collect``'s collect.json, if any."""
-    path = submissions / MANIFEST
-    if not path.is_file():
-        return {}
-    fix = "delete it or collect again"
-    try:
-        with parse_guard(path, fix):
-            doc = json.loads(read_bounded(path, METADATA_LIMIT, fix))
-        return {(s, p): (entry.get("submitted_at"), entry.get("original", ""))
-                for s, problems in doc.get("students", {}).items() for p, entry in problems.items()}
-    except (ValueError, AttributeError, TypeError):
-        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+    """(student, problem) -> (submitted_at, original name) from ``judge collect``'s manifest, if any."""
+    return {key: (entry.submitted_at, entry.original) for key, entry in manifest.read(submissions).items()}
 
 
 def read_manifest_notes(submissions: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    """student -> problem -> the LATE mark, where the time came from and the group, from collect.json."""
-    path = submissions / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        keys = ("late_mark", "time_source", "group", "group_members", "lms", "lms_ref")
-        return {s: {p: {k: entry[k] for k in keys if entry.get(k)} for p, entry in problems.items()}
-                for s, problems in doc.get("students", {}).items()}
-    except (ValueError, AttributeError, TypeError):
-        raise ProblemError(f"{path}: not the manifest judge collect writes; delete it or collect again") from None
+    """student -> problem -> the LATE mark, where the time came from and the group, from the manifest."""
+    notes: dict[str, dict[str, dict[str, Any]]] = {}
+    for (student, problem), entry in manifest.read(submissions).items():
+        notes.setdefault(student, {})[problem] = entry.notes()
+    return notes
 
 
 def render_outputs(book: Gradebook, out: Path, *, title: str, gradescope: bool = False,
@@ -256,7 +238,7 @@ def grade_class(
         spec = select_sandbox(sandbox)
     except ValueError as exc:
         raise ProblemError(f"--sandbox {sandbox}: {exc}") from None
-    if spec.tier == "process" and not allow_weak_sandbox:
+    if spec.weak and not allow_weak_sandbox:
         raise ProblemError(WEAK_SANDBOX)
     submissions, out = submissions.resolve(), out.resolve()
     if out == submissions or submissions in out.parents:
@@ -268,7 +250,7 @@ def grade_class(
     manifest = read_manifest(submissions)
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
-    if spec.tier == "container":  # workers run as other users: the class, the gradebook and the judge are not theirs
+    if spec.leases_uids:  # workers run as other users: the class, the gradebook and the judge are not theirs
         from judge.sandbox.container import judge_folders, lock_folders
 
         changed = lock_folders([*judge_folders(root), submissions, out])
@@ -283,16 +265,14 @@ def grade_class(
     book = Gradebook(out / "gradebook.db")
     try:
         book.set_roster(mine)
-        book.set_meta("course", course.to_json() if course is not None else None)
-        book.set_meta("shard", json.dumps({"k": shard[0], "n": shard[1], "pairs": roster.size, "problems": ids})
-                      if shard else None)
-        book.set_meta("submissions", str(submissions))
-        book.set_meta("gradescope", "yes" if gradescope else None)
-        book.set_meta("known_sources", str(known_sources.resolve()) if known_sources else None)
-        book.set_meta("not_graded", json.dumps(not_graded_by_student(submissions, roster.reasons)))
+        ClassRun(course=course.to_json() if course is not None else None,
+                 shard=Shard(shard[0], shard[1], roster.size, list(ids)) if shard else None,
+                 submissions=str(submissions), gradescope=gradescope,
+                 known_sources=str(known_sources.resolve()) if known_sources else None,
+                 not_graded=not_graded_by_student(submissions, roster.reasons),
+                 submission_notes=read_manifest_notes(submissions)).save(book)
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
-        book.set_meta("submission_notes", json.dumps(read_manifest_notes(submissions), sort_keys=True))
         bar = Progress(len(mine), progress)
         chosen = set(mine)
 

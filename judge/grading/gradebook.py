@@ -20,12 +20,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from judge.engine.verdicts import FLAGGED, ResultStatus, Verdict, is_judge_error
+from judge.engine.verdicts import FLAGGED, Verdict, stored_status
 from judge.sandbox.launch import TIERS
 
+from .class_run import ClassRun
 from .storage import journal_mode
-
-MISSING_SHA256 = "0" * 64  # the solution hash of a submission file that does not exist
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS grades (
@@ -91,13 +90,6 @@ CREATE INDEX IF NOT EXISTS test_results_problem ON test_results(problem, name);
 """
 
 FLAG_VERDICTS = tuple(v.value for v in FLAGGED)
-
-
-def grade_status(result: dict[str, Any] | None) -> str:
-    """The gradebook status of a result: the result's own status, or judge_error when the judge failed."""
-    if is_judge_error(result):
-        return ResultStatus.JUDGE_ERROR
-    return result["status"]
 
 
 def tier_rank(tier: str) -> int:
@@ -178,7 +170,7 @@ class Gradebook:
     def submission_notes(self) -> dict[tuple[str, str], dict[str, Any]]:
         """(student, problem) -> what judge collect knew beside the time: ``late_mark`` (an LMS LATE mark),
         ``time_source``, ``group`` and ``group_members`` (stored as the meta ``submission_notes``)."""
-        doc = json.loads(self.meta("submission_notes") or "{}")
+        doc = ClassRun.load(self).submission_notes
         return {(s, p): note for s, problems in doc.items() for p, note in problems.items()}
 
     def set_override(self, student: str, problem: str, score: float, reason: str, set_by: str,
@@ -211,7 +203,7 @@ class Gradebook:
     def record(self, student: str, problem: str, *, result: dict[str, Any] | None, solution_sha256: str,
                tests_sha256: str, judge_version: str, sandbox: str, message: str = "") -> str:
         """Store (or replace) one pair and its per-test verdicts in one transaction; returns its status."""
-        status = grade_status(result)
+        status = stored_status(result)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         score = None if status == Verdict.JUDGE_ERROR or result is None else result["score"]
         max_score = result["max_score"] if result is not None else None
@@ -308,6 +300,14 @@ class Gradebook:
             "SELECT g.score FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
             "WHERE r.problem=? AND g.status != 'judge_error'", (problem,))]
 
+    def submitted_results(self, problem: str) -> Iterator[dict[str, Any]]:
+        """The stored results of ``problem`` for roster students who submitted a file the judge graded."""
+        for (text,) in self.db.execute(
+                "SELECT g.result_json FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
+                "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') AND g.result_json IS NOT NULL",
+                (problem,)):
+            yield json.loads(text)
+
     def status_counts(self, problem: str) -> dict[str, int]:
         """status -> how many roster pairs of ``problem`` have it."""
         return dict(self.db.execute(
@@ -347,7 +347,7 @@ class Gradebook:
         for student, problem, status, message, verdicts in rows:
             kinds = set((verdicts or "").split(",")) - {""}
             out.append((student, problem, status, message,
-                        sorted(kinds | ({Verdict.JUDGE_ERROR.value} if status == Verdict.JUDGE_ERROR else set()))))
+                        sorted(kinds | ({str(status)} if status == Verdict.JUDGE_ERROR else set()))))
         return out
 
     def failed_tests_per_student(self) -> dict[str, int]:

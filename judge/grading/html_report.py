@@ -10,7 +10,6 @@ attributes so tools (and the judge's tests) can read them back. Every number com
 
 from __future__ import annotations
 
-import json
 import statistics
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +21,7 @@ from .course import Course
 from .gradebook import Gradebook
 from .inert_text import CSP_META
 from .inert_text import html_text as escape
-from .outputs import effective_score, late_of, student_total
+from .scores import effective_score, late_of, student_total
 from .similarity import FLAG_AT
 
 BINS = 10
@@ -249,11 +248,7 @@ def category_section(book: Gradebook, problems: list[str]) -> list[str]:
            '<p class="muted">Share of each kind\'s points the class earned, over submitted files.</p>']
     for p in problems:
         totals: dict[str, list[float]] = {}
-        for (text,) in book.db.execute(
-                "SELECT g.result_json FROM roster r JOIN grades g ON g.student=r.student AND g.problem=r.problem "
-                "WHERE r.problem=? AND g.status NOT IN ('missing', 'judge_error') AND g.result_json IS NOT NULL",
-                (p,)):
-            result = json.loads(text)
+        for result in book.submitted_results(p):
             for c in result.get("categories") or category_scores(result["tests"]):
                 got = totals.setdefault(c["category"], [0.0, 0.0])
                 got[0] += c["score"]

@@ -15,7 +15,7 @@ from pathlib import Path
 _COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|-\d+|-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                           r"|\s+copy(\s*\d+)?)$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s\-.]+")
-SUBMISSION_SUFFIXES = (".py", ".ipynb")  # a notebook is graded on its code cells (judge/notebooks.py)
+SUBMISSION_SUFFIXES = (".py", ".ipynb")  # a notebook is graded on its code cells (judge/engine/notebooks.py)
 JUNK_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints", ".idea", ".vscode"}
 
 

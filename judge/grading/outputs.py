@@ -18,9 +18,13 @@ from typing import Any
 from judge.engine.verdicts import ResultStatus, Verdict
 from judge.feedback.messages import collapse
 
+from .class_run import ClassRun
 from .course import Assignment, Course, Late
 from .gradebook import Gradebook
 from .inert_text import csv_number, csv_writer, visible
+from .scores import assignment_score, effective_score, late_of, student_total
+
+JUDGE_ERROR_CELL = ResultStatus.JUDGE_ERROR.value  # what grades.csv shows where the judge failed (no score)
 
 
 def _fmt(x: float | None) -> str:
@@ -32,54 +36,6 @@ def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def effective_score(row: dict[str, Any] | None) -> float | None:
-    """The score that counts: an override's, else the graded one; None for a judge error without override."""
-    if row is None:
-        return None
-    if row.get("override") is not None:
-        return row["override"]["score"]
-    return None if row["status"] == Verdict.JUDGE_ERROR else row["score"]
-
-
-def student_total(rows: dict[str, dict[str, Any]], problems: list[str], maxima: dict[str, float]
-                  ) -> tuple[float | None, float]:
-    """(total score, total max score); the total is None when any pair is a judge_error (never a silent 0)."""
-    total, complete = 0.0, True
-    for p in problems:
-        score = effective_score(rows.get(p))
-        if score is None:
-            complete = False
-        else:
-            total += score
-    return (round(total, 6) if complete else None), round(sum(maxima.get(p, 0.0) for p in problems), 6)
-
-
-def late_of(course: Course, student: str, problem: str, times: dict[tuple[str, str], str | None],
-            notes: dict[tuple[str, str], dict[str, Any]]) -> Late:
-    """The late penalty of a pair from its time, or from an LMS LATE mark without one; a time the student could
-    set (a trusted commit date) is said so in the note."""
-    note = notes.get((student, problem), {})
-    late = course.late(student, problem, times.get((student, problem)), bool(note.get("late_mark")))
-    if late.days and "student's clock" in note.get("time_source", ""):
-        return Late(late.days, late.factor, "from a commit date, which the student's clock sets")
-    return late
-
-
-def assignment_score(course: Course, student: str, assignment: Assignment, rows: dict[str, dict[str, Any]],
-                     maxima: dict[str, float], times: dict[tuple[str, str], str | None],
-                     notes: dict[tuple[str, str], dict[str, Any]] | None = None) -> float | None:
-    """The assignment's points for one student: weighted fractions of each problem's max score, each times its
-    late factor, scaled to ``assignment.points``; None while any of its problems is a judge error."""
-    earned = 0.0
-    for problem, weight in assignment.problems.items():
-        score = effective_score(rows.get(problem))
-        if score is None:
-            return None
-        fraction = score / maxima[problem] if maxima.get(problem) else 0.0
-        earned += weight * fraction * late_of(course, student, problem, times, notes or {}).factor
-    return round(assignment.points * earned / sum(assignment.problems.values()), 2)
 
 
 def graded_assignments(course: Course, problems: list[str]) -> list[Assignment]:
@@ -220,11 +176,8 @@ NOT_IN_SHARD = "other_shard"  # a grades.csv cell of a shard's own output: grade
 
 def shard_of(book: Gradebook) -> tuple[int, int] | None:
     """(K, N) when this gradebook is shard K of N (its outputs are partial), else None."""
-    meta = book.meta("shard")
-    if not meta:
-        return None
-    info = json.loads(meta)
-    return int(info["k"]), int(info["n"])
+    shard = ClassRun.load(book).shard
+    return (shard.k, shard.n) if shard else None
 
 
 def write_shard_notice(book: Gradebook, out: Path) -> Path | None:
@@ -262,7 +215,7 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
     ``late`` column when a course makes any pair late or flags an LMS LATE mark, a ``group`` column when a
     download credited a group, an ``overrides`` column when any."""
     shard = shard_of(book)
-    problems = json.loads(book.meta("shard") or "{}").get("problems") or book.problems() if shard else book.problems()
+    problems = (ClassRun.load(book).shard.problems or book.problems()) if shard else book.problems()
     maxima = book.problem_max_scores()
     with_overrides = bool(book.overrides())
     times = book.submission_times() if course is not None else {}
@@ -288,7 +241,7 @@ def write_csv(book: Gradebook, out: Path, course: Course | None = None) -> Path:
                 if shard and (student, p) not in mine:
                     cells.append(NOT_IN_SHARD)
                     continue
-                cells.append(ResultStatus.JUDGE_ERROR.value if score is None else csv_number(score))
+                cells.append(JUDGE_ERROR_CELL if score is None else csv_number(score))
             total, max_total = student_total(rows, problems, maxima)
             pct = csv_number(None if total is None or not max_total else 100.0 * total / max_total, ".2f")
             overrides = [f"{p}: {_fmt(r['override']['score'])} (was {_fmt(r['score']) or 'judge_error'}; "
@@ -394,7 +347,7 @@ def write_student_files(book: Gradebook, out: Path, *, gradescope: bool = False,
     by_student: dict[str, dict[str, dict[str, Any]]] = {}
     for (student, problem), note in notes.items():
         by_student.setdefault(student, {})[problem] = note
-    not_graded = json.loads(book.meta("not_graded") or "{}")
+    not_graded = ClassRun.load(book).not_graded
     for student, rows in book.iter_roster():
         late = {p: late_of(course, student, p, times, notes) for p in problems} if course else None
         groups = {p: visible(f"{n['group']} ({', '.join(n.get('group_members', []))})")

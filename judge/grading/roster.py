@@ -17,10 +17,11 @@ from pathlib import Path
 
 from judge.engine.problems import ProblemError
 
+from . import manifest
 from .inert_text import visible
 from .names import is_junk, match_problem, preference
 
-COLLECT_FILES = ("collect.json", "collect_report.txt")  # written by `judge collect` next to the students' folders
+COLLECT_FILES = manifest.FILES  # written by `judge collect` next to the students' folders
 MAX_ID_BYTES = 200  # a student folder name, with room for an LMS id appended on a collision
 
 

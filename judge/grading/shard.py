@@ -10,13 +10,13 @@ writes the same outputs a single run writes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from judge.engine.problems import ProblemError
 
+from .class_run import ClassRun
 from .course import Course
 from .grade import render_outputs
 from .gradebook import Gradebook
@@ -43,8 +43,8 @@ def _unfinished(books: list[tuple[Path, Gradebook]]) -> None:
     for path, book in books:
         left = book.ungraded()
         if left:
-            meta = book.meta("shard")
-            which = "shard {k}/{n}".format(**json.loads(meta)) if meta else "the run"
+            shard = ClassRun.load(book).shard
+            which = f"shard {shard.k}/{shard.n}" if shard else "the run"
             shown = ", ".join(visible(f"{s}/{p}") for s, p in left[:10]) + (" ..." if len(left) > 10 else "")
             lines.append(f"{len(left)} pair(s) not graded: {which} ({path.parent}) did not finish: {shown}")
     if lines:
@@ -64,14 +64,13 @@ def _check(books: list[tuple[Path, Gradebook]]) -> None:
         for problem, shas in hashes.items():
             for sha in shas:
                 tests.setdefault((problem, sha), path)
-        meta = book.meta("shard")
-        if meta:
-            info = json.loads(meta)
-            if info["k"] in shards:
-                raise ProblemError(f"{path}: shard {info['k']}/{info['n']} is also {shards[info['k']]}; "
+        shard = ClassRun.load(book).shard
+        if shard:
+            if shard.k in shards:
+                raise ProblemError(f"{path}: shard {shard.k}/{shard.n} is also {shards[shard.k]}; "
                                    f"pass each shard once")
-            shards[info["k"]] = path
-            sizes.add((info["n"], info["pairs"]))
+            shards[shard.k] = path
+            sizes.add((shard.n, shard.pairs))
     if len(judges) > 1:
         listed = ", ".join(f"{v} ({p})" for v, p in judges.items())
         raise ProblemError(f"the gradebooks were graded by different judge versions: {listed}; regrade the older "
@@ -108,12 +107,7 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
     try:
         _check(books)
         _unfinished(books)
-        course_json = next((b.meta("course") for _, b in books if b.meta("course")), None)
-        submissions = next((b.meta("submissions") for _, b in books if b.meta("submissions")), None)
-        gradescope = any(b.meta("gradescope") == "yes" for _, b in books)
-        not_graded = next((b.meta("not_graded") for _, b in books if b.meta("not_graded")), None)
-        notes = next((b.meta("submission_notes") for _, b in books if b.meta("submission_notes")), None)
-        known = next((b.meta("known_sources") for _, b in books if b.meta("known_sources")), None)
+        run = ClassRun.merged([ClassRun.load(b) for _, b in books])
     finally:
         for _, b in books:
             b.close()
@@ -125,17 +119,13 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
     summary = MergeSummary(shards=len(paths))
-    course = Course.from_json(course_json) if course_json else None
+    course = Course.from_json(run.course) if run.course else None
+    submissions, known = run.submissions, run.known_sources
     with Gradebook(target) as book:
         book.set_roster([])
         for p in paths:
             summary.pairs += book.absorb(p)
-        book.set_meta("course", course_json)
-        book.set_meta("submissions", submissions)
-        book.set_meta("gradescope", "yes" if gradescope else None)
-        book.set_meta("not_graded", not_graded)
-        book.set_meta("submission_notes", notes)
-        book.set_meta("known_sources", known)
+        run.save(book)
         if kept:
             apply_overrides(book, kept)
         if course is not None and course.overrides_file:
@@ -151,6 +141,6 @@ def merge_gradebooks(out: Path, sources: list[Path], root: Path, *, similarity: 
             summary.similarity = "skipped: the submissions folder is not readable here"
         summary.students = len(book.students())
         render_outputs(book, out, title=f"Class report: {Path(submissions).name if submissions else 'merged'}",
-                       course=course, gradescope=gradescope)
+                       course=course, gradescope=run.gradescope)
         summary.judge_errors = book.judge_errors()
     return summary

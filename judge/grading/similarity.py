@@ -29,7 +29,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from judge.notebooks import NotebookError, is_notebook, read_notebook
+from judge.engine.notebooks import NotebookError, is_notebook, read_notebook
 
 K = 6           # tokens per k-gram
 WINDOW = 4      # winnowing window: any match of K + WINDOW - 1 tokens or more is always found

@@ -1,9 +1,12 @@
 """The untrusted worker: imports one learner file and serves calls to its functions.
 
-It runs in its own process, started by :mod:`judge.engine.executor` with resource limits already applied. It imports
-nothing of the judge's tests or solutions: only this module, :mod:`judge.isolated.wire` and the learner's file.
-The first frame it receives (``hello``) names the file, the entry points and the import allow-list; it answers ``ready``
-(or a load failure), then one reply per request. Every reply carries the request's sequence number.
+It runs in its own process, launched by :mod:`judge.engine.executor` (directly, or forked by the zygote,
+:mod:`judge.isolated.zygote`), and applies its resource limits, drops every privilege and installs the syscall
+filter itself before any learner code (:func:`run`). It imports nothing of the judge's tests or solutions: only
+this package and the learner's file. It first sends its boot frame (``booted``, sequence 0); the first frame it
+receives (``hello``) names the file (or, from the zygote, carries its source), the entry points and the import
+allow-list; it answers with the functions the file defines (or a load failure), then one reply per request.
+Every reply carries the request's sequence number.
 """
 
 from __future__ import annotations

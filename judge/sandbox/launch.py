@@ -23,8 +23,9 @@ Tiers, strongest first:
     machines without bubblewrap or user namespaces. It keeps honest code honest; it does not stop a determined
     attacker from reading files the judge's user can read.
 
-In both tiers the worker's bootstrap applies rlimits (address space, CPU, file size, open files, processes,
-no core files) before any learner code runs.
+In every tier the worker applies rlimits (address space, CPU, file size, open files, processes, no core files),
+gives up every privilege (no_new_privs, no capabilities) and installs the seccomp filter
+(:mod:`judge.sandbox.syscall_filter`) before any learner code runs (:func:`judge.isolated.worker.run`).
 """
 
 from __future__ import annotations
@@ -133,9 +134,32 @@ def kill_tree(pid: int, spare_root: bool = False) -> int:
 
 @dataclass
 class SandboxSpec:
-    """Which tier runs the worker."""
+    """Which tier runs the worker, and what that tier implies (the only place outside this room that names a tier
+    is the command line's --sandbox choice; ``tests/test_fitness.py`` checks that no other room compares one)."""
 
     tier: str = "process"
+
+    @property
+    def weak(self) -> bool:
+        """The ``process`` tier: the worker may read what the judge's user can, and nothing it starts is contained
+        (its strays are found by the token in their command line); grading refuses it unless allowed."""
+        return self.tier == "process"
+
+    @property
+    def leases_uids(self) -> bool:
+        """The ``container`` tier: each worker runs under a uid leased from a pool, so the folders it must not read
+        are first locked away from other users."""
+        return self.tier == "container"
+
+    @property
+    def forks_from_zygote(self) -> bool:
+        """Workers may be forked from a zygote (``bwrap``)."""
+        return self.tier == "bwrap"
+
+    @property
+    def limits_processes(self) -> bool:
+        """RLIMIT_NPROC counts only this submission's processes (its own uid, or its own PID namespace)."""
+        return self.tier in ("bwrap", "container")
 
 
 @dataclass

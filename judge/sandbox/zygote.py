@@ -6,18 +6,22 @@ pays that once per grading process instead of once per pair. The zygote runs in 
 writable places). The trusted side talks to it over a Unix socket that no worker can reach:
 
 ``spawn``
-    Before each fork the zygote SIGKILLs every other process in its PID namespace (``kill(-1)``) and empties
-    /tmp and /dev/shm, so nothing of one submission (a stray process, a file) survives into the next. The
-    child closes the control socket, takes the four pipe ends passed with the request (SCM_RIGHTS) as its
-    request, reply, stdout and stderr, starts a session of its own, applies the rlimits and becomes a worker
-    (:mod:`judge.isolated.worker`); the submission's source arrives later in its ``hello`` frame, never as a mount.
+    The zygote forks a child that unshares new user, mount, PID and IPC namespaces for this submission alone
+    (its own 64 MiB /tmp and 16 MiB /dev/shm, a read-only /dev) and forks their init (pid 1, not dumpable, dies
+    with its parent); the init forks the worker, which takes the four pipe ends passed with the request
+    (SCM_RIGHTS) as its request, reply, stdout and stderr, applies the rlimits, gives up every privilege, installs
+    the syscall filter and serves (:mod:`judge.isolated.worker`). Everything of one submission dies with its init,
+    and before each fork the zygote kills whatever it can still see of earlier ones (``kill(-1)``), so nothing (a
+    stray process, a file, an IPC object) survives into the next; the submission's source arrives in the worker's
+    ``hello`` frame, never as a mount.
 ``wait`` / ``kill``
     The exit status of a worker (Popen convention: ``-N`` for signal N), with a timeout; SIGKILL to its
     process group first for ``kill``.
 
-The zygote is not dumpable (PR_SET_DUMPABLE 0), so a worker of the same uid can neither ptrace it nor read its
-memory. A worker that kills the zygote only breaks the control channel: the trusted side then kills the whole
-sandbox (every process in it dies with the namespace) and starts a new zygote for the next submission.
+The zygote and each init are not dumpable (PR_SET_DUMPABLE 0) and ptrace is filtered; a worker lives in a PID
+namespace below the zygote's and cannot even name it. Should the control channel break anyway, the trusted side
+kills the whole sandbox (every process in it dies with the namespace) and starts a new zygote for the next
+submission.
 """
 
 from __future__ import annotations

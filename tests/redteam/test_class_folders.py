@@ -11,8 +11,10 @@ import json
 import os
 
 import pytest
-from conftest import judge
+from helpers import judge
 from test_redteam import ROOT, RUN_TAG, TIERS
+
+pytestmark = pytest.mark.slow
 
 REFERENCE = ROOT / "solutions" / "redteam" / "reference.py"
 REASONS = {"link_to_student/redteam.py": "refused: a symbolic link",

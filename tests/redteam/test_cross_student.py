@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import judge, left_alive
+from helpers import judge, left_alive
 from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header
+
+pytestmark = pytest.mark.slow
 
 ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "cross_leave_cwd", "cross_leave_process_state",
              "cross_posix_mqueue", "time_daemon_double_fork", "lifetime_clear_pdeathsig",

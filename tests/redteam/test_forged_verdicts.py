@@ -5,8 +5,10 @@ never the verdict it asked for."""
 from __future__ import annotations
 
 import pytest
-from conftest import judge_json
+from helpers import judge_json
 from test_redteam import ROOT, RUN_TAG, TIERS
+
+pytestmark = pytest.mark.slow
 
 FORGED_KINDS = ["judge_error", "timeout", "memory", "forbidden", "invalid", "missing", "exited", "protocol",
                 "wrong_type", "passed", "ok"]

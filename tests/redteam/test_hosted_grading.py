@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 from classroom import make_class, readable_tmpdir, remove_readable_tmpdirs
-from conftest import REPO, judge, tagged_processes
+from helpers import REPO, judge, tagged_processes
 
 from judge.sandbox.container import UID_BASE, UID_SLOTS, uid_processes
 from judge.sandbox.launch import tier_available
 
-pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and os.geteuid() == 0 and tier_available("container")),
-                                reason="the container tier needs root on Linux and an interpreter other uids reach")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (sys.platform == "linux" and os.geteuid() == 0 and tier_available("container")),
+                                 reason="the container tier needs root on Linux and an interpreter other uids reach")]
 
 REDTEAM_ROOT = REPO / "tests" / "redteam" / "root"
 RUN_TAG = f"ctier{os.getpid()}"

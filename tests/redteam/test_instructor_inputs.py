@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, make_class, probe_root, readable_tmpdir, remove_readable_tmpdirs
-from conftest import judge
+from helpers import judge
 
 from judge.engine.problems import ProblemError
 from judge.grading.collect import collect
@@ -90,6 +90,7 @@ def hostile_class(tmp_path_factory):
     return root, klass, out, proc
 
 
+@pytest.mark.slow
 def test_grades_csv_cells_cannot_start_a_formula(hostile_class):
     _, _, out, proc = hostile_class
     assert proc.returncode == 0, proc.stderr
@@ -105,6 +106,7 @@ def test_grades_csv_cells_cannot_start_a_formula(hostile_class):
     assert "\"'=1+2\",3,3,3,100.00" in text  # text cells quoted (OWASP), numbers bare
 
 
+@pytest.mark.slow
 def test_logs_and_terminal_show_control_characters(hostile_class):
     _, _, out, proc = hostile_class
     for name, text in (("stdout", proc.stdout), ("stderr", proc.stderr),
@@ -121,6 +123,7 @@ def test_logs_and_terminal_show_control_characters(hostile_class):
     assert "clear\\x1b[2J\\x1b[31m.txt" in proc.stdout  # shown on the terminal, escaped
 
 
+@pytest.mark.slow
 def test_report_html_forbids_scripts_and_shows_bidi(hostile_class):
     _, _, out, _ = hostile_class
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -135,6 +138,7 @@ def test_report_html_forbids_scripts_and_shows_bidi(hostile_class):
     assert "bidi\u202egnp.exe.md" in feedback  # files keep the student's folder name; only shown text is escaped
 
 
+@pytest.mark.slow
 def test_lms_exports_neutralise_roster_text(hostile_class, tmp_path):
     """canvas.csv and moodle.csv carry the roster's names, e-mails, sections and LMS ids: every text cell inert,
     the assignment points numbers."""

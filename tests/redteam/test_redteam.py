@@ -18,11 +18,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import judge, judge_json, left_alive
+from helpers import judge, judge_json, left_alive
 
 from judge.engine.results import validate_result
 from judge.sandbox.launch import TIERS as ALL_TIERS
 from judge.sandbox.launch import containment, tier_available
+
+pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"

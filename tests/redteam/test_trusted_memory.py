@@ -17,8 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 from test_redteam import ROOT, SUBMISSIONS, TIERS
+
+pytestmark = pytest.mark.slow
 
 RESULT_MIB = 24  # what memory_large_results.py returns from each call
 ALLOWED_RESULTS = 4  # the call in progress, the result being checked, and room for the decoder's buffers

@@ -165,10 +165,12 @@ def _log_softmax(logits):
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
 
-def _check_texts(params, texts):
+def _check_texts(params, texts, name="texts"):
     texts = np.asarray(texts)
-    if texts.ndim != 2 or texts.dtype.kind not in "iu" or texts.shape[0] < 1:
-        raise ValueError(f"texts must be a 2-D integer array with at least one row, got {texts.shape}")
+    t_max = np.asarray(params["pos"]).shape[0]
+    if texts.ndim != 2 or texts.dtype.kind not in "iu" or texts.shape[0] < 1 or not 1 <= texts.shape[1] <= t_max:
+        raise ValueError(f"{name} must be a 2-D integer array with >= 1 row and 1..{t_max} columns, "
+                         f"got {texts.dtype} {texts.shape}")
     return texts.astype(np.int64)
 
 
@@ -207,11 +209,11 @@ def fill_in_report(params, texts, mask_id):
 
 
 def generate(params, prompts, length, rng, temperature=1.0):
-    prompts = _check_texts(params, prompts)
+    prompts = _check_texts(params, prompts, "prompts")
     if not isinstance(length, (int, np.integer)) or length < 0:
         raise ValueError(f"length must be an int >= 0, got {length!r}")
-    if prompts.shape[1] < 1 or prompts.shape[1] + length > np.asarray(params["pos"]).shape[0]:
-        raise ValueError("prompts must have >= 1 column and prompts.shape[1] + length <= T_max")
+    if prompts.shape[1] + length > np.asarray(params["pos"]).shape[0]:
+        raise ValueError(f"length {length} after {prompts.shape[1]} prompt tokens passes T_max")
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0, got {temperature!r}")
     out = prompts.copy()

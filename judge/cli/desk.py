@@ -19,7 +19,8 @@ from typing import Any
 
 import click
 
-from judge.notebooks import cells_source, notebook_summary
+from judge.engine.notebooks import cells_source, notebook_summary
+from judge.engine.verdicts import ResultStatus, Verdict
 
 JUDGE_TIMEOUT_S = 900  # the whole command; the judge's own budgets stop a submission long before
 
@@ -44,7 +45,7 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return self.result["status"] == "passed"
+        return self.result["status"] == ResultStatus.PASSED
 
     def _pending(self) -> str | None:
         if self.kind == "test":
@@ -68,13 +69,13 @@ class Report:
                f"<b style='color:{colour}'>score {r['score']:g}/{r['max_score']:g}</b></p>"]
         if r.get("notebook"):
             out.append(f"<pre>{e(notebook_summary(r['notebook']))}</pre>")
-        if r["status"] == "error" and r.get("message"):
+        if r["status"] == ResultStatus.ERROR and r.get("message"):
             out.append(f"<p style='color:#cf222e'>your code could not be loaded: {e(r['message'])}</p>")
         out.append("<table><thead><tr><th>verdict</th><th>test</th><th>score</th><th>feedback</th></tr></thead>"
                    "<tbody>")
         for t in r["tests"]:
             hidden = " (hidden)" if t["visibility"] == "hidden" else ""
-            ok = t["status"] == "passed"
+            ok = t["status"] == Verdict.PASSED
             message = "" if ok else e(t["message"])
             out.append(f"<tr><td style='color:{'#1a7f37' if ok else '#cf222e'}'>{e(t['status'])}</td>"
                        f"<td><code>{e(t['name'])}</code>{hidden}</td><td>{t['score']:g}/{t['max_score']:g}</td>"
@@ -136,5 +137,5 @@ def submit(problem_id: str, source_or_path: str | os.PathLike | None = None, *,
 
 
 def cell_source(cell: str) -> str:
-    """The code of a ``%%judge`` cell as the judge grades it (the rules of judge/notebooks.py)."""
+    """The code of a ``%%judge`` cell as the judge grades it (the rules of judge/engine/notebooks.py)."""
     return cells_source([(1, cell)]).source

@@ -2,8 +2,8 @@
 
 ``%%judge test causal_mask`` (or ``submit``; ``--db FILE`` for another history file) first runs the cell in the
 kernel as usual, so what it defines is there for the next cells, then judges the cell's code, and only that, as
-the submission, through :mod:`judge.desk` (a separate judge process; the learner's code runs in its isolated
-worker). The cell's value is the :class:`~judge.desk.Report`, shown as an HTML table.
+the submission, through :mod:`judge.cli.desk` (a separate judge process; the learner's code runs in its isolated
+worker). The cell's value is the :class:`~judge.cli.desk.Report`, shown as an HTML table.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import shlex
 from typing import Any
 
-from judge.desk import JudgeCallError, Report, cell_source, run
+from judge.cli.desk import JudgeCallError, Report, cell_source, run
 
 USAGE = "%%judge test|submit PROBLEM_ID [--db FILE]"
 
