@@ -50,3 +50,15 @@ def test_validate_fails_a_mutant_whose_feedback_points_elsewhere(tmp_path):
     assert "the first says: wrong values: causal_mask(4) differs at 3 of 16 positions" in proc.stdout
     mutant.write_text(text)
     assert judge("validate", "causal_mask", root=root).returncode == 0
+
+
+def test_a_mutants_docstring_never_counts_as_drift_from_the_reference():
+    """judge/authoring/mutants.py counts code lines only: a long docstring with its Feedback phrase is free; one
+    changed line of code is two lines of the diff (removed and added)."""
+    from judge.authoring.mutants import changed_lines
+
+    reference = '"""Reference."""\n\nimport numpy as np\n\n\ndef f(x):\n    return np.tril(x)\n'
+    mutant = ('"""Mistake: np.triu.\n\nA long explanation\nover lines.\n\nFeedback: "expected False, got True"\n"""\n\n'
+              'import numpy as np\n\n\ndef f(x):\n    return np.triu(x)\n')
+    assert changed_lines(reference, mutant) == 2
+    assert changed_lines(reference, reference.replace('"""Reference."""', '"""Other."""')) == 0

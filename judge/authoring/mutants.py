@@ -1,10 +1,11 @@
 """Mutants of large references stay copies of the current reference: a mutant of a reference of at least
-:data:`LARGE_REFERENCE_LINES` lines may differ from it in at most :data:`MAX_CHANGED_LINES` lines (its docstring
-and the mistake), so a fix to the reference that the mutants did not get fails ``judge validate`` instead of
-leaving them testing an older program."""
+:data:`LARGE_REFERENCE_LINES` lines may differ from it in at most :data:`MAX_CHANGED_LINES` code lines (the
+mistake), so a fix to the reference that the mutants did not get fails ``judge validate`` instead of
+leaving them testing an older program. Module docstrings are not counted."""
 
 from __future__ import annotations
 
+import ast
 import difflib
 from pathlib import Path
 
@@ -12,9 +13,24 @@ LARGE_REFERENCE_LINES = 60
 MAX_CHANGED_LINES = 12
 
 
+def _code_lines(source: str) -> list[str]:
+    """The lines of ``source`` without its module docstring (which says what the mistake is and what a learner
+    should be told: judge/authoring/mutant_feedback.py), so only code counts as drift."""
+    lines = source.splitlines()
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return lines
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return lines[:first.lineno - 1] + lines[first.end_lineno:]
+    return lines
+
+
 def changed_lines(reference: str, mutant: str) -> int:
-    """How many lines a unified diff of ``reference`` and ``mutant`` removes or adds."""
-    diff = difflib.unified_diff(reference.splitlines(), mutant.splitlines(), lineterm="", n=0)
+    """How many code lines (the module docstrings left out) a unified diff of ``reference`` and ``mutant``
+    removes or adds."""
+    diff = difflib.unified_diff(_code_lines(reference), _code_lines(mutant), lineterm="", n=0)
     return sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
 
 
