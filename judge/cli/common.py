@@ -92,7 +92,8 @@ def file_argument(name: str = "file", required: bool = False) -> Any:
     """A FILE argument: a path that, if it exists, must be a file (checked with the one-line error style)."""
     def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         if value is not None and Path(value).is_dir():
-            fail(f"{value}: is a directory; pass the .py file of your solution")
+            shown = value or "''"  # an empty argument (a shell variable that expanded to nothing) names cwd
+            fail(f"{shown}: is a directory; pass the .py or .ipynb file of your solution")
         return value
 
     return click.argument(name, required=required, callback=check)
