@@ -58,3 +58,10 @@ def judge_json(*args: str, **kw) -> tuple[int, dict]:
     proc = judge(*args, "--json", **kw)
     assert proc.stdout.strip(), f"no JSON on stdout; stderr: {proc.stderr}"
     return proc.returncode, json.loads(proc.stdout)
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path``, making its folders; returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import judge
+from helpers import judge, write_file
 
 from judge.grading.collect import collect
 from judge.grading.names import is_junk, normalize_stem
@@ -31,10 +31,6 @@ def roster_rows() -> list[dict[str, str]]:
 
     return list(csv.DictReader(io.StringIO(ROSTER)))
 
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 @pytest.mark.parametrize("name, stem", [
@@ -85,14 +81,14 @@ def test_canvas_zip(tmp_path):
 
 def test_moodle_folder_with_subfolder_and_ambiguity(tmp_path):
     dl = tmp_path / "moodle"
-    write(dl / "Ada Lovelace_5551_assignsubmission_file_" / "causal_mask.py", "# ada\n")
-    write(dl / "Ada Lovelace_5551_assignsubmission_file_" / "src" / "Padding-Mask.py", "# ada pm\n")
-    write(dl / "Ada Lovelace_5551_assignsubmission_file_" / "a" / "b" / "cross_entropy.py", "# too deep\n")
-    write(dl / "Ada Lovelace_5551_assignsubmission_file_" / ".DS_Store", "junk")
-    write(dl / "Alan Turing_5552_assignsubmission_file_" / "Causal_Mask.py", "# one\n")
-    write(dl / "Alan Turing_5552_assignsubmission_file_" / "causal-mask.py", "# two\n")
-    write(dl / "Alan Turing_5552_assignsubmission_file_" / "padding_mask.py", "# alan pm\n")
-    write(dl / "Grace Hopper_5559_assignsubmission_file_" / "causal_mask.py", "# grace\n")
+    write_file(dl / "Ada Lovelace_5551_assignsubmission_file_" / "causal_mask.py", "# ada\n")
+    write_file(dl / "Ada Lovelace_5551_assignsubmission_file_" / "src" / "Padding-Mask.py", "# ada pm\n")
+    write_file(dl / "Ada Lovelace_5551_assignsubmission_file_" / "a" / "b" / "cross_entropy.py", "# too deep\n")
+    write_file(dl / "Ada Lovelace_5551_assignsubmission_file_" / ".DS_Store", "junk")
+    write_file(dl / "Alan Turing_5552_assignsubmission_file_" / "Causal_Mask.py", "# one\n")
+    write_file(dl / "Alan Turing_5552_assignsubmission_file_" / "causal-mask.py", "# two\n")
+    write_file(dl / "Alan Turing_5552_assignsubmission_file_" / "padding_mask.py", "# alan pm\n")
+    write_file(dl / "Grace Hopper_5559_assignsubmission_file_" / "causal_mask.py", "# grace\n")
     out = tmp_path / "subs"
     report = collect(dl, out, PROBLEMS, roster=roster_rows())
     assert report.format == "moodle"
@@ -117,7 +113,7 @@ def test_github_classroom_repos_with_commit_times(tmp_path):
                         "masks-aturing": {"solutions/padding_mask.py": "# alan\n"},
                         "masks-ghopper": {"causal_mask.py": "# grace\n"}}.items():
         for name, text in files.items():
-            write(base / repo / name, text)
+            write_file(base / repo / name, text)
         subprocess.run(["git", "init", "-q", str(base / repo)], check=True, env=env)
         subprocess.run(["git", "-C", str(base / repo), "add", "."], check=True, env=env)
         subprocess.run(["git", "-C", str(base / repo), "commit", "-qm", "x"], check=True, env=env)

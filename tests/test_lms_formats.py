@@ -9,10 +9,9 @@ import os
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
-from helpers import judge
+from helpers import judge, write_file
 
 from judge.engine.problems import ProblemError
 from judge.grading.collect import CollectOptions, collect
@@ -35,16 +34,11 @@ def roster() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(ROSTER)))
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
 
 def test_gradescope_metadata_own_time_groups_and_history(tmp_path):
     """As Psych writes a Gradescope export: :history: entries and a :results: block scalar hold :created_at:-like
     text that must not count; a group has several :submitters:; an empty list; quoted SIDs."""
-    meta = write(tmp_path / "submission_metadata.yml", (
+    meta = write_file(tmp_path / "submission_metadata.yml", (
         "submission_1:\n"
         "  :submitters:\n"
         "  - :name: Ann Lee\n"
@@ -94,7 +88,7 @@ def test_repository_suffix_longest_match():
 def test_github_repo_suffix_and_team_repos(tmp_path):
     base = tmp_path / "clones"
     for repo in ("masks-ann-lee", "masks-lee", "masks-team-3"):
-        write(base / repo / "causal_mask.py", f"# {repo}\n")
+        write_file(base / repo / "causal_mask.py", f"# {repo}\n")
         (base / repo / ".git").mkdir()
     out = tmp_path / "subs"
     report = collect(base, out, PROBLEMS, fmt="github", roster=roster())
@@ -111,7 +105,7 @@ def test_github_times_never_from_a_clock_the_student_sets(tmp_path):
     why); the file's own last commit with --trust-commit-dates; the supplied push time with --push-times (CSV as
     the instructor writes it, or GitHub's REST JSON of the organisation's repositories: name, pushed_at)."""
     repo = tmp_path / "clones" / "masks-lee"
-    write(repo / "causal_mask.py", "# lee\n")
+    write_file(repo / "causal_mask.py", "# lee\n")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
 
     def commit(message: str, when: str) -> None:
@@ -121,7 +115,7 @@ def test_github_times_never_from_a_clock_the_student_sets(tmp_path):
         subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
 
     commit("solution", "2027-02-14T20:00:00+00:00")
-    write(repo / "README.md", "late typo fix\n")
+    write_file(repo / "README.md", "late typo fix\n")
     commit("readme", "2027-02-16T20:00:00+00:00")
     default = collect(tmp_path / "clones", tmp_path / "a", PROBLEMS, fmt="github", roster=roster())
     entry = default.students["lee"]["causal_mask"]
@@ -130,11 +124,11 @@ def test_github_times_never_from_a_clock_the_student_sets(tmp_path):
     trusted = collect(tmp_path / "clones", tmp_path / "b", PROBLEMS, fmt="github", roster=roster(),
                       options=CollectOptions(trust_commit_dates=True))
     assert trusted.students["lee"]["causal_mask"]["submitted_at"] == "2027-02-14T20:00:00+00:00"
-    pushed = write(tmp_path / "pushed.csv", "repository,pushed_at\nmasks-lee,2027-02-14T21:00:00Z\n")
+    pushed = write_file(tmp_path / "pushed.csv", "repository,pushed_at\nmasks-lee,2027-02-14T21:00:00Z\n")
     csv_times = collect(tmp_path / "clones", tmp_path / "c", PROBLEMS, fmt="github", roster=roster(),
                         options=CollectOptions(push_times=pushed))
     assert csv_times.students["lee"]["causal_mask"]["submitted_at"] == "2027-02-14T21:00:00+00:00"
-    api = write(tmp_path / "repos.json", json.dumps([{"name": "masks-lee", "full_name": "org/masks-lee",
+    api = write_file(tmp_path / "repos.json", json.dumps([{"name": "masks-lee", "full_name": "org/masks-lee",
                                                       "pushed_at": "2027-02-15T01:00:00Z"}]))
     assert push_times(api) == {"masks-lee": "2027-02-15T01:00:00+00:00"}
 
@@ -143,12 +137,12 @@ def test_canvas_anonymous_download(tmp_path):
     """content_zipper.rb get_filename: ``anon_<anonymous_id>`` replaces name and user id under anonymous grading
     (``LATE_anon_...`` when late). Without a key the submissions are listed, never dropped."""
     dl = tmp_path / "dl"
-    write(dl / "anon_x7Kp2_7001_causal_mask.py", "# a\n")
-    write(dl / "LATE_anon_Qm3Zt_7002_causal_mask.py", "# b\n")
+    write_file(dl / "anon_x7Kp2_7001_causal_mask.py", "# a\n")
+    write_file(dl / "LATE_anon_Qm3Zt_7002_causal_mask.py", "# b\n")
     report = collect(dl, tmp_path / "a", PROBLEMS, roster=roster())
     assert report.format == "canvas" and report.students == {}
     assert [u["why"] for u in report.unmatched_students] == ["anonymous: pass --anonymous-key to map it"] * 2
-    key = write(tmp_path / "key.csv", "anonymous_id,canvas_id\nx7Kp2,201\nQm3Zt,202\n")
+    key = write_file(tmp_path / "key.csv", "anonymous_id,canvas_id\nx7Kp2,201\nQm3Zt,202\n")
     mapped = collect(dl, tmp_path / "b", PROBLEMS, roster=roster(), options=CollectOptions(anonymous_key=key))
     assert sorted(mapped.students) == ["ann", "lee"]
     assert mapped.students["lee"]["causal_mask"]["late_mark"] is True
@@ -161,28 +155,28 @@ def test_moodle_team_names_and_hyphenated_names(tmp_path):
     not a group unless the roster knows the group; every member of the group gets the submission; a Moodle
     4.3+ team folder ``<group>_<groupid>_`` names only the group."""
     dl = tmp_path / "dl"
-    write(dl / "Team 3-김 민준_9101_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
-    write(dl / "Mary-Jane Smith_9102_assignsubmission_file_" / "causal_mask.py", "# mj\n")
+    write_file(dl / "Team 3-김 민준_9101_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
+    write_file(dl / "Mary-Jane Smith_9102_assignsubmission_file_" / "causal_mask.py", "# mj\n")
     out = tmp_path / "subs"
     report = collect(dl, out, PROBLEMS, roster=roster())
     assert sorted(report.students) == ["jo", "kim", "mj"]
     assert report.students["jo"]["causal_mask"]["group"] == "Team 3"
     assert report.students["mj"]["causal_mask"]["group"] == ""
     dl2 = tmp_path / "dl2"
-    write(dl2 / "Team 3_77_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
+    write_file(dl2 / "Team 3_77_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
     assert sorted(collect(dl2, tmp_path / "subs2", PROBLEMS, roster=roster()).students) == ["jo", "kim"]
 
 
 def test_moodle_worksheet_times_and_errors(tmp_path):
     """gradingtable.php downloaded: Identifier "Participant N", userdate() times in the downloader's zone."""
-    sheet = write(tmp_path / "ws.csv", "Identifier,Full name,Email address,Status,Last modified (submission)\n"
+    sheet = write_file(tmp_path / "ws.csv", "Identifier,Full name,Email address,Status,Last modified (submission)\n"
                   "Participant 9102,Mary-Jane Smith,mj@example.org,Submitted,\"Monday, 15 February 2027, 11:05 AM\"\n"
                   "Participant 9103,Lee Park,lee@example.org,No submission,-\n")
     rows = moodle_worksheet(sheet, "Europe/Berlin")
     assert rows["9102"].submitted_at == "2027-02-15T11:05:00+01:00" and rows["9103"].submitted_at is None
     with pytest.raises(ProblemError, match="--timezone"):
         moodle_worksheet(sheet, None)
-    bad = write(tmp_path / "bad.csv", "Identifier,Last modified (submission)\nParticipant 1,15.02.2027 11:05\n")
+    bad = write_file(tmp_path / "bad.csv", "Identifier,Last modified (submission)\nParticipant 1,15.02.2027 11:05\n")
     with pytest.raises(ProblemError, match=r"bad.csv:2: 'Last modified \(submission\)'"):
         moodle_worksheet(bad, "UTC")
 
@@ -230,12 +224,12 @@ def test_canvas_uuid_rename_and_template_starter(tmp_path):
     """Attachment.make_unique_filename: the 8th re-upload of a name becomes ``<base>-<uuid><ext>``; an untouched
     starter beside the student's own file loses (gh-classroom clones keep the template's files)."""
     dl = tmp_path / "dl"
-    write(dl / "annlee_201_1_causal_mask-9f1c0a52-3b7e-4d2f-a0c1-5e6f7a8b9c0d.py", "# ann\n")
+    write_file(dl / "annlee_201_1_causal_mask-9f1c0a52-3b7e-4d2f-a0c1-5e6f7a8b9c0d.py", "# ann\n")
     report = collect(dl, tmp_path / "a", PROBLEMS, roster=roster())
     assert report.students["ann"]["causal_mask"]["original"].startswith("causal_mask-9f1c0a52")
     repos = tmp_path / "clones"
-    write(repos / "masks-lee" / "causal_mask.py", "STARTER\n")
-    write(repos / "masks-lee" / "solution" / "Causal_Mask.py", "# lee's own\n")
+    write_file(repos / "masks-lee" / "causal_mask.py", "STARTER\n")
+    write_file(repos / "masks-lee" / "solution" / "Causal_Mask.py", "# lee's own\n")
     (repos / "masks-lee" / ".git").mkdir()
     out = tmp_path / "b"
     got = collect(repos, out, PROBLEMS, fmt="github", roster=roster(),
@@ -246,7 +240,7 @@ def test_canvas_uuid_rename_and_template_starter(tmp_path):
 
 @pytest.mark.parametrize("make, message", [
     (lambda p: (p / "dl.zip").write_bytes(b"not a zip"), "not a valid zip file"),
-    (lambda p: write(p / "dl" / "submission_metadata.yml", "- just a list\n"), "not a submission key"),
+    (lambda p: write_file(p / "dl" / "submission_metadata.yml", "- just a list\n"), "not a submission key"),
 ])
 def test_unreadable_download_is_one_line_exit_2_nothing_written(tmp_path, make, message):
     make(tmp_path)
@@ -263,8 +257,8 @@ def test_groups_with_a_dropped_member_and_old_moodle_team_folders(tmp_path):
     writes the team's files once per member (``<group>-<fullname>_<id>_``): the second folder is the same team
     submission, not a duplicate to report."""
     gs = tmp_path / "gs"
-    write(gs / "submission_1" / "causal_mask.py", "# team\n")
-    write(gs / "submission_metadata.yml", "submission_1:\n  :submitters:\n  - :name: Ann Lee\n    :sid: 'ann'\n"
+    write_file(gs / "submission_1" / "causal_mask.py", "# team\n")
+    write_file(gs / "submission_metadata.yml", "submission_1:\n  :submitters:\n  - :name: Ann Lee\n    :sid: 'ann'\n"
                                           "  - :name: Gone Student\n    :sid: '999'\n  :created_at: 2027-02-14 "
                                           "10:00:00 Z\n")
     report = collect(gs, tmp_path / "a", PROBLEMS, roster=roster())
@@ -273,8 +267,8 @@ def test_groups_with_a_dropped_member_and_old_moodle_team_folders(tmp_path):
         "this submitter of a group matches no roster student (the others were credited)"]
     assert "Gone Student" in report.unmatched_students[0]["submission"]
     dl = tmp_path / "moodle"
-    write(dl / "Team 3-김 민준_9101_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
-    write(dl / "Team 3-Jo Ode_9102_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
+    write_file(dl / "Team 3-김 민준_9101_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
+    write_file(dl / "Team 3-Jo Ode_9102_assignsubmission_file_" / "causal_mask.py", "# team 3\n")
     team = collect(dl, tmp_path / "b", PROBLEMS, roster=roster())
     assert sorted(team.students) == ["jo", "kim"] and team.unmatched_students == []
     assert any("the same team submission" in i for i in team.ignored)
@@ -287,8 +281,8 @@ def test_groups_with_a_dropped_member_and_old_moodle_team_folders(tmp_path):
 ])
 def test_bad_side_file_is_one_line_exit_2_nothing_written(tmp_path, args, message):
     dl = tmp_path / "dl"
-    write(dl / "Lee Park_9103_assignsubmission_file_" / "causal_mask.py", "# lee\n")
-    ws = write(tmp_path / "ws.csv", "Identifier,Last modified (submission)\nParticipant 9103,-\n")
+    write_file(dl / "Lee Park_9103_assignsubmission_file_" / "causal_mask.py", "# lee\n")
+    ws = write_file(tmp_path / "ws.csv", "Identifier,Last modified (submission)\nParticipant 9103,-\n")
     out = tmp_path / "subs"
     argv = [a.format(ws=ws, tmp=tmp_path) for a in args]
     proc = judge("collect", str(dl), str(out), "--problems", ",".join(PROBLEMS), *argv)
@@ -302,7 +296,7 @@ def test_push_times_errors_name_the_file(tmp_path):
                           ("repository,pushed_at\nmasks-lee,yesterday\n", "not an ISO 8601 time"),
                           ("repository,pushed_at\nmasks-lee,2027-02-14T21:00:00\n", "no UTC offset"),
                           ('[{"nom": 1}]', "not GitHub's JSON")):
-        path = write(tmp_path / "p.csv", text)
+        path = write_file(tmp_path / "p.csv", text)
         with pytest.raises(ProblemError, match=message) as info:
             push_times(path)
         assert str(path) in str(info.value)
@@ -316,13 +310,13 @@ def test_an_override_only_the_gradebook_has_joins_the_course_file(tmp_path):
     with Gradebook(tmp_path / "gradebook.db") as book:
         book.set_override("ann", "causal_mask", 2.0, "regrade #1", "ta", "2027-02-20T10:00:00+00:00")
         path = tmp_path / "overrides.csv"
-        write(path, "student,problem,score,reason,set_by,set_at\nlee,causal_mask,1,late excuse,prof,"
+        write_file(path, "student,problem,score,reason,set_by,set_at\nlee,causal_mask,1,late excuse,prof,"
                     "2027-02-21T09:00:00+00:00\n")
         assert sync(book, path) == 2
         assert {(o["student"], o["score"], o["set_by"]) for o in book.all_overrides()} == {
             ("ann", 2.0, "ta"), ("lee", 1.0, "prof")}
     assert [(r["student"], r["reason"], r["set_at"]) for r in read_overrides(path)] == [
         ("ann", "regrade #1", "2027-02-20T10:00:00+00:00"), ("lee", "late excuse", "2027-02-21T09:00:00+00:00")]
-    write(path, "student,problem,score,reason\nann,causal_mask,abc,x\n")
+    write_file(path, "student,problem,score,reason\nann,causal_mask,abc,x\n")
     with pytest.raises(ProblemError, match=r"overrides.csv:2: score 'abc'"):
         read_overrides(path)

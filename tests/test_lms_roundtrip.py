@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from classroom import PROBE_FLOAT, PROBE_REFERENCE, PROBE_STARTER, probe_root
-from helpers import judge
+from helpers import judge, write_file
 
 pytestmark = pytest.mark.slow
 
@@ -95,23 +95,18 @@ def add_probe2(root: Path) -> None:
     toml.write_text(toml.read_text().replace('id = "probe"', 'id = "probe2"').replace("order = 1", "order = 2"))
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
 
 def hand_layout(folder: Path) -> Path:
     """The class as a TA lays it out: one folder per student (the group's files under each member) and the
     times known, in the manifest judge grade reads."""
     students = {}
     for sid, (probe, probe2, when) in {**CLASS, "eve": CLASS["dee"]}.items():
-        write(folder / sid / "probe.py", probe)
-        write(folder / sid / "probe2.py", probe2)
+        write_file(folder / sid / "probe.py", probe)
+        write_file(folder / sid / "probe2.py", probe2)
         students[sid] = {p: {"original": f"{p}.py", "submitted_at": when.isoformat(), "late_mark": False}
                          for p in ("probe", "probe2")}
     (folder / "fay").mkdir()
-    write(folder / "collect.json", json.dumps({"format": "hand", "students": students}))
+    write_file(folder / "collect.json", json.dumps({"format": "hand", "students": students}))
     return folder
 
 
@@ -127,8 +122,8 @@ def gradescope_export(folder: Path) -> Path:
     meta = []
     for n, sid in enumerate(CLASS, start=1):
         probe, probe2, when = CLASS[sid]
-        write(root / f"submission_{9000 + n}" / "probe.py", probe)
-        write(root / f"submission_{9000 + n}" / "Probe2.py", probe2)
+        write_file(root / f"submission_{9000 + n}" / "probe.py", probe)
+        write_file(root / f"submission_{9000 + n}" / "Probe2.py", probe2)
         people = [sid, "eve"] if sid == "dee" else [sid]
         lines = [f"submission_{9000 + n}:", "  :submitters:"]
         for person in people:
@@ -144,7 +139,7 @@ def gradescope_export(folder: Path) -> Path:
         lines += ["  :results:", "    score: 0.0", "    output: |-", "      :created_at: 2030-01-01 00:00:00 Z",
                   "      not a key, a line of output"]
         meta.append("\n".join(lines))
-    write(root / "submission_metadata.yml", "\n".join(meta) + "\n")
+    write_file(root / "submission_metadata.yml", "\n".join(meta) + "\n")
     return root
 
 
@@ -163,8 +158,8 @@ def moodle_team_download(folder: Path) -> tuple[Path, Path]:
         if sid in CLASS:
             probe, probe2, when = CLASS[sid]
             prefix = f"{group or 'Default group'}-{NAMES[sid]}_{participant}_assignsubmission_file_"
-            write(dl / prefix / "probe.py", probe)
-            write(dl / prefix / "probe2.py", probe2)
+            write_file(dl / prefix / "probe.py", probe)
+            write_file(dl / prefix / "probe2.py", probe2)
         when_text = "-" if sid == "fay" else CLASS["dee" if sid == "eve" else sid][2].astimezone(berlin).strftime(
             "%A, %d %B %Y, %I:%M %p")
         rows.append([f"Participant {participant}", NAMES[sid], emails[sid], "Submitted for grading", group, "",
@@ -213,17 +208,17 @@ def github_clones(folder: Path) -> Path:
     user = {"ada": "adalove", "ben": "bng", "yamada": "ytaro", "zoe": "zoenunez", "dee": "team-rocket"}
     for sid, (probe, probe2, when) in CLASS.items():
         repo = base / f"masks-{user[sid]}"
-        write(repo / "probe.py", PROBE_STARTER)
-        write(repo / "README.md", "# Masks\n")
+        write_file(repo / "probe.py", PROBE_STARTER)
+        write_file(repo / "README.md", "# Masks\n")
         subprocess.run(["git", "init", "-q", str(repo)], check=True)
         git(repo, "add", ".", when=datetime(2027, 2, 1, tzinfo=timezone.utc))
         git(repo, "commit", "-qm", "Initial commit", when=datetime(2027, 2, 1, tzinfo=timezone.utc))
-        write(repo / "src" / "probe.py", probe)
-        write(repo / "probe2.py", probe2)
+        write_file(repo / "src" / "probe.py", probe)
+        write_file(repo / "probe2.py", probe2)
         git(repo, "add", ".", when=when)
         git(repo, "commit", "-qm", "solution", when=when)
         if sid == "ada":
-            write(repo / "README.md", "# Masks\n\ntypo fixed\n")
+            write_file(repo / "README.md", "# Masks\n\ntypo fixed\n")
             git(repo, "commit", "-qam", "readme", when=datetime(2027, 2, 16, 12, tzinfo=timezone.utc))
     return base
 
@@ -239,8 +234,8 @@ def course_dir(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("roundtrip")
     root = probe_root(tmp)
     add_probe2(root)
-    write(tmp / "roster.csv", ROSTER)
-    write(tmp / "course.toml", COURSE)
+    write_file(tmp / "roster.csv", ROSTER)
+    write_file(tmp / "course.toml", COURSE)
     subs, out = hand_layout(tmp / "hand"), tmp / "out-hand"
     proc = judge("grade", str(subs), "--out", str(out), "--course", str(tmp / "course.toml"), "-q", WEAK,
                  "--jobs", "2", "--problems", "probe,probe2", root=root)
@@ -329,10 +324,11 @@ def test_exports_identify_students_as_each_lms_maps(course_dir, tmp_path):
 
     tmp, _, hand_out = course_dir
     roster = ROSTER.replace("ben,Ben Ng,ben@example.org,A,,102,S102,bng", "ben,Ben Ng,,A,,,,bng")
-    write(tmp_path / "roster.csv", roster)
-    write(tmp_path / "canvas-export.csv", "Student,ID,SIS User ID,SIS Login ID,Section,Masks (4242),Losses (4243)\n"
-                                           "    Points Possible,,,,,20.00,10.00\n")
-    write(tmp_path / "course.toml", COURSE.replace('canvas_column = "Masks (4242)"\n', "")
+    write_file(tmp_path / "roster.csv", roster)
+    write_file(tmp_path / "canvas-export.csv",
+               "Student,ID,SIS User ID,SIS Login ID,Section,Masks (4242),Losses (4243)\n"
+               "    Points Possible,,,,,20.00,10.00\n")
+    write_file(tmp_path / "course.toml", COURSE.replace('canvas_column = "Masks (4242)"\n', "")
           .replace('roster = "roster.csv"', 'roster = "roster.csv"\ncanvas_gradebook = "canvas-export.csv"'))
     course = load_course(tmp_path / "course.toml")
     assert [a.canvas_column for a in course.assignments] == ["Masks (4242)", "Losses (4243)"]
@@ -354,11 +350,11 @@ def test_exports_identify_students_as_each_lms_maps(course_dir, tmp_path):
     with_ids = ROSTER.replace("id,name,email", "moodle_user_id,id,name,email")
     with_ids = "\n".join([with_ids.splitlines()[0]] + [f"{n + 2},{line}" for n, line in
                                                         enumerate(with_ids.splitlines()[1:])]) + "\n"
-    write(tmp_path / "roster.csv", with_ids)
+    write_file(tmp_path / "roster.csv", with_ids)
     with Gradebook(hand_out / "gradebook.db") as book:
         write_lms_exports(book, out, load_course(tmp_path / "course.toml"))
     assert rows_of(out / "moodle.csv")[0][0] == "User ID" and rows_of(out / "moodle.csv")[1][0] == "2"
-    write(tmp_path / "canvas-export.csv", "Student,ID,Masks (4242),Masks (4250)\n")
+    write_file(tmp_path / "canvas-export.csv", "Student,ID,Masks (4242),Masks (4250)\n")
     with pytest.raises(Exception, match="2 Canvas assignments are titled 'Masks'"):
         load_course(tmp_path / "course.toml")
 
