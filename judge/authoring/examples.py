@@ -139,11 +139,14 @@ def output_matches(example: Example, got: str) -> bool:
     return _ellipsis_match(normalize(want), normalize(_equalize_numbers(want, got)))
 
 
-def run_examples(reference: Path, entry_points: list[str], examples: list[Example]) -> list[str]:
-    """What each example printed when run against ``reference`` in a child process; RuntimeError when the
-    child itself fails (the reference does not import, a timeout)."""
+def run_examples(reference: Path, entry_points: list[str], examples: list[Example],
+                 builds_on: dict[str, Path] | None = None) -> list[str]:
+    """What each example printed when run against ``reference`` in a child process (``builds_on``: the module
+    name and file of each earlier reference it imports); RuntimeError when the child itself fails (the reference
+    does not import, a timeout)."""
     payload = json.dumps({"reference": str(reference.resolve()), "entry_points": entry_points,
-                          "sources": [e.source for e in examples]})
+                          "sources": [e.source for e in examples],
+                          "builds_on": {k: str(v.resolve()) for k, v in (builds_on or {}).items()}})
     try:
         proc = subprocess.run([sys.executable, "-m", "judge.authoring.examples"], input=payload, capture_output=True,
                               text=True, timeout=EXAMPLE_TIMEOUT_S, cwd=reference.parent)
@@ -154,13 +157,14 @@ def run_examples(reference: Path, entry_points: list[str], examples: list[Exampl
     return json.loads(proc.stdout)
 
 
-def check_statement(statement: Path, reference: Path, entry_points: list[str]) -> list[str]:
+def check_statement(statement: Path, reference: Path, entry_points: list[str],
+                    builds_on: dict[str, Path] | None = None) -> list[str]:
     """One error line per example of ``statement`` that fails or prints something else than it shows."""
     examples = parse_examples(statement.read_text())
     if not examples:
         return [f"{statement}: no '>>>' example in the statement; show 1-3 worked examples under ## Examples"]
     try:
-        outputs = run_examples(reference, entry_points, examples)
+        outputs = run_examples(reference, entry_points, examples, builds_on)
     except RuntimeError as exc:
         return [f"{statement}: the examples could not run against {reference}: {exc}"]
     errors = []
@@ -175,14 +179,24 @@ def check_statement(statement: Path, reference: Path, entry_points: list[str]) -
     return errors
 
 
-def _run(reference: str, entry_points: list[str], sources: list[str]) -> list[str]:
+def _run(reference: str, entry_points: list[str], sources: list[str], builds_on: dict[str, str]) -> list[str]:
     """Child side: run ``sources`` one after another in one namespace, returning what each printed."""
     import builtins
     import contextlib
+    import importlib.abc
     import importlib.util
     import io
 
     import numpy as np
+
+    class Earlier(importlib.abc.MetaPathFinder):
+        """The references this one builds on, importable by their problem ids."""
+
+        def find_spec(self, fullname: str, path: object = None, target: object = None) -> object:
+            where = builds_on.get(fullname)
+            return importlib.util.spec_from_file_location(fullname, where) if where else None
+
+    sys.meta_path.insert(0, Earlier())
 
     if int(np.__version__.split(".")[0]) >= 2:
         np.set_printoptions(legacy="1.25")
@@ -217,4 +231,5 @@ def _run(reference: str, entry_points: list[str], sources: list[str]) -> list[st
 
 if __name__ == "__main__":
     request = json.loads(sys.stdin.read())
-    json.dump(_run(request["reference"], request["entry_points"], request["sources"]), sys.stdout)
+    json.dump(_run(request["reference"], request["entry_points"], request["sources"], request.get("builds_on", {})),
+              sys.stdout)

@@ -22,11 +22,13 @@ from judge.authoring.limits import Cost, measure
 from judge.authoring.mutant_feedback import declared_feedback, missing_feedback
 from judge.authoring.mutants import drift_errors
 from judge.authoring.privacy import privacy_errors
+from judge.engine.builds_on import references
 from judge.engine.plugin import TestRecord
 from judge.engine.problems import (
     GRADING_FILES,
     HIDDEN_TESTS,
     PUBLIC_TESTS,
+    STARTER,
     Problem,
     ProblemError,
     load_problem,
@@ -80,9 +82,12 @@ def _check_files(problem: Problem, v: Validation) -> None:
     if problem.starter.is_file():
         tree = ast.parse(problem.starter.read_text())
         defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        defined |= {a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom)
+                    and n.module in problem.builds_on for a in n.names}  # the learner's own earlier solution
         for ep in problem.entry_points:
             if ep not in defined:
-                v.errors.append(f"{problem.starter}: entry point '{ep}' is not defined")
+                v.errors.append(f"{problem.starter}: entry point '{ep}' is not defined (nor imported from a "
+                                f"problem it builds on)")
     for name in (PUBLIC_TESTS, HIDDEN_TESTS):
         path = problem.path / name
         if path.is_file():
@@ -230,6 +235,7 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
     for pre in problem.prerequisites:
         if pre not in known:
             v.errors.append(f"{problem.path / 'problem.toml'}: prerequisite '{pre}' is not a problem id")
+    _check_builds_on(root, problem, known, v)
     if not reference.is_file():
         v.errors.append(f"{reference}: missing; write the reference solution there")
     if len(mutants) < MIN_MUTANTS:
@@ -254,8 +260,9 @@ def validate_problem(root: Path, problem_id: str) -> Validation:
         v.errors.append(f"{problem.starter}: the starter scores {start['score']:g}, not 0 (passes {passed[:5]})")
     for mutant, res in zip(mutants, results[2:], strict=True):
         _check_mutant(mutant, res, v)
-    v.errors.extend(drift_errors(reference, mutants))
-    v.errors.extend(check_statement(problem.statement, reference, problem.entry_points))
+    v.errors.extend(drift_errors(reference, mutants, [p for p in references(problem).values() if p is not None]))
+    v.errors.extend(check_statement(problem.statement, reference, problem.entry_points,
+                                    {k: p for k, p in references(problem).items() if p is not None}))
     return v
 
 
@@ -303,6 +310,44 @@ def _check_mutant(mutant: Path, res: dict[str, Any], v: Validation) -> None:
         v.errors.append(f"{mutant}: no hidden test catches this mutant; strengthen {HIDDEN_TESTS}")
 
 
+def _check_builds_on(root: Path, problem: Problem, known: set[str], v: Validation) -> None:
+    """builds_on names earlier problems the learner has solved (prerequisites, directly or through others), and
+    holds what each of them builds on (the worker loads only the files listed)."""
+    toml = problem.path / "problem.toml"
+    reached: set[str] = set()
+    todo = list(problem.prerequisites)
+    while todo:
+        pid = todo.pop()
+        if pid in reached or pid not in known:
+            continue
+        reached.add(pid)
+        todo.extend(load_problem(root, pid).prerequisites)
+    for dep in problem.builds_on:
+        if dep not in known:
+            v.errors.append(f"{toml}: builds_on '{dep}' is not a problem id")
+            continue
+        if dep not in reached:
+            v.errors.append(f"{toml}: builds_on '{dep}' is not among its prerequisites (directly or through "
+                            f"theirs); add it to prerequisites")
+        missing = [d for d in load_problem(root, dep).builds_on if d not in problem.builds_on]
+        if missing:
+            v.errors.append(f"{toml}: builds_on '{dep}', which builds on {', '.join(missing)}; list "
+                            f"{'them' if len(missing) > 1 else 'it'} in builds_on too")
+
+
+def _authoring_builds_on(problem: Problem) -> Any:
+    """What authoring files build on: the starter on the earlier problems' starters (nothing solved yet, so it
+    still scores 0), the reference and the mutants on their references."""
+    starters = {dep: problem.path.parent / dep / STARTER for dep in problem.builds_on}
+    refs = references(problem)
+
+    def found(_key: Any, path: str) -> tuple[dict[str, Path | None], str]:
+        if Path(path).resolve() == problem.starter.resolve():
+            return {d: (p if p.is_file() else None) for d, p in starters.items()}, "among the starters"
+        return refs, "among the references (solutions/<id>/reference.py)"
+    return found
+
+
 def _judge_all(problem: Problem, files: list[Path]) -> tuple[list[dict[str, Any]], Cost]:
     """Results of ``files`` in order (forked workers under bwrap): the reference and the starter (``files[:2]``)
     with full feedback on hidden tests so that the author sees every message, the mutants under the problem's own
@@ -320,8 +365,9 @@ def _judge_all(problem: Problem, files: list[Path]) -> tuple[list[dict[str, Any]
 
     try:
         tests = collect_tests(problem)
-        results = judge_files(problem, files[:2], "all", sandbox=spec, zygote=zygote, on_test=seen)
-        results += judge_files(as_learners_see, files[2:], "all", sandbox=spec, zygote=zygote)
+        found = _authoring_builds_on(problem)
+        results = judge_files(problem, files[:2], "all", sandbox=spec, zygote=zygote, on_test=seen, builds_on=found)
+        results += judge_files(as_learners_see, files[2:], "all", sandbox=spec, zygote=zygote, builds_on=found)
         cost = measure(problem, repeats=1, sandbox=spec, zygote=zygote)
         cost.per_test_s = [max(a, b) for a, b in zip(first_run, cost.per_test_s, strict=False)] or cost.per_test_s
         cost.total_s = max(cost.total_s, sum(first_run))

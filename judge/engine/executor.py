@@ -220,7 +220,9 @@ class Executor:
         seed: int = 0,
         sandbox: SandboxSpec | None = None,
         zygote: Zygote | None = None,
+        builds_on: dict[str, dict[str, str]] | None = None,
     ) -> None:
+        self.builds_on = builds_on or {}  # the learner's earlier solutions, as text (judge/engine/builds_on.py)
         self.zygote = zygote if zygote is not None and (sandbox or SandboxSpec()).forks_from_zygote else None
         self.solution_path = str(Path(solution_path).resolve())
         self.entry_points = list(entry_points)
@@ -322,6 +324,8 @@ class Executor:
             }
             if source is not None:
                 hello["source"] = source
+            if self.builds_on:
+                hello["builds_on"] = self.builds_on
             self._send(hello)
         except OSError:
             pass  # the worker died at once: the boot handshake reports it as judge_error

@@ -99,7 +99,9 @@ class Problem:
         lambda self: float(self.meta.get("submission_time_limit_s") or default_submission_s(self.time_limit_s)))
     memory_limit_mb = property(lambda self: int(self.meta["memory_limit_mb"]))
     hidden_feedback = property(lambda self: self.meta["hidden_feedback"])
-    allowed_imports = property(lambda self: list(self.meta.get("allowed_imports", DEFAULT_IMPORTS)))
+    builds_on = property(lambda self: list(self.meta.get("builds_on", [])))
+    # The learner's own solutions of the builds_on problems are importable too (judge/engine/builds_on.py).
+    allowed_imports = property(lambda self: list(self.meta.get("allowed_imports", DEFAULT_IMPORTS)) + self.builds_on)
 
     @property
     def statement(self) -> Path:

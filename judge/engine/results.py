@@ -51,6 +51,7 @@ def build_result(
     validate: bool = True,
     notebook: dict[str, Any] | None = None,
     containment: dict[str, str] | None = None,
+    builds_on: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Assemble (and, unless ``validate`` is False, validate) a result. The score is the sum of the points of
     passed tests. The test suite validates every path's results, so the CLI may skip the check for speed."""
@@ -81,6 +82,8 @@ def build_result(
         result["stderr"] = stderr
     if notebook is not None:
         result["notebook"] = notebook
+    if builds_on:
+        result["builds_on"] = builds_on
     if validate:
         validate_result(result)
     return result

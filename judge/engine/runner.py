@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from judge.engine.builds_on import locate, ship
 from judge.engine.executor import Executor, Limits, Outcome
 from judge.engine.inspection import inspect_source
 from judge.engine.notebooks import is_notebook, notebook_as_python
@@ -126,6 +127,7 @@ class _Subject:
     started: float = 0.0
     failure: str | None = None
     notebook: dict[str, Any] | None = None  # a notebook submission: its cells used (judge/engine/notebooks.py)
+    built_on: list[dict[str, str]] | None = None  # the earlier solutions it imported (judge/engine/builds_on.py)
     scratch: str | None = None  # the folder of a notebook's extracted source
 
 
@@ -229,12 +231,15 @@ def run_batch(
     validate: bool = True,
     zygote: Zygote | None = None,
     on_test: Callable[[TestRecord], None] | None = None,
+    builds_on: Callable[[Any, str], tuple[dict[str, Path | None], str]] | None = None,
 ) -> None:
     """Judge several solution files of one problem in one pytest session (collected once).
 
     ``on_result(key, result, "")`` runs as each submission is judged; ``on_result(key, None, message)`` when the
     judge could not judge it (the file vanished, say). Raises JudgeError when the test files cannot run at all
     (then no further result is delivered). ``zygote`` forks the workers (bwrap tier), else each is a new process.
+    ``builds_on(key, path)`` says where a submission's earlier solutions are (the files, and where they were
+    looked for); by default beside it (:func:`judge.engine.builds_on.locate`).
     """
     files = problem.test_files(visibility)
     if not files:
@@ -261,10 +266,17 @@ def run_batch(
             extracted, subject.notebook, unreadable = notebook_as_python(subject.path, subject.scratch, problem.id)
             if extracted is not None:
                 load_path, code = str(extracted), extracted.read_bytes()
+        shipped = None
+        if problem.builds_on and not unreadable:
+            located, where = (builds_on or _beside)(subject.key, subject.path)
+            shipped = ship(problem, code.decode("utf-8", "replace"), located, where)
+            subject.built_on = shipped.records
         executor = Executor(load_path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
-                            sandbox=sandbox, zygote=zygote)
+                            sandbox=sandbox, zygote=zygote, builds_on=shipped.modules if shipped else None)
         static = (Outcome(decide(Seen.FILE_UNLOADABLE), message=unreadable) if unreadable
                   else inspect_source(code, problem.allowed_imports))
+        if static is None and shipped is not None:
+            static = shipped.refusal
         if static is not None:
             executor.refuse(static)
         else:
@@ -272,6 +284,9 @@ def run_batch(
         subject.executor = executor
         subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s,
                                       problem.submission_time_limit_s)
+
+    def _beside(_key: Any, path: str) -> tuple[dict[str, Path | None], str]:
+        return locate(problem, path), f"beside {Path(path).name}"
 
     def finish(subject: _Subject) -> None:
         if subject.failure is not None:
@@ -301,6 +316,7 @@ def run_batch(
             stderr=stderr if show_output else "",
             validate=validate,
             notebook=subject.notebook,
+            builds_on=subject.built_on,
         )
         _drop_scratch(subject)
         subject.executor, subject.proxy = None, None
@@ -327,13 +343,19 @@ def run_solution(
     limits: Limits | None = None,
     validate: bool = True,
     on_test: Callable[[TestRecord], None] | None = None,
+    imports_from: str | os.PathLike | None = None,
 ) -> dict[str, Any]:
     """Judge ``solution`` on ``problem``: ``visibility`` is ``public`` (judge test) or ``all`` (judge submit).
     ``validate=False`` skips the JSON Schema check of the result (the test suite checks every path);
-    ``on_test(record)`` runs as each test gets its verdict (progress on a terminal)."""
+    ``on_test(record)`` runs as each test gets its verdict (progress on a terminal); ``imports_from`` is the folder
+    of the earlier solutions it builds on (default: its own folder)."""
     read_solution(solution)  # a missing file is the caller's error, reported before anything starts
+    found = None
+    if imports_from is not None:
+        def found(_key: Any, path: str) -> tuple[dict[str, Path | None], str]:
+            return locate(problem, path, imports_from), f"in {imports_from}"
     return judge_files(problem, [solution], visibility, seed=seed, sandbox=sandbox, limits=limits,
-                       validate=validate, on_test=on_test)[0]
+                       validate=validate, on_test=on_test, builds_on=found)[0]
 
 
 def judge_files(problem: Problem, files: list[str | os.PathLike], visibility: str = "all",

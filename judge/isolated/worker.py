@@ -15,6 +15,7 @@ import hashlib
 import importlib.abc
 import importlib.util
 import json
+import linecache
 import math
 import os
 import random
@@ -40,10 +41,11 @@ class ForbiddenImport(ImportError):
 
 
 class ImportGuard(importlib.abc.MetaPathFinder):
-    """Refuses ML frameworks everywhere, and any module outside the allow-list imported by the learner's file."""
+    """Refuses ML frameworks everywhere, and any module outside the allow-list imported by the learner's files
+    (the submission and the earlier solutions it builds on)."""
 
-    def __init__(self, solution_path: str, allowed: frozenset[str]) -> None:
-        self.solution_path = solution_path
+    def __init__(self, learner_files: frozenset[str], allowed: frozenset[str]) -> None:
+        self.learner_files = learner_files
         self.allowed = allowed
 
     def _importer(self) -> str | None:
@@ -59,9 +61,37 @@ class ImportGuard(importlib.abc.MetaPathFinder):
         top = fullname.partition(".")[0]
         if top in ALWAYS_FORBIDDEN:
             raise ForbiddenImport(f"import of '{fullname}' is not allowed in this problem")
-        if top not in self.allowed and self._importer() == self.solution_path:
+        if top not in self.allowed and self._importer() in self.learner_files:
             raise ForbiddenImport(f"import of '{fullname}' is not allowed in this problem")
         return None
+
+
+class BuildsOn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """The learner's own earlier solutions (judge/engine/builds_on.py), loaded from the text of the hello frame:
+    ``modules`` maps each builds-on name to ``{"file", "source"}`` or ``{"missing": message}``. Nothing on disk
+    backs them, so the submission cannot change them, and a builds-on name is never looked up anywhere else."""
+
+    def __init__(self, folder: str, modules: dict[str, dict[str, str]]) -> None:
+        self.modules = modules
+        self.paths = {name: os.path.join(folder, m["file"]) for name, m in modules.items() if "source" in m}
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        entry = self.modules.get(fullname)
+        if entry is None:
+            return None
+        if "source" not in entry:
+            raise ModuleNotFoundError(entry["missing"], name=fullname)
+        return importlib.util.spec_from_loader(fullname, self, origin=self.paths[fullname])
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        name = module.__name__
+        path, source = self.paths[name], self.modules[name]["source"]
+        module.__file__ = path
+        linecache.cache[path] = (len(source), None, source.splitlines(True), path)  # line text in frames
+        exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
 
 
 def _render(exc: BaseException) -> str:
@@ -74,12 +104,15 @@ def _render(exc: BaseException) -> str:
     return text if len(text) <= MESSAGE_CAP else text[:MESSAGE_CAP] + f"... [{len(text) - MESSAGE_CAP} more chars]"
 
 
-def _learner_frames(exc: BaseException, solution_path: str) -> list[str]:
+def _learner_frames(exc: BaseException, solution_path: str, built_on: frozenset[str] = frozenset()) -> list[str]:
+    """The frames of the learner's files: the submission's as ``line N, in f``, an earlier solution's it builds on
+    as ``tiny_transformer.py line N, in f``."""
     frames = []
     try:
         for fs in traceback.extract_tb(exc.__traceback__):
-            if fs.filename == solution_path:
-                frames.append(f"line {fs.lineno}, in {fs.name}: {(fs.line or '').strip()}"[:300])
+            if fs.filename == solution_path or fs.filename in built_on:
+                where = "" if fs.filename == solution_path else f"{os.path.basename(fs.filename)} "
+                frames.append(f"{where}line {fs.lineno}, in {fs.name}: {(fs.line or '').strip()}"[:300])
     except BaseException:  # noqa: BLE001
         return []
     return frames[-FRAME_CAP:]
@@ -92,14 +125,15 @@ def _builtin_base(exc: BaseException) -> str | None:
     return None
 
 
-def _exception(exc: BaseException, solution_path: str, message: str | None = None) -> dict:
+def _exception(exc: BaseException, solution_path: str, message: str | None = None,
+               built_on: frozenset[str] = frozenset()) -> dict:
     """The only failure a worker reports: a learner exception (type, builtin base, message, the learner's frames).
     The trusted side decides the verdict; the worker never names one."""
     return {"ok": False, "exception": {
         "type": type(exc).__name__[:100],
         "builtin": _builtin_base(exc),
         "message": _render(exc) if message is None else message,
-        "frames": _learner_frames(exc, solution_path),
+        "frames": _learner_frames(exc, solution_path, built_on),
     }}
 
 
@@ -138,6 +172,7 @@ class Worker:
         self.rep_fd = rep_fd
         self.module: Any = None
         self.path = ""
+        self.built_on: frozenset[str] = frozenset()
 
     def reply(self, seq: int, body: dict, buffers: list[bytes] = ()) -> None:
         body["seq"] = seq
@@ -157,7 +192,10 @@ class Worker:
                 fh.write(hello["source"])
             os.chmod(self.path, 0o444)
         allowed = frozenset(hello["allowed_imports"]) | {"__future__"}
-        sys.meta_path.insert(0, ImportGuard(self.path, allowed))
+        builds_on = BuildsOn(os.path.dirname(self.path), hello.get("builds_on") or {})
+        self.built_on = frozenset(builds_on.paths.values())
+        sys.meta_path.insert(0, builds_on)
+        sys.meta_path.insert(0, ImportGuard(self.built_on | {self.path}, allowed))
         np.random.seed(hello.get("seed", 0))
         random.seed(hello.get("seed", 0))
         _set_cpu_budget(hello["cpu_seconds"])
@@ -167,13 +205,15 @@ class Worker:
         try:
             spec.loader.exec_module(module)
         except SyntaxError as exc:
-            return _exception(exc, self.path, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})")
+            where = "" if exc.filename == self.path else f"{os.path.basename(exc.filename or '')} "
+            return _exception(exc, self.path, f"{type(exc).__name__}: {exc.msg} ({where}line {exc.lineno})")
         except BaseException as exc:  # noqa: BLE001 - anything the learner's module raises at import
             if isinstance(exc, SystemExit):
                 return _exception(exc, self.path, _render(exc))
-            frames = _learner_frames(exc, self.path)
+            frames = _learner_frames(exc, self.path, self.built_on)
             where = f" ({frames[-1]})" if frames else ""
-            return _exception(exc, self.path, f"{type(exc).__name__} while importing your file: {_render(exc)}{where}")
+            return _exception(exc, self.path, f"{type(exc).__name__} while importing your file: {_render(exc)}{where}",
+                              self.built_on)
         self.module = module
         defined = [name for name in hello["entry_points"] if callable(getattr(module, name, None))]
         return {"ok": True, "defined": defined}
@@ -192,7 +232,7 @@ class Worker:
         try:
             result = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - every learner exception becomes a reply
-            return _exception(exc, self.path), []
+            return _exception(exc, self.path, built_on=self.built_on), []
         finally:
             _flush()
         try:

@@ -2,28 +2,10 @@
 
 import numpy as np
 
-
-def forward(params: dict, ids: np.ndarray, attn_mask: np.ndarray) -> np.ndarray:
-    """The tiny_transformer forward pass (tiny_transformer): logits (B, T, V) float64."""
-    raise NotImplementedError("forward is not implemented yet")
-
-
-def loss_and_grads(params: dict, ids: np.ndarray, attn_mask: np.ndarray, targets: np.ndarray) -> tuple:
-    """The tiny_transformer loss and gradients (tiny_transformer)."""
-    raise NotImplementedError("loss_and_grads is not implemented yet")
-
-
-def train_clm(params: dict, data: np.ndarray, rng: np.random.Generator, *, steps: int, batch_size: int,
-              lr: float) -> dict:
-    """Causal-LM training with Adam (pretrain_both_ways)."""
-    raise NotImplementedError("train_clm is not implemented yet")
-
-
-def train_mlm(params: dict, data: np.ndarray, rng: np.random.Generator, *, steps: int, batch_size: int,
-              lr: float, mask_id: int, vocab_size: int, mlm_probability: float = 0.15,
-              mask_replace_prob: float = 0.8, random_replace_prob: float = 0.1) -> dict:
-    """Masked-LM training with Adam (pretrain_both_ways)."""
-    raise NotImplementedError("train_mlm is not implemented yet")
+# Your own solutions of tiny_transformer and pretrain_both_ways, imported from the files beside this one
+# (`judge show tasks_both_ways` says what grading uses):
+from pretrain_both_ways import train_clm, train_mlm
+from tiny_transformer import forward, loss_and_grads
 
 
 def continue_clm(params: dict, prompts: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
