@@ -69,6 +69,10 @@ class Report:
                f"<b style='color:{colour}'>score {r['score']:g}/{r['max_score']:g}</b></p>"]
         if r.get("notebook"):
             out.append(f"<pre>{e(notebook_summary(r['notebook']))}</pre>")
+        from judge.feedback.report import builds_on_line
+
+        if builds_on_line(r):
+            out.append(f"<p>{e(builds_on_line(r))}</p>")
         if r["status"] == ResultStatus.ERROR and r.get("message"):
             out.append(f"<p style='color:#cf222e'>your code could not be loaded: {e(r['message'])}</p>")
         out.append("<table><thead><tr><th>verdict</th><th>test</th><th>score</th><th>feedback</th></tr></thead>"
@@ -112,10 +116,13 @@ def _as_file(problem_id: str, source_or_path: str | os.PathLike | None, folder: 
 
 def run(kind: str, problem_id: str, source_or_path: str | os.PathLike | None = None, *,
         db: str | os.PathLike | None = None) -> Report:
-    """``kind`` is ``test`` (public tests) or ``submit`` (public and hidden, recorded in the history)."""
+    """``kind`` is ``test`` (public tests) or ``submit`` (public and hidden, recorded in the history). Source text
+    imports the earlier solutions it builds on from the current folder, as the kernel itself does."""
     with tempfile.TemporaryDirectory(prefix="judge-desk-") as folder:
         path = _as_file(problem_id, source_or_path, folder)
         cmd = [sys.executable, "-m", "judge", kind, problem_id, *([path] if path else []), "--json"]
+        if path is not None and Path(path).parent == Path(folder):
+            cmd += ["--imports-from", os.getcwd()]
         if db is not None and kind == "submit":
             cmd += ["--db", os.fspath(db)]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=JUDGE_TIMEOUT_S, check=False)

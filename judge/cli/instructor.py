@@ -161,7 +161,12 @@ def collect(download: Path, submissions: Path, problems: tuple[str, ...], fmt: s
     root = _root()
     course = load_course(course_file) if course_file is not None else None
     roster = course.students if course else (read_roster_csv(roster_file) if roster_file else None)
-    ids = _ids(problems) or (course.problems if course else problem_ids(root))
+    ids = list(_ids(problems) or (course.problems if course else problem_ids(root)))
+    for pid in list(ids):  # a student's own earlier solutions that a graded file imports are kept too
+        try:
+            ids += [dep for dep in load_problem(root, pid).builds_on if dep not in ids]
+        except ProblemError:
+            continue
     starters = {}
     for pid in ids:
         try:

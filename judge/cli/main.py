@@ -173,6 +173,11 @@ def show(problem_id: str) -> None:
                f"{problem.time_limit_s:g} s of CPU time, {problem.memory_limit_mb} MB of memory; "
                f"{problem.submission_time_limit_s:g} s for all tests together. Allowed imports: "
                f"{', '.join(problem.allowed_imports)} (anything else is the verdict 'forbidden').")
+    if problem.builds_on:
+        click.echo(f"Builds on: {', '.join(problem.builds_on)}. Your file may import your own solution of each "
+                   f"(from {problem.builds_on[0]} import ...): the file of that name beside yours, .py or .ipynb "
+                   f"(judge test/submit --imports-from DIR: another folder). Graded with the same student's file, "
+                   f"never another's; see the statement.")
 
 
 @main.command()
@@ -233,6 +238,16 @@ def start(problem_id: str, force: bool, notebook: bool) -> None:
     if unsolved:
         click.echo(f"note: its prerequisites {', '.join(unsolved)} are not solved yet (it starts anyway; "
                    f"'judge next' suggests an order)")
+    if problem.builds_on:
+        from judge.engine.builds_on import beside
+
+        found = beside(problem, target.parent)
+        there = ", ".join(f"{p.name}" for p in found.values() if p is not None)
+        absent = [dep for dep, p in found.items() if p is None]
+        click.echo(f"it builds on your own {', '.join(problem.builds_on)}: the starter imports them from "
+                   f"{target.parent}" + (f" (found: {there})" if there else "")
+                   + (f"; not there yet: {', '.join(f'{d}.py' for d in absent)} (judge start {absent[0]})"
+                      if absent else ""))
 
 
 def _unsolved_prerequisites(root_dir: Path, problem: Problem, db: str | None = None) -> list[str]:
@@ -240,7 +255,15 @@ def _unsolved_prerequisites(root_dir: Path, problem: Problem, db: str | None = N
     return [pre for pre in problem.prerequisites if not is_solved(best.get(pre))]
 
 
-def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind: str) -> None:
+IMPORTS_FROM_OPTION = click.option(
+    "--imports-from", "imports_from", metavar="DIR", default=None,
+    type=click.Path(exists=True, file_okay=False, dir_okay=True),
+    help="For a problem that builds on earlier ones: the folder of your own solutions it imports "
+         "(default: FILE's folder).")
+
+
+def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind: str,
+         imports_from: str | None = None) -> None:
     from judge.engine.runner import collect_tests, run_solution  # pytest and NumPy: only commands that judge
     from judge.grading.release import released_hidden
 
@@ -254,7 +277,7 @@ def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind:
     if not as_json and sys.stdout.isatty():  # on a terminal: each test's verdict as it comes, then the report
         progress = TestProgress(problem.id, len(collect_tests(problem, visibility)), sys.stdout)
     try:
-        result = run_solution(problem, path, visibility, validate=False, on_test=progress)
+        result = run_solution(problem, path, visibility, validate=False, on_test=progress, imports_from=imports_from)
     finally:
         if progress is not None:
             progress.done()
@@ -291,10 +314,11 @@ def _run(problem_id: str, file: str | None, as_json: bool, db: str | None, kind:
 @click.argument("problem_id")
 @file_argument()
 @JSON_OPTION
-def test(problem_id: str, file: str | None, as_json: bool) -> None:
+@IMPORTS_FROM_OPTION
+def test(problem_id: str, file: str | None, as_json: bool, imports_from: str | None) -> None:
     """Run the public tests of PROBLEM_ID on FILE (default workspace/PROBLEM_ID.py), with full feedback.
     Not recorded: 'judge submit' records."""
-    _run(problem_id, file, as_json, None, "test")
+    _run(problem_id, file, as_json, None, "test", imports_from)
 
 
 @main.command()
@@ -302,10 +326,11 @@ def test(problem_id: str, file: str | None, as_json: bool) -> None:
 @file_argument()
 @JSON_OPTION
 @DB_OPTION
-def submit(problem_id: str, file: str | None, as_json: bool, db: str | None) -> None:
+@IMPORTS_FROM_OPTION
+def submit(problem_id: str, file: str | None, as_json: bool, db: str | None, imports_from: str | None) -> None:
     """Run public and hidden tests on FILE (default workspace/PROBLEM_ID.py), print the score report and record
     it in the history."""
-    _run(problem_id, file, as_json, db, "submit")
+    _run(problem_id, file, as_json, db, "submit", imports_from)
 
 
 @main.command()

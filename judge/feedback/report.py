@@ -46,6 +46,14 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def builds_on_line(result: dict[str, Any]) -> str | None:
+    """Which of the learner's own earlier solutions the submission imported (judge/engine/builds_on.py)."""
+    used = result.get("builds_on") or []
+    if not used:
+        return None
+    return "built on your own " + ", ".join(f"{b['file']} (sha256 {b['sha256'][:12]})" for b in used)
+
+
 def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
     """A learner's score report: one line per test (failures with their message), the score line, and the score
     by kind of test. ``pending`` says where the tests that did not run are run (when every test here passed).
@@ -55,6 +63,8 @@ def render_result(result: dict[str, Any], *, pending: str | None = None) -> str:
     lines.append(click.style(f"{result['problem']}", bold=True) + f"  ({what})")
     if result.get("notebook"):
         lines.extend(f"  {line}" for line in notebook_summary(result["notebook"]).splitlines())
+    if builds_on_line(result):
+        lines.append(f"  {builds_on_line(result)}")
     if result["status"] == ResultStatus.ERROR and result.get("message"):
         lines.append(click.style(f"  your file could not be loaded: {result['message']}", fg="red"))
     width = max([len(t["name"]) for t in result["tests"]] + [10])

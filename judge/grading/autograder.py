@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from judge.engine.problems import ProblemError, find_root, problem_ids
+from judge.engine.problems import ProblemError, find_root, load_problem, problem_ids
 from judge.engine.results import deadline_result
 from judge.engine.runner import collect_tests
 from judge.engine.verdicts import is_judge_error
@@ -142,6 +142,12 @@ def find_submissions(folder: Path, ids: list[str], refused: list[str] | None = N
     return found
 
 
+def builds_on_of(source: Path, pid: str) -> list[str]:
+    """The problems ``pid`` builds on: the student's own files of those, from the same submission, are what it
+    imports (judge/engine/builds_on.py)."""
+    return load_problem(source, pid).builds_on
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", default=os.environ.get("JUDGE_AUTOGRADER_ROOT", "/autograder"))
@@ -161,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = problem_ids(source)
     refused: list[str] = []
     files = find_submissions(root / "submission", ids, refused)
+    earlier = find_submissions(root / "submission", sorted({d for pid in ids for d in builds_on_of(source, pid)}))
     if spec.leases_uids:
         locked = lock_down(root, source)
         print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
@@ -204,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                 late.append(pid)
                 continue
             try:
-                result = grader.grade_one(pid, str(path) if path else None, spec.tier)
+                mine = {dep: str(earlier[dep]) if dep in earlier else None for dep in builds_on_of(source, pid)}
+                result = grader.grade_one(pid, str(path) if path else None, spec.tier, mine)
             except DeadlineReached:
                 late.append(pid)
                 continue

@@ -61,8 +61,10 @@ class Grader:
         return self.zygotes[spec.tier]
 
     def grade(self, pid: str, pairs: list[tuple[Any, str | None]], tier: str,
-              on_result: Callable[[Any, dict[str, Any] | None, str], None]) -> None:
-        """Judge ``pairs`` ((key, path or None for a missing file)) of problem ``pid``; ``on_result`` per pair."""
+              on_result: Callable[[Any, dict[str, Any] | None, str], None],
+              builds_on: dict[Any, dict[str, str | None]] | None = None) -> None:
+        """Judge ``pairs`` ((key, path or None for a missing file)) of problem ``pid``; ``on_result`` per pair.
+        ``builds_on[key]``: the same student's files of the problems ``pid`` builds on (None: no such file)."""
         from judge.engine.runner import run_batch
 
         problem = self.problem(pid)
@@ -78,16 +80,29 @@ class Grader:
                 files.append((key, path))
         if files:
             # Results are schema-checked by the test suite on every path (as for judge submit), not per pair here.
-            run_batch(problem, files, on_result, "all", sandbox=spec, zygote=self.zygote(spec), validate=False)
+            run_batch(problem, files, on_result, "all", sandbox=spec, zygote=self.zygote(spec), validate=False,
+                      builds_on=students_own(problem, builds_on or {}))
 
-    def grade_one(self, pid: str, path: str | None, tier: str) -> dict[str, Any]:
+    def grade_one(self, pid: str, path: str | None, tier: str,
+                  builds_on: dict[str, str | None] | None = None) -> dict[str, Any]:
         """The result of one pair; RuntimeError when the judge could not judge it."""
         got: list[tuple[dict[str, Any] | None, str]] = []
-        self.grade(pid, [(pid, path)], tier, lambda _key, result, error: got.append((result, error)))
+        self.grade(pid, [(pid, path)], tier, lambda _key, result, error: got.append((result, error)),
+                   {pid: builds_on or {}})
         result, error = got[0]
         if result is None:
             raise RuntimeError(error)
         return result
+
+
+def students_own(problem: Problem, files: dict[Any, dict[str, str | None]]) -> Callable[..., Any]:
+    """Where a class's submission finds the earlier solutions it imports: only among the files the roster matched
+    for the same student (``files[key]``), never beside it, so never another student's file."""
+    def found(key: Any, _path: str) -> tuple[dict[str, Path | None], str]:
+        mine = files.get(key) or {}
+        return ({dep: Path(mine[dep]) if mine.get(dep) else None for dep in problem.builds_on},
+                "among your submitted files")
+    return found
 
 
 def _one_line(exc: BaseException) -> str:
@@ -144,6 +159,7 @@ def _serve(grader: Grader, reply: Any) -> None:
 
 def _serve_batch(grader: Grader, reply: Any, request: dict[str, Any]) -> None:
     pending = {pair["key"]: pair.get("path") for pair in request["pairs"]}
+    earlier = {pair["key"]: pair["builds_on"] for pair in request["pairs"] if pair.get("builds_on")}
     started = time.monotonic()
 
     def send(key: Any, result: dict[str, Any] | None, error: str) -> None:
@@ -162,7 +178,7 @@ def _serve_batch(grader: Grader, reply: Any, request: dict[str, Any]) -> None:
         reply.flush()
 
     try:
-        grader.grade(request["problem"], list(pending.items()), request.get("sandbox", "auto"), send)
+        grader.grade(request["problem"], list(pending.items()), request.get("sandbox", "auto"), send, earlier)
     except Exception as exc:  # the judge failed on this batch: the pairs not yet answered are retried by the parent
         traceback.print_exc(file=sys.stderr)
         message = _one_line(exc)

@@ -207,6 +207,16 @@ def not_graded_by_student(submissions: Path, reasons: list[tuple[Path, str]]) ->
     return out
 
 
+def resume_key(sha: str, earlier: dict[str, Path | None]) -> str:
+    """What a pair's grade depends on besides the tests and the judge: its file, and the student's files of the
+    problems it builds on (``sha`` itself when there are none, so older gradebooks stay valid)."""
+    present = sorted((dep, f) for dep, f in earlier.items() if f is not None)
+    if not present:
+        return sha
+    parts = [sha] + [f"{dep}:{sha256_bytes(f.read_bytes())}" for dep, f in present]
+    return sha256_bytes("\n".join(parts).encode())
+
+
 def log_lines(out: Path, lines: list[str]) -> None:
     """Append what the terminal showed to OUT/grading.log."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
@@ -246,7 +256,9 @@ def grade_class(
     if course is not None and not problems:
         problems = course.problems
     ids = pick_problems(root, problems, warn)
-    roster = read_roster(submissions, ids, course.student_ids if course is not None else None)
+    builds_on = {pid: load_problem(root, pid).builds_on for pid in ids}
+    roster = read_roster(submissions, ids, course.student_ids if course is not None else None,
+                         sorted({d for deps in builds_on.values() for d in deps} - set(ids)))
     manifest = read_manifest(submissions)
     tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
     out.mkdir(parents=True, exist_ok=True)
@@ -281,6 +293,9 @@ def grade_class(
                 if (pair.student, pair.problem) not in chosen:
                     continue
                 sha = sha256_bytes(pair.path.read_bytes()) if pair.path is not None else MISSING_SHA256
+                earlier = {dep: roster.files.get((pair.student, dep)) for dep in builds_on[pair.problem]}
+                if pair.path is not None:  # a change to an earlier file it may import changes its grade too
+                    sha = resume_key(sha, earlier)
                 if not regrade and book.is_unchanged(pair.student, pair.problem, sha, tests_sha[pair.problem],
                                                      judge_version(), spec.tier):
                     summary.skipped += 1
@@ -288,13 +303,16 @@ def grade_class(
                     continue
                 request = {"problem": pair.problem, "path": str(pair.path) if pair.path else None,
                            "sandbox": spec.tier}
+                if earlier:
+                    request["builds_on"] = {dep: str(f) if f else None for dep, f in earlier.items()}
                 yield Task(request, meta=(pair, sha))
 
         def done(task: Task, result: dict[str, Any] | None, error: str) -> None:
             pair, sha = task.meta
             assert isinstance(pair, Pair)
             if result is not None:
-                book.record(pair.student, pair.problem, result=result, solution_sha256=result["solution_sha256"],
+                book.record(pair.student, pair.problem, result=result,
+                            solution_sha256=sha if builds_on[pair.problem] else result["solution_sha256"],
                             tests_sha256=result["tests_sha256"], judge_version=result["judge_version"],
                             sandbox=result.get("sandbox", spec.tier))
             else:

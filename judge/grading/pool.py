@@ -121,8 +121,11 @@ class _Child:
         self.batch_id, self.deadline = batch_id, deadline
         self.tasks = {str(i): t for i, t in enumerate(tasks)}
         request = dict(tasks[0].request, id=batch_id, pairs=[
-            {"key": key, "path": t.request.get("path")} for key, t in self.tasks.items()])
+            {"key": key, "path": t.request.get("path"), **({"builds_on": t.request["builds_on"]}
+                                                            if "builds_on" in t.request else {})}
+            for key, t in self.tasks.items()])
         request.pop("path", None)
+        request.pop("builds_on", None)
         self.proc.stdin.write((json.dumps(request) + "\n").encode())
         self.proc.stdin.flush()
 

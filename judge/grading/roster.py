@@ -103,10 +103,13 @@ def _student_files(entry: Path, seen: dict[tuple[int, int], Path], reasons: list
     return found
 
 
-def read_roster(folder: str | Path, problems: list[str], expected: list[str] | None = None) -> Roster:
+def read_roster(folder: str | Path, problems: list[str], expected: list[str] | None = None,
+                builds_on: list[str] = ()) -> Roster:
     """Students are the sub-folders (hidden ones skipped), or ``expected`` (a course roster: its students without
     a folder have every problem missing, folders of others are ignored). Files that do not stand for a graded
-    problem, ambiguous ones, and refused links and special files are listed in ``reasons``."""
+    problem, ambiguous ones, and refused links and special files are listed in ``reasons``. The files of
+    ``builds_on`` (problems the graded ones build on, not graded themselves) are matched too, into ``files``: what
+    a student's graded file imports is that same student's file (judge/engine/builds_on.py)."""
     base = Path(folder)
     if not base.is_dir():
         raise ProblemError(f"{base}: no such folder; pass a folder holding one sub-folder per student")
@@ -114,7 +117,7 @@ def read_roster(folder: str | Path, problems: list[str], expected: list[str] | N
     reasons: list[tuple[Path, str]] = []
     files: dict[tuple[str, str], Path] = {}
     seen: dict[tuple[int, int], Path] = {}
-    wanted = set(problems)
+    wanted = set(problems) | set(builds_on)
     allowed = set(expected) if expected is not None else None
     for entry in sorted(base.iterdir()):
         if is_junk(Path(entry.name)) or (entry.name in COLLECT_FILES and entry.is_file()):
