@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from helpers import FIXTURE_ROOT, REPO, SUBMISSIONS
@@ -70,3 +75,26 @@ _made: list[Path] = []
 def remove_readable_tmpdirs() -> None:
     while _made:
         shutil.rmtree(_made.pop(), ignore_errors=True)
+
+
+def run_autograder(bundle: Path, root: Path, files: dict[str, Path]) -> tuple[subprocess.CompletedProcess, dict]:
+    """Unpack the Gradescope ``bundle`` into ``root`` (source/, submission/ holding ``files``), run its
+    run_autograder as Gradescope does, and return the process and results.json."""
+    (root / "source").mkdir(parents=True)
+    for d in (root, root / "source"):
+        d.chmod(0o755)
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(root / "source")
+        for info in zf.infolist():  # zipfile does not restore permissions
+            mode = info.external_attr >> 16
+            if mode & 0o111:
+                os.chmod(root / "source" / info.filename, 0o755)
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    for name, src in files.items():
+        shutil.copyfile(src, root / "submission" / name)
+    env = {k: v for k, v in os.environ.items() if k not in ("JUDGE_ROOT", "PYTHONPATH")}
+    env.update(JUDGE_AUTOGRADER_ROOT=str(root), JUDGE_PYTHON=sys.executable)
+    proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+    return proc, json.loads((root / "results" / "results.json").read_text())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from classroom import probe_root
+from classroom import probe_root, readable_tmpdir, remove_readable_tmpdirs, run_autograder
 from helpers import judge, judge_json, write_file
 
 from judge.engine.problems import load_problem
@@ -219,6 +219,28 @@ def test_a_class_uses_each_students_own_earlier_file(tmp_path):
     rows = {r["student"]: r for r in csv.DictReader((out / "grades.csv").open())}
     assert rows["ben"]["later"] == "3"
     assert "graded 1 of 5 pairs" in again.stdout and "4 already graded" in again.stdout
+
+
+@pytest.mark.slow
+def test_the_autograder_takes_the_earlier_file_from_the_same_upload(tmp_path, tmp_path_factory):
+    """A Gradescope bundle of later alone: base.py uploaded with later.py is imported; without it, later does not
+    load and results.json says so."""
+    root = builds_on_root(tmp_path)
+    bundle = tmp_path / "autograder.zip"
+    proc = judge("export", "gradescope", str(bundle), "--problems", "later", root=root)
+    assert proc.returncode == 0, proc.stderr
+    files = {"later.py": write_file(tmp_path / "up" / "later.py", LATER_IMPORTS),
+             "base.py": write_file(tmp_path / "up" / "base.py", BASE_OK)}
+    try:
+        ag = readable_tmpdir(tmp_path_factory, "autograder-builds-on")
+        proc, doc = run_autograder(bundle, ag / "with", files)
+        assert proc.returncode == 0, proc.stderr
+        assert doc["score"] == 3
+        proc, doc = run_autograder(bundle, ag / "without", {"later.py": files["later.py"]})
+        assert doc["score"] == 0
+        assert "among your submitted files" in json.dumps(doc)
+    finally:
+        remove_readable_tmpdirs()
 
 
 def test_collect_keeps_the_earlier_files_a_graded_file_imports(tmp_path):

@@ -3,18 +3,15 @@ mutant, and its results.json validates against the Gradescope schema kept in jud
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import stat
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import jsonschema
 import pytest
-from classroom import readable_tmpdir, remove_readable_tmpdirs
+from classroom import readable_tmpdir, remove_readable_tmpdirs, run_autograder
 from helpers import REPO, judge
 
 from judge.engine.problems import load_schema
@@ -38,27 +35,6 @@ def ag_root(tmp_path_factory) -> Path:
     return readable_tmpdir(tmp_path_factory, "autograder")
 
 
-def _run_autograder(bundle: Path, root: Path, files: dict[str, Path]) -> tuple[subprocess.CompletedProcess, dict]:
-    (root / "source").mkdir(parents=True)
-    for d in (root, root / "source"):
-        d.chmod(0o755)
-    with zipfile.ZipFile(bundle) as zf:
-        zf.extractall(root / "source")
-        for info in zf.infolist():  # zipfile does not restore permissions
-            mode = info.external_attr >> 16
-            if mode & 0o111:
-                os.chmod(root / "source" / info.filename, 0o755)
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "submission").mkdir()
-    for name, src in files.items():
-        shutil.copyfile(src, root / "submission" / name)
-    env = {k: v for k, v in os.environ.items() if k not in ("JUDGE_ROOT", "PYTHONPATH")}
-    env.update(JUDGE_AUTOGRADER_ROOT=str(root), JUDGE_PYTHON=sys.executable)
-    proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300)
-    return proc, json.loads((root / "results" / "results.json").read_text())
-
-
 def test_bundle_layout(bundle):
     """setup.sh and run_autograder at the top (executable), the judge and the problem with its hidden tests,
     no solutions."""
@@ -80,7 +56,7 @@ def test_bundle_layout(bundle):
 def test_run_autograder_on_reference_and_mutant(bundle, ag_root):
     """Unpacked into a temporary root: the reference scores full marks, a mutant less; both results.json
     validate, hidden tests are hidden, the judge that ran is the bundled one."""
-    proc, ref = _run_autograder(bundle, ag_root / "a", {
+    proc, ref = run_autograder(bundle, ag_root / "a", {
         "causal_mask.py": REPO / "solutions" / "causal_mask" / "reference.py"})
     assert proc.returncode == 0, proc.stderr
     assert f"from {ag_root / 'a' / 'source' / 'judge'}" in proc.stdout
@@ -88,7 +64,7 @@ def test_run_autograder_on_reference_and_mutant(bundle, ag_root):
     assert ref["score"] == sum(t["max_score"] for t in ref["tests"]) > 0
     assert all(t["status"] == "passed" for t in ref["tests"])
     assert {t["visibility"] for t in ref["tests"]} == {"visible", "hidden"}
-    proc, mut = _run_autograder(bundle, ag_root / "b", {
+    proc, mut = run_autograder(bundle, ag_root / "b", {
         "causal_mask.py": REPO / "solutions" / "causal_mask" / "mutants" / "diagonal_excluded.py"})
     assert proc.returncode == 0, proc.stderr
     jsonschema.validate(mut, SCHEMA)
@@ -98,7 +74,7 @@ def test_run_autograder_on_reference_and_mutant(bundle, ag_root):
 
 def test_run_autograder_with_no_file(bundle, ag_root):
     """A submission without causal_mask.py: results.json is still written, score 0, every test failed."""
-    proc, doc = _run_autograder(bundle, ag_root / "c", {"notes.py": REPO / "problems" / "causal_mask" / "starter.py"})
+    proc, doc = run_autograder(bundle, ag_root / "c", {"notes.py": REPO / "problems" / "causal_mask" / "starter.py"})
     assert proc.returncode == 0, proc.stderr
     jsonschema.validate(doc, SCHEMA)
     assert doc["score"] == 0 and doc["tests"] and "no file named" in doc["output"]
@@ -141,7 +117,7 @@ def test_the_overall_deadline_leaves_a_valid_results_json(tmp_path_factory, tmp_
     root = readable_tmpdir(tmp_path_factory, "autograder-deadline")
     os.environ["JUDGE_AUTOGRADER_DEADLINE_S"] = "2"  # stop after ~1 s: within the first problem
     try:
-        proc, doc = _run_autograder(out, root, files)
+        proc, doc = run_autograder(out, root, files)
     finally:
         del os.environ["JUDGE_AUTOGRADER_DEADLINE_S"]
     jsonschema.validate(doc, SCHEMA)
