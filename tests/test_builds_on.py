@@ -212,6 +212,7 @@ def test_a_class_uses_each_students_own_earlier_file(tmp_path):
     assert "among your submitted files" in dee["message"]
     ada = json.loads((out / "results" / "ada" / "later.json").read_text())
     assert ada["builds_on"][0]["file"] == "base.py"
+    assert "Built on your own `base.py`" in (out / "feedback" / "ada.md").read_text()
     write_file(subs / "ben" / "base.py", BASE_OK)
     again = judge("grade", str(subs), "--out", str(out), "--problems", "later", "-q", "--jobs", "2",
                   "--allow-weak-sandbox", root=root)
@@ -305,3 +306,14 @@ def test_the_capstone_with_the_model_code_written_once(tmp_path):
         used = {b["file"] for b in result["builds_on"]}
         assert used == ({"tiny_transformer.py"} if pid == capstone[0] else {"tiny_transformer.py",
                                                                              "pretrain_both_ways.py"})
+
+
+def test_feedback_names_the_earlier_file_and_its_grade():
+    """A student's feedback says which own file a result was built on, with that file's grade when it was graded
+    in the same run, and shows a hostile file name inert."""
+    from judge.grading.outputs import built_on_note
+
+    result = {"builds_on": [{"problem": "base", "file": "base\x1b[2J.py", "sha256": "0" * 64}]}
+    note = built_on_note(result, {"base": {"score": 0.0, "max_score": 1.0, "status": "failed"}})
+    assert "which scored 0/1 on base" in note and "\x1b" not in note
+    assert "which scored" not in built_on_note(result, {})

@@ -25,6 +25,9 @@ from typing import Any
 from judge.engine.problems import validator
 from judge.engine.verdicts import ResultStatus, Verdict
 from judge.feedback.messages import collapse
+from judge.feedback.report import builds_on_line
+
+from .inert_text import visible
 
 SCHEMA = "gradescope_results.schema.json"
 ROOT_ENV = "JUDGE_AUTOGRADER_ROOT"
@@ -81,6 +84,8 @@ def to_gradescope(results: list[dict[str, Any]], *, judge_errors: list[str] = ()
         line = f"{result['problem']}: {result['score']:g}/{result['max_score']:g} ({result['status']})"
         if result["status"] in (ResultStatus.ERROR, ResultStatus.MISSING) and result.get("message"):
             line += f": {result['message']}"
+        if result.get("builds_on"):
+            line += f"; {visible(builds_on_line(result))}"
         summary.append(line)
         repeats = {id(x): shown for shown in collapse(result["tests"]) for x in shown.same}
         firsts = {id(shown.test): shown for shown in collapse(result["tests"]) if shown.same}

@@ -263,6 +263,18 @@ def _late_line(late: Late | None) -> str | None:
     return f"Your submission is {late.note.replace('check it by hand', 'your instructor will check it')}."
 
 
+def built_on_note(result: dict[str, Any], rows: dict[str, dict[str, Any]]) -> str:
+    """Which of the student's own earlier files the result imported, with each one's grade when it was graded in
+    this run: the later score used that code as it is (judge/engine/builds_on.py)."""
+    parts = []
+    for used in result["builds_on"]:
+        row = rows.get(used["problem"])
+        graded = (f", which scored {row['score']:g}/{row['max_score']:g} on {used['problem']}"
+                  if row is not None and row["status"] not in (Verdict.JUDGE_ERROR, ResultStatus.MISSING) else "")
+        parts.append(f"`{visible(used['file'])}`{graded}")
+    return f"Built on your own {', '.join(parts)} (used as it is, as if pasted into this file)."
+
+
 def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: list[str],
                       maxima: dict[str, float], late: dict[str, Any] | None = None,
                       not_graded: list[list[str]] | None = None, groups: dict[str, str] | None = None) -> str:
@@ -293,6 +305,8 @@ def feedback_markdown(student: str, rows: dict[str, dict[str, Any]], problems: l
         lines.append(f"## {p}: {row['score']:g}/{row['max_score']:g} ({row['status']})")
         if groups and groups.get(p):
             lines.append(f"\nSubmitted as a group: {groups[p]}.")
+        if result.get("builds_on"):
+            lines.append(f"\n{built_on_note(result, rows)}")
         if late and _late_line(late.get(p)):
             lines.append(f"\n{_late_line(late.get(p))}")
         if row["status"] == ResultStatus.MISSING:
