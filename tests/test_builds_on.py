@@ -129,6 +129,9 @@ def test_the_earlier_file_obeys_the_import_rules(tmp_path):
     assert "base.py (your solution of base, which your file imports)" in result["message"]
     assert "imports 'os'" in result["message"]
     assert {t["status"] for t in result["tests"]} == {"forbidden"}
+    hidden = "def double(x):\n    return len(__import__('csv').__name__) * 0 + 2 * x\n"  # no import statement to see
+    result = later_result(root, tmp_path / "dynamic", LATER_IMPORTS, hidden)
+    assert result["score"] == 0 and {t["status"] for t in result["tests"]} == {"forbidden"}
 
 
 def test_errors_in_the_earlier_file_name_its_lines(tmp_path):

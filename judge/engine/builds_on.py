@@ -99,17 +99,18 @@ def locate(problem: Problem, submission: str | os.PathLike, imports_from: str | 
     return beside(problem, Path(submission).resolve().parent)
 
 
-def _read(path: Path) -> str:
-    """The Python text of a builds-on file (a notebook's graded cells); ValueError with why it cannot be used."""
-    if path.suffix == ".ipynb":
-        try:
-            return read_notebook(path).source
-        except NotebookError as exc:
-            raise ValueError(str(exc)) from None
+def _read(path: Path) -> tuple[str, str]:
+    """The Python text of a builds-on file (a notebook's graded cells) and the SHA-256 of the bytes read;
+    ValueError with why it cannot be used."""
     data = path.read_bytes()
     if len(data) > MAX_COMPANION_BYTES:
         raise ValueError(f"larger than {MAX_COMPANION_BYTES >> 10} KiB")
-    return data.decode("utf-8")
+    if path.suffix == ".ipynb":
+        try:
+            return read_notebook(path).source, sha256_bytes(data)
+        except NotebookError as exc:
+            raise ValueError(str(exc)) from None
+    return data.decode("utf-8"), sha256_bytes(data)
 
 
 def ship(problem: Problem, source: str, located: dict[str, Path | None], where: str) -> Shipped:
@@ -130,7 +131,7 @@ def ship(problem: Problem, source: str, located: dict[str, Path | None], where: 
             continue
         what = f"{path.name} (your solution of {dep}, which your file imports)"
         try:
-            text = _read(path)
+            text, sha = _read(path)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             shipped.refusal = Outcome(decide(Seen.FILE_UNLOADABLE), message=f"{what} cannot be used: {exc}")
             return shipped
@@ -139,7 +140,7 @@ def ship(problem: Problem, source: str, located: dict[str, Path | None], where: 
             shipped.refusal = Outcome(refused.verdict, message=f"{what}: {refused.message}")
             return shipped
         shipped.modules[dep] = {"file": f"{dep}.py", "source": text}
-        shipped.records.append({"problem": dep, "file": path.name, "sha256": sha256_bytes(path.read_bytes())})
+        shipped.records.append({"problem": dep, "file": path.name, "sha256": sha})
         pending.extend(sorted(imported_names(text, names) - set(shipped.modules)))
     for dep in sorted(names - set(shipped.modules)):  # never named by an import statement: nothing of it loads
         shipped.modules[dep] = {"missing": f"No module named '{dep}': import your solution of {dep} with an "
