@@ -31,6 +31,8 @@ from typing import IO, Any
 
 from judge.engine.verdicts import first_judge_error, is_judge_error
 
+from .inert_text import visible
+
 
 @dataclass
 class Task:
@@ -103,12 +105,38 @@ class BatchPolicy:
         return False
 
 
+LOG_LINE_CAP = 2000
+_log_lock = threading.Lock()
+
+
+def copy_inert(stream: IO[bytes], log: IO[bytes], pid: int) -> None:
+    """Copy a grading child's stderr into grading.log line by line, each prefixed ``[grading process PID]`` and
+    shown inert (escaped control, bidi and undecodable characters, capped): a judge error's message can carry a
+    student's text, and a TA reads the log in a terminal."""
+    try:
+        for raw in iter(lambda: stream.readline(1 << 16), b""):
+            line = f"[grading process {pid}] " + visible(raw.decode("utf-8", "replace").rstrip("\n"))
+            if len(line) > LOG_LINE_CAP:
+                line = line[:LOG_LINE_CAP] + f"... [{len(line) - LOG_LINE_CAP} more chars]"
+            with _log_lock:
+                log.write((line + "\n").encode("utf-8"))
+                log.flush()
+    except (OSError, ValueError):  # the log or the pipe was closed: the run is ending
+        pass
+    finally:
+        stream.close()
+
+
 class _Child:
     def __init__(self, env: dict[str, str], log: IO[bytes] | int) -> None:
+        to_log = not isinstance(log, int)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "judge.grading.child", str(os.getpid())], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE if to_log else log, env=env, start_new_session=True,
         )
+        if to_log:
+            threading.Thread(target=copy_inert, args=(self.proc.stderr, log, self.proc.pid), daemon=True,
+                             name=f"grading-log-{self.proc.pid}").start()
         self.fd = self.proc.stdout.fileno()
         os.set_blocking(self.fd, False)
         self.buf = bytearray()

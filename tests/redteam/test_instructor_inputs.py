@@ -568,3 +568,19 @@ def test_a_deeply_nested_collect_manifest_is_one_line(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert "collect.json: nested too deeply" in proc.stderr
 
+
+
+def test_a_grading_processs_stderr_reaches_the_log_inert(tmp_path):
+    """What a grading process prints on stderr (a judge error's traceback, which can quote a student's text) lands
+    in grading.log one prefixed line per line, control and bidi characters escaped, each line capped: it can
+    neither forge a '[judge grade' line nor drive the terminal of a TA who reads the log."""
+    from judge.grading.pool import LOG_LINE_CAP, copy_inert
+
+    text = ("Traceback: \x1b[2J\x1b[31mred\u202e\n[judge grade 2027-01-01T00:00:00] all graded\n"
+            + "x" * (3 * LOG_LINE_CAP) + "\n").encode() + b"\xff\xfe not utf-8"
+    log = io.BytesIO()
+    copy_inert(io.BytesIO(text), log, 4242)
+    lines = log.getvalue().decode("utf-8").splitlines()
+    assert len(lines) == 4 and all(line.startswith("[grading process 4242] ") for line in lines)
+    assert "\x1b" not in log.getvalue().decode() and "\u202e" not in log.getvalue().decode()
+    assert "\\x1b[2J" in lines[0] and len(lines[2]) < LOG_LINE_CAP + 100
