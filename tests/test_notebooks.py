@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import REPO, judge, judge_json
+from helpers import REPO, judge, judge_json, write_file
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from judge.cli.desk import Report
@@ -284,3 +284,27 @@ def test_the_gradescope_autograder_finds_a_notebook_and_prefers_a_py_beside_it(t
     (sub / "work" / "padding_mask.py").write_text("x = 1\n")
     found = find_submissions(sub, ["causal_mask", "padding_mask"])
     assert found == {"causal_mask": sub / "causal_mask.ipynb", "padding_mask": sub / "work" / "padding_mask.py"}
+
+
+@pytest.mark.slow
+def test_a_notebook_builds_on_an_earlier_solution_kept_as_a_notebook(tmp_path):
+    """A notebook-only learner: tiny_transformer.ipynb beside the notebook. With %load_ext judge the kernel imports
+    it (no tiny_transformer.py anywhere), and %%judge test pretrain_both_ways on a cell that imports it passes, the
+    report naming the notebook it was built on."""
+    model = (REPO / "solutions" / "tiny_transformer" / "reference.py").read_text()
+    _write(tmp_path / "tiny_transformer.ipynb", new_code_cell("%matplotlib inline\n" + model),
+           new_code_cell("forward"))
+    training = (REPO / "solutions" / "pretrain_both_ways" / "reference.py").read_text()
+    nb = new_notebook(cells=[
+        new_code_cell("%load_ext judge"),
+        new_code_cell(f"%%judge test pretrain_both_ways\n{training}"),
+        new_code_cell("forward.__module__, sorted(train_clm.__code__.co_varnames)[:1]"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    _execute(nb, tmp_path)
+    html = _outputs(nb.cells[1], "text/html")
+    assert html and "built on your own tiny_transformer.ipynb" in html[0], nb.cells[1].outputs
+    cli_file = write_file(tmp_path / "cli" / "pretrain_both_ways.py", training)
+    code, cli = judge_json("test", "pretrain_both_ways", str(cli_file), "--imports-from", str(tmp_path))
+    assert code == 0 and f"score {cli['score']:g}/{cli['max_score']:g}" in html[0] and cli["score"] > 0
+    assert _outputs(nb.cells[2], "text/plain")[0].startswith("('tiny_transformer',")
