@@ -320,3 +320,20 @@ def test_feedback_names_the_earlier_file_and_its_grade():
     note = built_on_note(result, {"base": {"score": 0.0, "max_score": 1.0, "status": "failed"}})
     assert "which scored 0/1 on base" in note and "\x1b" not in note
     assert "which scored" not in built_on_note(result, {})
+
+
+def test_size_caps_of_the_earlier_file(tmp_path):
+    """A notebook with large outputs is still an earlier solution (its code is what counts); a .py above 1 MiB
+    is refused with a one-line reason naming it."""
+    root = builds_on_root(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(BASE_OK)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "A" * (3 << 19)})]
+    nb.cells = [cell]
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, str(tmp_path / "nb" / "base.ipynb"))
+    assert later_result(root, tmp_path / "nb", LATER_IMPORTS, None)["score"] == 3
+    huge = BASE_OK + "#" * (1 << 20) + "\n"
+    result = later_result(root, tmp_path / "big", LATER_IMPORTS, huge)
+    assert result["score"] == 0 and "base.py (your solution of base, which your file imports) cannot be used: " \
+        "larger than 1024 KiB" in result["message"]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from judge.engine.executor import Outcome
 from judge.engine.inspection import inspect_source
-from judge.engine.notebooks import NotebookError, read_notebook
+from judge.engine.notebooks import MAX_NOTEBOOK_BYTES, NotebookError, read_notebook
 from judge.engine.problems import Problem
 from judge.engine.results import sha256_bytes
 from judge.engine.verdicts import Seen, decide
@@ -102,15 +102,20 @@ def locate(problem: Problem, submission: str | os.PathLike, imports_from: str | 
 def _read(path: Path) -> tuple[str, str]:
     """The Python text of a builds-on file (a notebook's graded cells) and the SHA-256 of the bytes read;
     ValueError with why it cannot be used."""
-    data = path.read_bytes()
-    if len(data) > MAX_COMPANION_BYTES:
-        raise ValueError(f"larger than {MAX_COMPANION_BYTES >> 10} KiB")
-    if path.suffix == ".ipynb":
+    if path.suffix == ".ipynb":  # its outputs may be large: the notebook reader has its own cap
         try:
-            return read_notebook(path).source, sha256_bytes(data)
+            data = path.read_bytes() if path.stat().st_size <= MAX_NOTEBOOK_BYTES else b""
+            text = read_notebook(path).source
         except NotebookError as exc:
             raise ValueError(str(exc)) from None
-    return data.decode("utf-8"), sha256_bytes(data)
+    else:
+        data = path.read_bytes()
+        if len(data) > MAX_COMPANION_BYTES:
+            raise ValueError(f"larger than {MAX_COMPANION_BYTES >> 10} KiB")
+        text = data.decode("utf-8")
+    if len(text) > MAX_COMPANION_BYTES:  # a notebook's code cells
+        raise ValueError(f"its code is larger than {MAX_COMPANION_BYTES >> 10} KiB")
+    return text, sha256_bytes(data)
 
 
 def ship(problem: Problem, source: str, located: dict[str, Path | None], where: str) -> Shipped:
