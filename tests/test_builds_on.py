@@ -18,6 +18,7 @@ from helpers import judge, judge_json, write_file
 
 from judge.engine.problems import load_problem
 from judge.engine.runner import run_solution
+from judge.sandbox.launch import available_tiers, select_sandbox
 
 BASE_OK = "def double(x):\n    return 2 * x\n"
 BASE_WRONG = "def double(x):\n    return 3 * x\n"
@@ -142,15 +143,17 @@ def test_errors_in_the_earlier_file_name_its_lines(tmp_path):
     assert "base.py line 2, in double" in quad["message"] and "line 5, in quad" in quad["message"]
 
 
-def test_the_earlier_file_is_loaded_as_it_was_and_left_alone(tmp_path):
+@pytest.mark.parametrize("tier", [t for t in available_tiers() if t in ("bwrap", "process")])
+def test_the_earlier_file_is_loaded_as_it_was_and_left_alone(tmp_path, tier):
     """The worker gets the text, not the file: a submission that writes to its module's file changes nothing,
-    and the learner's file is byte for byte what it was."""
+    and the learner's file is byte for byte what it was, on every tier (the weak tier's worker loads the
+    submission from where it lies: the earlier module's __file__ must not be the learner's real file)."""
     root = builds_on_root(tmp_path)
     vandal = ("import base\n\ntry:\n    open(base.__file__, 'w').write('def double(x):\\n    return 0\\n')\n"
               "except OSError:\n    pass\n\n\ndef double(x):\n    return base.double(x)\n\n\n"
               "def quad(x):\n    import base as again\n    return again.double(again.double(x))\n")
-    result = later_result(root, tmp_path / "work", vandal, BASE_OK)
-    assert result["score"] == 3
+    result = later_result(root, tmp_path / "work", vandal, BASE_OK, sandbox=select_sandbox(tier))
+    assert result["score"] == 3 and result["sandbox"] == tier
     assert (tmp_path / "work" / "base.py").read_text() == BASE_OK
 
 

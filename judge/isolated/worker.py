@@ -29,6 +29,7 @@ import numpy as np
 from judge.isolated import confine, wire
 
 MESSAGE_CAP = 2000
+BUILDS_ON_FOLDER = "/builds-on-from-memory"  # the __file__ folder of a learner's earlier solution: no file is there
 FRAME_CAP = 12
 ALWAYS_FORBIDDEN = frozenset({
     "torch", "scipy", "jax", "jaxlib", "sklearn", "tensorflow", "keras", "transformers", "numba", "cupy",
@@ -69,11 +70,13 @@ class ImportGuard(importlib.abc.MetaPathFinder):
 class BuildsOn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """The learner's own earlier solutions (judge/engine/builds_on.py), loaded from the text of the hello frame:
     ``modules`` maps each builds-on name to ``{"file", "source"}`` or ``{"missing": message}``. Nothing on disk
-    backs them, so the submission cannot change them, and a builds-on name is never looked up anywhere else."""
+    backs them (their ``__file__`` is under :data:`BUILDS_ON_FOLDER`, which no tier has, so not even the weak tier's
+    worker, which loads the submission from where it lies, names the learner's real file), so the submission cannot
+    change them, and a builds-on name is never looked up anywhere else."""
 
-    def __init__(self, folder: str, modules: dict[str, dict[str, str]]) -> None:
+    def __init__(self, modules: dict[str, dict[str, str]]) -> None:
         self.modules = modules
-        self.paths = {name: os.path.join(folder, m["file"]) for name, m in modules.items() if "source" in m}
+        self.paths = {name: f"{BUILDS_ON_FOLDER}/{m['file']}" for name, m in modules.items() if "source" in m}
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         entry = self.modules.get(fullname)
@@ -192,7 +195,7 @@ class Worker:
                 fh.write(hello["source"])
             os.chmod(self.path, 0o444)
         allowed = frozenset(hello["allowed_imports"]) | {"__future__"}
-        builds_on = BuildsOn(os.path.dirname(self.path), hello.get("builds_on") or {})
+        builds_on = BuildsOn(hello.get("builds_on") or {})
         self.built_on = frozenset(builds_on.paths.values())
         sys.meta_path.insert(0, builds_on)
         sys.meta_path.insert(0, ImportGuard(self.built_on | {self.path}, allowed))
