@@ -340,3 +340,13 @@ def test_size_caps_of_the_earlier_file(tmp_path):
     result = later_result(root, tmp_path / "big", LATER_IMPORTS, huge)
     assert result["score"] == 0 and "base.py (your solution of base, which your file imports) cannot be used: " \
         "larger than 1024 KiB" in result["message"]
+
+
+def test_start_says_what_the_starter_imports_and_whether_it_is_there(tmp_path):
+    root = builds_on_root(tmp_path)
+    proc = judge("start", "later", root=root)
+    assert proc.returncode == 0, proc.stderr
+    assert f"the starter imports it from {root / 'workspace'}; not there yet: base.py (judge start base)" in proc.stdout
+    write_file(root / "workspace" / "base.py", BASE_OK)
+    proc = judge("start", "later", "--force", root=root)
+    assert "(found: base.py)" in proc.stdout and "not there yet" not in proc.stdout

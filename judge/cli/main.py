@@ -244,7 +244,8 @@ def start(problem_id: str, force: bool, notebook: bool) -> None:
         found = beside(problem, target.parent)
         there = ", ".join(f"{p.name}" for p in found.values() if p is not None)
         absent = [dep for dep, p in found.items() if p is None]
-        click.echo(f"it builds on your own {', '.join(problem.builds_on)}: the starter imports them from "
+        pronoun = "them" if len(problem.builds_on) > 1 else "it"
+        click.echo(f"it builds on your own {' and '.join(problem.builds_on)}: the starter imports {pronoun} from "
                    f"{target.parent}" + (f" (found: {there})" if there else "")
                    + (f"; not there yet: {', '.join(f'{d}.py' for d in absent)} (judge start {absent[0]})"
                       if absent else ""))
