@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from judge.engine.builds_on import locate, ship
+from judge.engine.builds_on import Shipped, locate, ship
 from judge.engine.executor import Executor, Limits, Outcome
 from judge.engine.inspection import inspect_source
 from judge.engine.notebooks import is_notebook, notebook_as_python
@@ -219,6 +219,115 @@ def _free_submission_garbage() -> None:
     gc.collect(1)
 
 
+@dataclass
+class _Batch:
+    """What :func:`run_batch` does per submission: :meth:`prepare` (read it, find what it builds on, inspect it,
+    start its worker) before its tests, :meth:`finish` (the result) after them."""
+
+    problem: Problem
+    visibility: str
+    plugin: JudgePlugin
+    limits: Limits
+    sandbox: SandboxSpec
+    on_result: Callable[[Any, dict[str, Any] | None, str], None]
+    seed: int = 0
+    validate: bool = True
+    zygote: Zygote | None = None
+    builds_on: Callable[[Any, str], tuple[dict[str, Path | None], str]] | None = None
+
+    def prepare(self, subject: _Subject) -> None:
+        if subject.executor is not None or subject.failure is not None:
+            return
+        subject.started = time.monotonic()
+        try:
+            subject.source = read_solution(subject.path)
+        except (ProblemError, OSError) as exc:
+            subject.failure = str(exc)
+            return
+        load_path, code, unreadable = self._loadable(subject)
+        shipped = self._earlier_solutions(subject, code) if not unreadable else None
+        problem = self.problem
+        executor = Executor(load_path, problem.entry_points, problem.allowed_imports, self.limits, seed=self.seed,
+                            sandbox=self.sandbox, zygote=self.zygote,
+                            builds_on=shipped.modules if shipped else None)
+        static = (Outcome(decide(Seen.FILE_UNLOADABLE), message=unreadable) if unreadable
+                  else inspect_source(code, problem.allowed_imports))
+        if static is None and shipped is not None:
+            static = shipped.refusal
+        if static is not None:
+            executor.refuse(static)
+        else:
+            executor.start()
+        subject.executor = executor
+        subject.proxy = SolutionProxy(executor, problem.entry_points, self.limits.time_s,
+                                      problem.submission_time_limit_s)
+
+    def _loadable(self, subject: _Subject) -> tuple[str, bytes, str | None]:
+        """The file the worker loads, its source, and why it cannot be (None when it can). A notebook's code
+        cells are extracted here as a .py file; the result's solution_sha256 stays the submitted notebook's, as
+        the gradebook's resume check expects."""
+        if not is_notebook(subject.path):
+            return subject.path, subject.source, None
+        subject.scratch = tempfile.mkdtemp(prefix="judge-notebook-")
+        extracted, subject.notebook, unreadable = notebook_as_python(subject.path, subject.scratch, self.problem.id)
+        if extracted is None:
+            return subject.path, subject.source, unreadable
+        return str(extracted), extracted.read_bytes(), None
+
+    def _earlier_solutions(self, subject: _Subject, code: bytes) -> Shipped | None:
+        """The learner's own solutions of the problems this one builds on that ``code`` imports (by default
+        those beside it)."""
+        if not self.problem.builds_on:
+            return None
+        if self.builds_on is not None:
+            located, where = self.builds_on(subject.key, subject.path)
+        else:
+            located, where = locate(self.problem, subject.path), f"beside {Path(subject.path).name}"
+        shipped = ship(self.problem, code.decode("utf-8", "replace"), located, where)
+        subject.built_on = shipped.records
+        return shipped
+
+    def finish(self, subject: _Subject) -> None:
+        if subject.failure is not None:
+            _drop_scratch(subject)
+            self.on_result(subject.key, None, subject.failure)
+            return
+        result = self._result(subject)
+        _drop_scratch(subject)
+        subject.executor, subject.proxy = None, None
+        self.on_result(subject.key, result, "")
+
+    def _result(self, subject: _Subject) -> dict[str, Any]:
+        """The result of ``subject`` from the records of its tests; a file that never loaded gives every test
+        the load failure's verdict and message."""
+        executor, problem = subject.executor, self.problem
+        executor.close()
+        records: list[TestRecord] = list(self.plugin.records.values())
+        load_failure = None
+        if executor.sticky is not None:
+            load_failure = f"{executor.sticky.verdict}: {executor.sticky.message}"
+            for r in records:
+                r.status, r.message = executor.sticky.verdict, executor.sticky.message
+        stdout, stderr = executor.output()
+        show_output = self.visibility == "public" or problem.hidden_feedback == "full"
+        return build_result(
+            problem=problem.id,
+            tests=[r.as_dict() for r in records],
+            duration_s=time.monotonic() - subject.started,
+            solution_sha256=sha256_bytes(subject.source),
+            tests_sha256=problem.tests_sha256(self.visibility),
+            visibility=self.visibility,
+            sandbox=self.sandbox.tier,
+            containment=containment(self.sandbox.tier),
+            load_failure=load_failure,
+            stdout=stdout if show_output else "",
+            stderr=stderr if show_output else "",
+            validate=self.validate,
+            notebook=subject.notebook,
+            builds_on=subject.built_on,
+        )
+
+
 def run_batch(
     problem: Problem,
     solutions: list[tuple[Any, str | os.PathLike]],
@@ -244,88 +353,16 @@ def run_batch(
     files = problem.test_files(visibility)
     if not files:
         raise ProblemError(f"{problem.path}: no test files ({visibility}); add tests_public.py")
-    limits = limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
-    sandbox = sandbox or select_sandbox("auto")
     subjects = [_Subject(key, str(path)) for key, path in solutions]
     plugin = JudgePlugin({p.name: v for p, v in files}, problem.hidden_feedback, on_record=on_test)
-    show_output = visibility == "public" or problem.hidden_feedback == "full"
-
-    def prepare(subject: _Subject) -> None:
-        if subject.executor is not None or subject.failure is not None:
-            return
-        subject.started = time.monotonic()
-        try:
-            subject.source = read_solution(subject.path)
-        except (ProblemError, OSError) as exc:
-            subject.failure = str(exc)
-            return
-        load_path, code, unreadable = subject.path, subject.source, None
-        if is_notebook(subject.path):  # the worker loads the code cells, extracted here as a .py file; the
-            # result's solution_sha256 stays the submitted notebook's, as the gradebook's resume check expects
-            subject.scratch = tempfile.mkdtemp(prefix="judge-notebook-")
-            extracted, subject.notebook, unreadable = notebook_as_python(subject.path, subject.scratch, problem.id)
-            if extracted is not None:
-                load_path, code = str(extracted), extracted.read_bytes()
-        shipped = None
-        if problem.builds_on and not unreadable:
-            located, where = (builds_on or _beside)(subject.key, subject.path)
-            shipped = ship(problem, code.decode("utf-8", "replace"), located, where)
-            subject.built_on = shipped.records
-        executor = Executor(load_path, problem.entry_points, problem.allowed_imports, limits, seed=seed,
-                            sandbox=sandbox, zygote=zygote, builds_on=shipped.modules if shipped else None)
-        static = (Outcome(decide(Seen.FILE_UNLOADABLE), message=unreadable) if unreadable
-                  else inspect_source(code, problem.allowed_imports))
-        if static is None and shipped is not None:
-            static = shipped.refusal
-        if static is not None:
-            executor.refuse(static)
-        else:
-            executor.start()
-        subject.executor = executor
-        subject.proxy = SolutionProxy(executor, problem.entry_points, limits.time_s,
-                                      problem.submission_time_limit_s)
-
-    def _beside(_key: Any, path: str) -> tuple[dict[str, Path | None], str]:
-        return locate(problem, path), f"beside {Path(path).name}"
-
-    def finish(subject: _Subject) -> None:
-        if subject.failure is not None:
-            _drop_scratch(subject)
-            on_result(subject.key, None, subject.failure)
-            return
-        executor = subject.executor
-        executor.close()
-        records: list[TestRecord] = list(plugin.records.values())
-        load_failure = None
-        if executor.sticky is not None:
-            load_failure = f"{executor.sticky.verdict}: {executor.sticky.message}"
-            for r in records:
-                r.status, r.message = executor.sticky.verdict, executor.sticky.message
-        stdout, stderr = executor.output()
-        result = build_result(
-            problem=problem.id,
-            tests=[r.as_dict() for r in records],
-            duration_s=time.monotonic() - subject.started,
-            solution_sha256=sha256_bytes(subject.source),
-            tests_sha256=problem.tests_sha256(visibility),
-            visibility=visibility,
-            sandbox=sandbox.tier,
-            containment=containment(sandbox.tier),
-            load_failure=load_failure,
-            stdout=stdout if show_output else "",
-            stderr=stderr if show_output else "",
-            validate=validate,
-            notebook=subject.notebook,
-            builds_on=subject.built_on,
-        )
-        _drop_scratch(subject)
-        subject.executor, subject.proxy = None, None
-        on_result(subject.key, result, "")
-
+    batch = _Batch(problem, visibility, plugin,
+                   limits or Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb),
+                   sandbox or select_sandbox("auto"), on_result, seed=seed, validate=validate, zygote=zygote,
+                   builds_on=builds_on)
     if subjects:
-        prepare(subjects[0])  # the first worker boots (NumPy imports) while pytest collects
+        batch.prepare(subjects[0])  # the first worker boots (NumPy imports) while pytest collects
     try:
-        _run_pytest(problem, files, plugin, loop=_BatchLoop(plugin, subjects, prepare, finish))
+        _run_pytest(problem, files, plugin, loop=_BatchLoop(plugin, subjects, batch.prepare, batch.finish))
     finally:
         for subject in subjects:
             if subject.executor is not None:
