@@ -20,7 +20,7 @@ import judge
 from judge import judge_version
 from judge.engine.problems import ProblemError, load_problem, problem_ids
 from judge.engine.results import MISSING_SHA256, sha256_bytes
-from judge.sandbox.launch import select_sandbox
+from judge.sandbox.launch import SandboxSpec, select_sandbox
 
 from . import manifest
 from .class_run import ClassRun, Shard
@@ -38,7 +38,7 @@ from .outputs import (
     write_student_files,
 )
 from .pool import GradingPool, Task
-from .roster import Pair, read_roster
+from .roster import Pair, Roster, read_roster
 from .similarity import class_similarity
 
 WEAK_SANDBOX = (
@@ -224,6 +224,67 @@ def log_lines(out: Path, lines: list[str]) -> None:
         fh.writelines(f"[judge grade {stamp}] {visible(line)}\n" for line in lines)
 
 
+def _sandbox_for_class(sandbox: str, allow_weak_sandbox: bool) -> SandboxSpec:
+    try:
+        spec = select_sandbox(sandbox)
+    except ValueError as exc:
+        raise ProblemError(f"--sandbox {sandbox}: {exc}") from None
+    if spec.weak and not allow_weak_sandbox:
+        raise ProblemError(WEAK_SANDBOX)
+    return spec
+
+
+@dataclass
+class _ClassPairs:
+    """The pairs of one run: which go to the grading pool (:meth:`tasks`: not graded yet, changed, or all with
+    ``regrade``) and what becomes of each answer (:meth:`done`: a gradebook row, the progress bar)."""
+
+    book: Gradebook
+    roster: Roster
+    chosen: set[tuple[str, str]]
+    builds_on: dict[str, list[str]]
+    tests_sha: dict[str, str]
+    spec: SandboxSpec
+    summary: GradeSummary
+    bar: Progress
+    regrade: bool = False
+
+    def tasks(self) -> Iterator[Task]:
+        for pair in self.roster.pairs():
+            if (pair.student, pair.problem) not in self.chosen:
+                continue
+            sha = sha256_bytes(pair.path.read_bytes()) if pair.path is not None else MISSING_SHA256
+            earlier = {dep: self.roster.files.get((pair.student, dep)) for dep in self.builds_on[pair.problem]}
+            if pair.path is not None:  # a change to an earlier file it may import changes its grade too
+                sha = resume_key(sha, earlier)
+            if not self.regrade and self.book.is_unchanged(pair.student, pair.problem, sha,
+                                                           self.tests_sha[pair.problem], judge_version(),
+                                                           self.spec.tier):
+                self.summary.skipped += 1
+                self.bar.step(visible(f"{pair.student}/{pair.problem} (already graded)"))
+                continue
+            request = {"problem": pair.problem, "path": str(pair.path) if pair.path else None,
+                       "sandbox": self.spec.tier}
+            if earlier:
+                request["builds_on"] = {dep: str(f) if f else None for dep, f in earlier.items()}
+            yield Task(request, meta=(pair, sha))
+
+    def done(self, task: Task, result: dict[str, Any] | None, error: str) -> None:
+        pair, sha = task.meta
+        assert isinstance(pair, Pair)
+        if result is not None:
+            self.book.record(pair.student, pair.problem, result=result,
+                             solution_sha256=sha if self.builds_on[pair.problem] else result["solution_sha256"],
+                             tests_sha256=result["tests_sha256"], judge_version=result["judge_version"],
+                             sandbox=result.get("sandbox", self.spec.tier))
+        else:
+            self.book.record(pair.student, pair.problem, result=None, solution_sha256=sha,
+                             tests_sha256=self.tests_sha[pair.problem], judge_version=judge_version(),
+                             sandbox=self.spec.tier, message=f"the judge failed twice: {error}")
+        self.summary.graded += 1
+        self.bar.step(visible(f"{pair.student}/{pair.problem}"))
+
+
 def grade_class(
     root: Path,
     submissions: Path,
@@ -244,12 +305,7 @@ def grade_class(
     warn: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
 ) -> GradeSummary:
     started = time.monotonic()
-    try:
-        spec = select_sandbox(sandbox)
-    except ValueError as exc:
-        raise ProblemError(f"--sandbox {sandbox}: {exc}") from None
-    if spec.weak and not allow_weak_sandbox:
-        raise ProblemError(WEAK_SANDBOX)
+    spec = _sandbox_for_class(sandbox, allow_weak_sandbox)
     submissions, out = submissions.resolve(), out.resolve()
     if out == submissions or submissions in out.parents:
         raise ProblemError(f"{out}: the output folder is inside the submissions folder; pass --out elsewhere")
@@ -285,64 +341,37 @@ def grade_class(
                  submission_notes=read_manifest_notes(submissions)).save(book)
         book.set_submissions([(s, p, *manifest[(s, p)]) for s, p in mine
                               if (s, p) in manifest and (s, p) in roster.files])
-        bar = Progress(len(mine), progress)
-        chosen = set(mine)
-
-        def tasks() -> Iterator[Task]:
-            for pair in roster.pairs():
-                if (pair.student, pair.problem) not in chosen:
-                    continue
-                sha = sha256_bytes(pair.path.read_bytes()) if pair.path is not None else MISSING_SHA256
-                earlier = {dep: roster.files.get((pair.student, dep)) for dep in builds_on[pair.problem]}
-                if pair.path is not None:  # a change to an earlier file it may import changes its grade too
-                    sha = resume_key(sha, earlier)
-                if not regrade and book.is_unchanged(pair.student, pair.problem, sha, tests_sha[pair.problem],
-                                                     judge_version(), spec.tier):
-                    summary.skipped += 1
-                    bar.step(visible(f"{pair.student}/{pair.problem} (already graded)"))
-                    continue
-                request = {"problem": pair.problem, "path": str(pair.path) if pair.path else None,
-                           "sandbox": spec.tier}
-                if earlier:
-                    request["builds_on"] = {dep: str(f) if f else None for dep, f in earlier.items()}
-                yield Task(request, meta=(pair, sha))
-
-        def done(task: Task, result: dict[str, Any] | None, error: str) -> None:
-            pair, sha = task.meta
-            assert isinstance(pair, Pair)
-            if result is not None:
-                book.record(pair.student, pair.problem, result=result,
-                            solution_sha256=sha if builds_on[pair.problem] else result["solution_sha256"],
-                            tests_sha256=result["tests_sha256"], judge_version=result["judge_version"],
-                            sandbox=result.get("sandbox", spec.tier))
-            else:
-                book.record(pair.student, pair.problem, result=None, solution_sha256=sha,
-                            tests_sha256=tests_sha[pair.problem], judge_version=judge_version(), sandbox=spec.tier,
-                            message=f"the judge failed twice: {error}")
-            summary.graded += 1
-            bar.step(visible(f"{pair.student}/{pair.problem}"))
-
+        pairs = _ClassPairs(book, roster, set(mine), builds_on, tests_sha, spec, summary,
+                            Progress(len(mine), progress), regrade=regrade)
         with (out / "grading.log").open("ab") as log:
             pool = GradingPool(jobs, _child_env(root), log=log, pair_timeout_s=pair_timeout_s)
             try:
-                pool.run(tasks(), done)
+                pool.run(pairs.tasks(), pairs.done)
             finally:
-                bar.finish()
+                pairs.bar.finish()
                 summary.children_started = pool.children_started
-        if similarity and shard is None:
-            rows = class_similarity(roster.files, ids, root, known=known_sources)
-            book.set_similarity(rows)
-            summary.similar = len(rows)
-        elif not similarity:
-            book.set_similarity([])
-        if course is not None and course.overrides_file:
-            from .overrides import sync
-
-            sync(book, Path(course.overrides_file))
-        summary.removed = render_outputs(book, out, title=f"Class report: {submissions.name}",
-                                         gradescope=gradescope, course=course)
-        summary.judge_errors = book.judge_errors()
+        _after_grading(book, out, root, roster, ids, summary, title=f"Class report: {submissions.name}",
+                       similarity=similarity and shard is None, clear_similarity=not similarity,
+                       known_sources=known_sources, gradescope=gradescope, course=course)
     finally:
         book.close()
     summary.elapsed_s = time.monotonic() - started
     return summary
+
+
+def _after_grading(book: Gradebook, out: Path, root: Path, roster: Roster, ids: list[str], summary: GradeSummary,
+                   *, title: str, similarity: bool, clear_similarity: bool, known_sources: Path | None,
+                   gradescope: bool, course: Course | None) -> None:
+    """Once every pair is graded: similarity (a whole run only), the course's overrides, every output."""
+    if similarity:
+        rows = class_similarity(roster.files, ids, root, known=known_sources)
+        book.set_similarity(rows)
+        summary.similar = len(rows)
+    elif clear_similarity:
+        book.set_similarity([])
+    if course is not None and course.overrides_file:
+        from .overrides import sync
+
+        sync(book, Path(course.overrides_file))
+    summary.removed = render_outputs(book, out, title=title, gradescope=gradescope, course=course)
+    summary.judge_errors = book.judge_errors()
