@@ -27,6 +27,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge.engine.problems import ProblemError, find_root, load_problem, problem_ids
@@ -172,81 +173,103 @@ def main(argv: list[str] | None = None) -> int:
         locked = lock_down(root, source)
         print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
     deadline_s = deadline_of(source)
-    stop_at = started + max(deadline_s - FINISH_RESERVE_S, deadline_s / 2)
-    grader = Grader(source)
-    results, errors, late = [], [], []
-    extra = f"graded under the '{spec.tier}' sandbox tier"
+    note = f"graded under the '{spec.tier}' sandbox tier"
     if refused:
-        extra += "; not graded: " + "; ".join(refused)
+        note += "; not graded: " + "; ".join(refused)
     if not files:
-        extra += f"; no file named <problem_id>.py was found in your submission (expected one of: {', '.join(ids)})"
+        note += f"; no file named <problem_id>.py was found in your submission (expected one of: {', '.join(ids)})"
+    run = _Run(results_path, ids, started, deadline_s, note)
+    grader = Grader(source)
+    run.write(False)
+    try:
+        _grade_until(run, grader, files, earlier, source, spec.tier,
+                     stop_at=started + max(deadline_s - FINISH_RESERVE_S, deadline_s / 2))
+        done = {r["problem"] for r in run.results} | set(run.errors) | set(run.late)
+        run.late += [pid for pid in ids if pid not in done]
+        message = (f"not run: the autograder's overall deadline of {deadline_s:g} s came before this problem "
+                   "was graded")
+        for pid in run.late:
+            run.results.append(not_graded(grader, pid, spec.tier, message))
+    finally:
+        grader.close()
+    doc = run.write(True)
+    import judge
 
-    def write(final: bool) -> dict:
+    print(f"wrote {results_path}: score {doc['score']:g}; {len(files)} file(s) graded; judge errors: "
+          f"{', '.join(run.errors) or 'none'}; judge {judge.__version__} from {Path(judge.__file__).parent}")
+    return 3 if run.errors else 0
+
+
+@dataclass
+class _Run:
+    """One autograder run: the problems graded so far (``results``), those the judge failed on (``errors``) and
+    those the overall deadline left (``late``), and the note results.json carries."""
+
+    path: Path
+    ids: list[str]
+    started: float
+    deadline_s: float
+    note: str
+    results: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)
+
+    def write(self, final: bool) -> dict:
         """results.json as it stands: rewritten after every problem, so a run the platform kills still leaves
         a valid one that says which problems were not graded."""
-        pending = [p for p in ids if p not in {r["problem"] for r in results} and p not in errors]
-        note = extra
-        if late:
-            note += (f"; the autograder's overall deadline ({deadline_s:g} s) came before {', '.join(late)}: "
-                     "marked timeout, not graded")
+        graded = {r["problem"] for r in self.results}
+        pending = [p for p in self.ids if p not in graded and p not in self.errors]
+        note = self.note
+        if self.late:
+            note += (f"; the autograder's overall deadline ({self.deadline_s:g} s) came before "
+                     f"{', '.join(self.late)}: marked timeout, not graded")
         elif pending and not final:
             note += f"; grading did not finish: not graded yet: {', '.join(pending)}"
-        doc = to_gradescope(results, judge_errors=[p for p in errors if p not in {r["problem"] for r in results}],
-                            execution_time=time.monotonic() - started, extra_output=note)
-        tmp = results_path.with_suffix(".json.tmp")
+        doc = to_gradescope(self.results, judge_errors=[p for p in self.errors if p not in graded],
+                            execution_time=time.monotonic() - self.started, extra_output=note)
+        tmp = self.path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(doc, indent=2) + "\n")
-        os.replace(tmp, results_path)
+        os.replace(tmp, self.path)
         return doc
 
+
+def _grade_until(run: _Run, grader: Grader, files: dict[str, Path], earlier: dict[str, Path], source: Path,
+                 tier: str, *, stop_at: float) -> None:
+    """Grade each problem in turn (each with the student's own files of the problems it builds on, from the same
+    upload) until ``stop_at``: an alarm then interrupts the problem in progress; it and the rest count as late."""
     def alarm(signum: int, frame: object) -> None:
         raise DeadlineReached
 
-    write(False)
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, max(stop_at - time.monotonic(), 0.001))
     try:
-        for pid in ids:  # the alarm can interrupt anything here: whatever was not graded is marked below
+        for pid in run.ids:  # the alarm can interrupt anything here: whatever was not graded is marked by main
             path = files.get(pid)
             if time.monotonic() >= stop_at:
-                late.append(pid)
+                run.late.append(pid)
                 continue
             try:
                 mine = {dep: str(earlier[dep]) if dep in earlier else None for dep in builds_on_of(source, pid)}
-                result = grader.grade_one(pid, str(path) if path else None, spec.tier, mine)
+                result = grader.grade_one(pid, str(path) if path else None, tier, mine)
             except DeadlineReached:
-                late.append(pid)
+                run.late.append(pid)
                 continue
             except Exception as exc:  # the judge failed on this problem: reported, never a silent 0
                 if time.monotonic() >= stop_at:  # the deadline's alarm stopped pytest: not the judge's failure
-                    late.append(pid)
+                    run.late.append(pid)
                     continue
                 print(f"judge error on {pid}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                errors.append(pid)
+                run.errors.append(pid)
                 continue
             if is_judge_error(result):
-                errors.append(pid)
-            results.append(result)
-            write(False)
+                run.errors.append(pid)
+            run.results.append(result)
+            run.write(False)
     except DeadlineReached:
         pass
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    done = {r["problem"] for r in results} | set(errors) | set(late)
-    late += [pid for pid in ids if pid not in done]
-    try:
-        message = (f"not run: the autograder's overall deadline of {deadline_s:g} s came before this problem "
-                   "was graded")
-        for pid in late:
-            results.append(not_graded(grader, pid, spec.tier, message))
-    finally:
-        grader.close()
-    doc = write(True)
-    import judge
-
-    print(f"wrote {results_path}: score {doc['score']:g}; {len(files)} file(s) graded; judge errors: "
-          f"{', '.join(errors) or 'none'}; judge {judge.__version__} from {Path(judge.__file__).parent}")
-    return 3 if errors else 0
 
 
 if __name__ == "__main__":
