@@ -21,7 +21,7 @@ from helpers import REPO
 
 from judge.sandbox.launch import WORKER_MARK, tier_available
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.container_tier]
 
 ROOT = REPO / "tests" / "redteam" / "root"  # the red-team problem allows os, so submissions can fork
 REFERENCE = (ROOT / "solutions" / "redteam" / "reference.py").read_text()

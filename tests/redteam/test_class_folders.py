@@ -14,7 +14,7 @@ import pytest
 from helpers import judge
 from test_redteam import ROOT, RUN_TAG, TIERS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.container_tier]
 
 REFERENCE = ROOT / "solutions" / "redteam" / "reference.py"
 REASONS = {"link_to_student/redteam.py": "refused: a symbolic link",

@@ -12,7 +12,9 @@ import pytest
 from helpers import judge, left_alive
 from test_redteam import HERE, ROOT, RUN_TAG, SUBMISSIONS, TIERS, header
 
-pytestmark = pytest.mark.slow
+# The probe looks at every pool uid's processes and IPC objects: under the container tier a concurrent test's live
+# workers would look like leftovers, so this test runs while no other container-tier test does (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.container_tier(alone=True)]
 
 ATTACKERS = ["cross_plant_pyc", "cross_leave_state", "cross_leave_cwd", "cross_leave_process_state",
              "cross_posix_mqueue", "time_daemon_double_fork", "lifetime_clear_pdeathsig",

@@ -26,7 +26,7 @@ from helpers import REPO, judge, tagged_processes
 from judge.sandbox.container import UID_BASE, UID_SLOTS, uid_processes
 from judge.sandbox.launch import tier_available
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.container_tier,
               pytest.mark.skipif(not (sys.platform == "linux" and os.geteuid() == 0 and tier_available("container")),
                                  reason="the container tier needs root on Linux and an interpreter other uids reach")]
 

@@ -487,6 +487,7 @@ def redteam_bundle(tmp_path_factory):
     remove_readable_tmpdirs()
 
 
+@pytest.mark.container_tier
 @pytest.mark.parametrize("tier", ["container", "process"])
 def test_run_autograder_refuses_a_link_to_the_hidden_tests(redteam_bundle, tmp_path_factory, tier):
     """The submission's ``redteam.py`` is a symbolic link to the bundle's hidden tests: it is not graded (no

@@ -24,7 +24,7 @@ from judge.engine.results import validate_result
 from judge.sandbox.launch import TIERS as ALL_TIERS
 from judge.sandbox.launch import containment, tier_available
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.container_tier]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE / "root"

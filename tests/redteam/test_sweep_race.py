@@ -19,7 +19,7 @@ from judge.sandbox import container
 SWEPT_UID, OTHER_UID = 62997, 62998  # pool uids (62000 + slot) no lease of this test run holds
 ROUNDS = 150
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.container_tier,
               pytest.mark.skipif(os.geteuid() != 0, reason="the container tier's sweep runs as root")]
 
 
