@@ -6,6 +6,7 @@ as text and loaded from memory in the worker; nothing else answers to its name."
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -88,7 +89,7 @@ def test_imports_the_learners_own_file_beside_it(tmp_path):
     root = builds_on_root(tmp_path)
     result = later_result(root, tmp_path / "work", LATER_IMPORTS, BASE_OK)
     assert result["score"] == result["max_score"] == 3
-    sha = __import__("hashlib").sha256(BASE_OK.encode()).hexdigest()
+    sha = hashlib.sha256(BASE_OK.encode()).hexdigest()
     assert result["builds_on"] == [{"problem": "base", "file": "base.py", "sha256": sha}]
     pasted = later_result(root, tmp_path / "pasted", LATER_PASTED, None)
     assert pasted["score"] == 3 and "builds_on" not in pasted  # pasting still works, and ships nothing

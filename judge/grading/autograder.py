@@ -143,12 +143,6 @@ def find_submissions(folder: Path, ids: list[str], refused: list[str] | None = N
     return found
 
 
-def builds_on_of(source: Path, pid: str) -> list[str]:
-    """The problems ``pid`` builds on: the student's own files of those, from the same submission, are what it
-    imports (judge/engine/builds_on.py)."""
-    return load_problem(source, pid).builds_on
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", default=os.environ.get("JUDGE_AUTOGRADER_ROOT", "/autograder"))
@@ -168,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     ids = problem_ids(source)
     refused: list[str] = []
     files = find_submissions(root / "submission", ids, refused)
-    earlier = find_submissions(root / "submission", sorted({d for pid in ids for d in builds_on_of(source, pid)}))
+    builds_on = {pid: load_problem(source, pid).builds_on for pid in ids}
+    earlier = find_submissions(root / "submission", sorted({d for deps in builds_on.values() for d in deps}))
     if spec.leases_uids:
         locked = lock_down(root, source)
         print(f"container sandbox tier: took other users' access away from {len(locked)} path(s)", file=sys.stderr)
@@ -182,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     grader = Grader(source)
     run.write(False)
     try:
-        _grade_until(run, grader, files, earlier, source, spec.tier,
+        _grade_until(run, grader, files, {pid: {dep: str(earlier[dep]) if dep in earlier else None for dep in deps}
+                                          for pid, deps in builds_on.items()}, spec.tier,
                      stop_at=started + max(deadline_s - FINISH_RESERVE_S, deadline_s / 2))
         done = {r["problem"] for r in run.results} | set(run.errors) | set(run.late)
         run.late += [pid for pid in ids if pid not in done]
@@ -233,10 +229,10 @@ class _Run:
         return doc
 
 
-def _grade_until(run: _Run, grader: Grader, files: dict[str, Path], earlier: dict[str, Path], source: Path,
+def _grade_until(run: _Run, grader: Grader, files: dict[str, Path], earlier: dict[str, dict[str, str | None]],
                  tier: str, *, stop_at: float) -> None:
-    """Grade each problem in turn (each with the student's own files of the problems it builds on, from the same
-    upload) until ``stop_at``: an alarm then interrupts the problem in progress; it and the rest count as late."""
+    """Grade each problem in turn (``earlier[pid]``: the student's own files of the problems it builds on, from the
+    same upload) until ``stop_at``: an alarm then interrupts the problem in progress; it and the rest count as late."""
     def alarm(signum: int, frame: object) -> None:
         raise DeadlineReached
 
@@ -249,8 +245,7 @@ def _grade_until(run: _Run, grader: Grader, files: dict[str, Path], earlier: dic
                 run.late.append(pid)
                 continue
             try:
-                mine = {dep: str(earlier[dep]) if dep in earlier else None for dep in builds_on_of(source, pid)}
-                result = grader.grade_one(pid, str(path) if path else None, tier, mine)
+                result = grader.grade_one(pid, str(path) if path else None, tier, earlier[pid])
             except DeadlineReached:
                 run.late.append(pid)
                 continue

@@ -312,11 +312,12 @@ def grade_class(
     if course is not None and not problems:
         problems = course.problems
     ids = pick_problems(root, problems, warn)
-    builds_on = {pid: load_problem(root, pid).builds_on for pid in ids}
+    loaded = {pid: load_problem(root, pid) for pid in ids}
+    builds_on = {pid: p.builds_on for pid, p in loaded.items()}
     roster = read_roster(submissions, ids, course.student_ids if course is not None else None,
                          sorted({d for deps in builds_on.values() for d in deps} - set(ids)))
     manifest = read_manifest(submissions)
-    tests_sha = {pid: load_problem(root, pid).tests_sha256("all") for pid in ids}
+    tests_sha = {pid: p.tests_sha256("all") for pid, p in loaded.items()}
     out.mkdir(parents=True, exist_ok=True)
     if spec.leases_uids:  # workers run as other users: the class, the gradebook and the judge are not theirs
         from judge.sandbox.container import judge_folders, lock_folders

@@ -4,41 +4,8 @@ Feedback: "L is decided by the token before it"
 """
 
 import numpy as np
-from pretrain_both_ways import train_mlm
+from pretrain_both_ways import _adam_train, _check_training, train_mlm
 from tiny_transformer import forward, loss_and_grads
-
-KEYS = ("tok", "pos", "wq", "wk", "wv", "wo", "out")
-
-
-def _adam_train(params, steps, lr, make_batch):
-    """Plain Adam (beta1 0.9, beta2 0.999, eps 1e-8, bias-corrected), one make_batch() per step."""
-    p = {key: np.array(params[key], dtype=np.float64) for key in KEYS}
-    m = {key: np.zeros_like(p[key]) for key in KEYS}
-    v = {key: np.zeros_like(p[key]) for key in KEYS}
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for t in range(1, steps + 1):
-        inputs, attn_mask, targets = make_batch()
-        _, grads = loss_and_grads(p, inputs, attn_mask, targets)
-        for key in KEYS:
-            m[key] = beta1 * m[key] + (1 - beta1) * grads[key]
-            v[key] = beta2 * v[key] + (1 - beta2) * grads[key] ** 2
-            m_hat = m[key] / (1 - beta1 ** t)
-            v_hat = v[key] / (1 - beta2 ** t)
-            p[key] = p[key] - lr * m_hat / (np.sqrt(v_hat) + eps)
-    return p
-
-
-def _check_training(data, steps, batch_size, lr):
-    data = np.asarray(data)
-    if data.ndim != 2 or data.dtype.kind not in "iu" or data.shape[0] < 1 or data.shape[1] < 2:
-        raise ValueError(f"data must be a 2-D integer array with >= 1 row and >= 2 columns, got {data.shape}")
-    if not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr!r}")
-    return data.astype(np.int64)
 
 
 def train_clm(params, data, rng, *, steps, batch_size, lr):
